@@ -1,0 +1,124 @@
+#include "atlas.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static uint32_t roundup(uint32_t v, uint32_t m)
+{
+	return (v + m - 1) / m * m;
+}
+
+int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, struct ap_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!page_max)
+		page_max = ATLAS_DEFAULT_PAGE;
+	if (s->n == 0)
+		return ap_errf(err, "atlas: no images");
+	uint32_t m = (s->w > s->h ? s->w : s->h) + 2;
+	/* The deepest mip level whose alignment wastes at most a quarter of a side. */
+	uint32_t k = ATLAS_MAX_LEVELS - 1;
+	while (k > 0 && roundup(m, 1u << k) * 4 > m * 5)
+		k--;
+	uint32_t pitch = roundup(m, 1u << k);
+	/* Power-of-two pages, so texel centres stay exact in normalised coordinates. */
+	uint32_t side = 1;
+	while (side < page_max && side * 2 <= page_max)
+		side *= 2;
+	if (pitch > side)
+		return ap_errf(err, "atlas: images of %ux%u need cells of %u texels, more than the page size %u",
+			       s->w, s->h, pitch, side);
+	uint32_t page_w = side, page_h = side;
+	/* A small data set: shrink the page, the longer side first, keeping it near square. */
+	for (;;) {
+		bool w_ok = page_w > pitch && (size_t)(page_w / 2 / pitch) * (page_h / pitch) >= s->n;
+		bool h_ok = page_h > pitch && (size_t)(page_w / pitch) * (page_h / 2 / pitch) >= s->n;
+		if (w_ok && (page_w >= page_h || !h_ok))
+			page_w /= 2;
+		else if (h_ok)
+			page_h /= 2;
+		else
+			break;
+	}
+	uint32_t cols = page_w / pitch, rows = page_h / pitch;
+	out->n = s->n;
+	out->slot_w = s->w;
+	out->slot_h = s->h;
+	out->pitch = pitch;
+	out->levels = k + 1;
+	out->cols = cols;
+	out->rows = rows;
+	out->page_w = page_w;
+	out->page_h = page_h;
+	out->pages = (uint32_t)((s->n + (size_t)cols * rows - 1) / ((size_t)cols * rows));
+	out->channels = s->c == 1 ? 1 : 4;
+	return 0;
+}
+
+void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y)
+{
+	size_t per_page = (size_t)a->cols * a->rows;
+	size_t cell = i % per_page;
+	*page = (uint32_t)(i / per_page);
+	*x = (uint32_t)(cell % a->cols) * a->pitch + (a->pitch - a->slot_w) / 2;
+	*y = (uint32_t)(cell / a->cols) * a->pitch + (a->pitch - a->slot_h) / 2;
+}
+
+size_t atlas_level_bytes(const struct atlas *a, uint32_t level)
+{
+	return (size_t)(a->page_w >> level) * (a->page_h >> level) * a->channels;
+}
+
+static void texel(const struct ap_imgset *s, const uint8_t *img, uint32_t iw, uint32_t ih,
+		  long x, long y, uint32_t channels, uint8_t *dst)
+{
+	x = x < 0 ? 0 : x >= (long)iw ? (long)iw - 1 : x;
+	y = y < 0 ? 0 : y >= (long)ih ? (long)ih - 1 : y;
+	const uint8_t *p = img + ((size_t)y * s->w + (size_t)x) * s->c;
+	if (channels == 1) {
+		dst[0] = p[0];
+	} else if (s->c == 1) {
+		dst[0] = dst[1] = dst[2] = p[0];
+		dst[3] = 255;
+	} else {
+		dst[0] = p[0];
+		dst[1] = p[1];
+		dst[2] = p[2];
+		dst[3] = s->c == 4 ? p[3] : 255;
+	}
+}
+
+void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t p, uint8_t *dst)
+{
+	size_t per_page = (size_t)a->cols * a->rows;
+	size_t first = (size_t)p * per_page;
+	uint32_t ch = a->channels;
+	memset(dst, 0, atlas_level_bytes(a, 0));
+	for (size_t i = first; i < s->n && i < first + per_page; i++) {
+		uint32_t page, ix, iy;
+		atlas_place(a, i, &page, &ix, &iy);
+		uint32_t cx = ix - (a->pitch - a->slot_w) / 2, cy = iy - (a->pitch - a->slot_h) / 2;
+		uint32_t iw = imgset_iw(s, i), ih = imgset_ih(s, i);
+		const uint8_t *img = imgset_pixels(s, i);
+		for (uint32_t y = 0; y < a->pitch; y++) {
+			uint8_t *row = dst + ((size_t)(cy + y) * a->page_w + cx) * ch;
+			for (uint32_t x = 0; x < a->pitch; x++)
+				texel(s, img, iw, ih, (long)(cx + x) - ix, (long)(cy + y) - iy, ch, row + (size_t)x * ch);
+		}
+	}
+}
+
+void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uint8_t *dst)
+{
+	uint32_t sw = a->page_w >> k, dw = a->page_w >> (k + 1), dh = a->page_h >> (k + 1);
+	uint32_t ch = a->channels;
+	for (uint32_t y = 0; y < dh; y++) {
+		const uint8_t *r0 = src + (size_t)(2 * y) * sw * ch, *r1 = r0 + (size_t)sw * ch;
+		uint8_t *d = dst + (size_t)y * dw * ch;
+		for (uint32_t x = 0; x < dw; x++)
+			for (uint32_t c = 0; c < ch; c++) {
+				size_t o = (size_t)(2 * x) * ch + c;
+				d[(size_t)x * ch + c] = (uint8_t)((r0[o] + r0[o + ch] + r1[o] + r1[o + ch] + 2) / 4);
+			}
+	}
+}

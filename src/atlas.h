@@ -1,0 +1,54 @@
+/*
+ * atlas: packing images into texture-atlas pages, and building those pages with
+ * their mip levels. Pure: no GL (the renderer uploads what this builds).
+ *
+ * Every image gets a cell of pitch P×P texels, P a multiple of 2^K, cells aligned to
+ * P, so each texel of mip level k <= K averages texels of one cell only: minified
+ * sampling can never bleed a neighbour in. The image sits centred in its cell and its
+ * edge texels are extruded to the cell's border, so bilinear filtering at the image's
+ * edge reads the image's own colour, not a neighbour's or black. Mip levels are 2×2
+ * box averages (rounded), built here so they are the same bytes on every driver.
+ *
+ * Pages hold cells in rows; all pages have one power-of-two size (a texture array's layers must, and texel centres stay exact):
+ * at most page_max×page_max (default 2048), smaller when the data set is small.
+ * Gray data sets give 1-channel pages; colour ones 4-channel (RGBA, alpha 255 for RGB).
+ */
+#ifndef AP_ATLAS_H
+#define AP_ATLAS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "imgset.h"
+
+#define ATLAS_DEFAULT_PAGE 2048
+#define ATLAS_MAX_LEVELS 6
+
+struct atlas {
+	size_t n;                /* images */
+	uint32_t slot_w, slot_h; /* the image slot (largest image) */
+	uint32_t pitch;          /* P */
+	uint32_t levels;         /* mip levels including level 0: K+1 */
+	uint32_t cols, rows;     /* cells per page row, rows per page */
+	uint32_t page_w, page_h; /* texels */
+	uint32_t pages;
+	uint32_t channels;       /* 1 or 4 */
+};
+
+/* Plan the packing. page_max 0 means ATLAS_DEFAULT_PAGE; it must be at least one cell. */
+int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, struct ap_err *err);
+
+/* Where image i's top-left texel is: page and level-0 texel position. */
+void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y);
+
+/* Bytes of one page at one level. */
+size_t atlas_level_bytes(const struct atlas *a, uint32_t level);
+
+/* Fill level 0 of page p (atlas_level_bytes(a, 0) bytes). */
+void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t p, uint8_t *dst);
+
+/* Build level k+1 from level k (dst: atlas_level_bytes(a, k+1) bytes). */
+void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uint8_t *dst);
+
+#endif

@@ -1,0 +1,107 @@
+#include "ds.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ds_add_path(const char **list, int *n, const char *path, const char *what, struct ap_err *err)
+{
+	if (*n >= DS_MAX_FILES)
+		return ap_errf(err, "too many %s files (at most %d)", what, DS_MAX_FILES);
+	list[(*n)++] = path;
+	return 0;
+}
+
+static int load_all_labels(const struct ds_paths *p, int32_t **out, size_t *n, struct ap_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	for (int i = 0; i < p->nlabels; i++) {
+		int32_t *l;
+		size_t m;
+		if (load_labels(p->labels[i], p->max_bytes, &l, &m, err))
+			goto out_fail;
+		int32_t *all = realloc(*out, (*n + m) * sizeof *all);
+		if (!all) {
+			free(l);
+			ap_errf(err, "labels '%s': out of memory", p->labels[i]);
+			goto out_fail;
+		}
+		memcpy(all + *n, l, m * sizeof *l);
+		free(l);
+		*out = all;
+		*n += m;
+	}
+	return 0;
+out_fail:
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layout *out, struct ap_err *err)
+{
+	if (lay_load(path, max_bytes, out, err))
+		return -1;
+	if (out->n != n) {
+		ap_errf(err, "layout '%s': %zu rows, but there are %zu images", path, out->n, n);
+		lay_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
+{
+	memset(d, 0, sizeof *d);
+	if (p->nimages == 0)
+		return ap_errf(err, "no images: give --images FILE");
+	for (int i = 0; i < p->nimages; i++) {
+		struct ap_imgset s;
+		if (load_images(p->images[i], p->max_bytes, &s, err))
+			goto out_free;
+		if (i == 0) {
+			d->imgs = s;
+		} else if (imgset_append(&d->imgs, &s, p->images[i], err)) {
+			imgset_free(&s);
+			goto out_free;
+		}
+	}
+	size_t n = d->imgs.n;
+	if (p->layout && ds_load_layout(p->layout, n, p->max_bytes, &d->lay, err))
+		goto out_free;
+	if (p->nlabels) {
+		size_t m;
+		if (load_all_labels(p, &d->labels, &m, err))
+			goto out_free;
+		if (m != n) {
+			ap_errf(err, "labels '%s': %zu labels, but there are %zu images",
+				p->labels[p->nlabels - 1], m, n);
+			goto out_free;
+		}
+	} else if (d->lay.label) {
+		d->labels = d->lay.label;
+		d->lay.label = NULL;
+	}
+	if (d->labels) {
+		for (size_t i = 0; i < n; i++) {
+			if (d->labels[i] < 0) {
+				ap_errf(err, "label %d of image %zu is negative", d->labels[i], i);
+				goto out_free;
+			}
+			if (d->labels[i] + 1 > d->nclasses)
+				d->nclasses = d->labels[i] + 1;
+		}
+	}
+	return 0;
+out_free:
+	ds_free(d);
+	return -1;
+}
+
+void ds_free(struct ds *d)
+{
+	imgset_free(&d->imgs);
+	free(d->labels);
+	lay_free(&d->lay);
+	memset(d, 0, sizeof *d);
+}

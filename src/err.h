@@ -1,0 +1,26 @@
+/*
+ * err: one error record per call chain. A function that fails fills it with one
+ * lowercase line naming the subject first ("layout 'u.csv' line 17: ...") and returns
+ * a negative value; main prints it once as "atlasplot: <msg>".
+ */
+#ifndef AP_ERR_H
+#define AP_ERR_H
+
+#include <stddef.h>
+
+struct ap_err {
+	char msg[512];
+};
+
+/* Format into err (if non-NULL) and return -1, so callers can `return ap_errf(...)`. */
+int ap_errf(struct ap_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prefix the message already in err with "<prefix>: " (for adding context upward). */
+int ap_err_prefix(struct ap_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Overflow-checked multiply for sizes read from files: returns 0 and sets *out, or -1. */
+int ap_mul_size(size_t a, size_t b, size_t *out);
+
+#endif

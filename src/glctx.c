@@ -1,0 +1,216 @@
+#include "glctx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <GL/osmesa.h>
+
+struct glctx {
+	struct glfn gl;
+	const char *name;
+	/* OSMesa */
+	OSMesaContext osm;
+	unsigned char osm_buf[4];
+	/* EGL */
+	EGLDisplay dpy;
+	EGLContext egl;
+};
+
+typedef void (*glctx_proc)(void);
+
+static int load_funcs(struct glctx *c, glctx_proc (*get)(const char *), struct ap_err *err)
+{
+#define GLCTX_LOAD(type, fname) \
+	if (!(c->gl.fname = (type)get("gl" #fname))) \
+		return ap_errf(err, "gl: %s: function gl%s not available", c->name, #fname);
+	GLCTX_FUNCS(GLCTX_LOAD)
+#undef GLCTX_LOAD
+	return 0;
+}
+
+static glctx_proc osmesa_get(const char *name)
+{
+	return (glctx_proc)OSMesaGetProcAddress(name);
+}
+
+static glctx_proc egl_get(const char *name)
+{
+	return (glctx_proc)eglGetProcAddress(name);
+}
+
+static int osmesa_open(struct glctx *c, struct ap_err *err)
+{
+	static const int attribs[] = {
+		OSMESA_FORMAT, OSMESA_RGBA,
+		OSMESA_DEPTH_BITS, 0,
+		OSMESA_PROFILE, OSMESA_CORE_PROFILE,
+		OSMESA_CONTEXT_MAJOR_VERSION, 4,
+		OSMESA_CONTEXT_MINOR_VERSION, 3,
+		0,
+	};
+	c->name = "osmesa";
+	c->osm = OSMesaCreateContextAttribs(attribs, NULL);
+	if (!c->osm)
+		return ap_errf(err, "gl: osmesa: cannot create a GL 4.3 core context");
+	/* A 1×1 default framebuffer: OSMesa needs one to make the context current. */
+	if (!OSMesaMakeCurrent(c->osm, c->osm_buf, GL_UNSIGNED_BYTE, 1, 1))
+		return ap_errf(err, "gl: osmesa: cannot make the context current");
+	return load_funcs(c, osmesa_get, err);
+}
+
+static int egl_try_display(struct glctx *c, EGLDisplay dpy, struct ap_err *err)
+{
+	EGLint major, minor;
+	if (dpy == EGL_NO_DISPLAY || !eglInitialize(dpy, &major, &minor))
+		return ap_errf(err, "gl: %s: cannot initialise the EGL display", c->name);
+	c->dpy = dpy;
+	if (!eglBindAPI(EGL_OPENGL_API))
+		return ap_errf(err, "gl: %s: no desktop OpenGL API", c->name);
+	static const EGLint ctx_attribs[] = {
+		EGL_CONTEXT_MAJOR_VERSION, 4,
+		EGL_CONTEXT_MINOR_VERSION, 3,
+		EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+		EGL_NONE,
+	};
+	/* EGL_KHR_no_config_context and surfaceless_context: no config, no surface. */
+	c->egl = eglCreateContext(dpy, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, ctx_attribs);
+	if (c->egl == EGL_NO_CONTEXT)
+		return ap_errf(err, "gl: %s: cannot create a GL 4.3 core context (EGL error 0x%x)",
+			       c->name, eglGetError());
+	if (!eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, c->egl))
+		return ap_errf(err, "gl: %s: cannot make the context current", c->name);
+	return load_funcs(c, egl_get, err);
+}
+
+static void egl_close(struct glctx *c)
+{
+	if (c->dpy != EGL_NO_DISPLAY) {
+		eglMakeCurrent(c->dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+		if (c->egl != EGL_NO_CONTEXT)
+			eglDestroyContext(c->dpy, c->egl);
+		eglTerminate(c->dpy);
+	}
+	c->dpy = EGL_NO_DISPLAY;
+	c->egl = EGL_NO_CONTEXT;
+}
+
+/* The first EGL device that is not Mesa's software one: a GPU. */
+static int egl_device_open(struct glctx *c, struct ap_err *err)
+{
+	c->name = "egl-device";
+	PFNEGLQUERYDEVICESEXTPROC query = (PFNEGLQUERYDEVICESEXTPROC)eglGetProcAddress("eglQueryDevicesEXT");
+	PFNEGLQUERYDEVICESTRINGEXTPROC qstr =
+		(PFNEGLQUERYDEVICESTRINGEXTPROC)eglGetProcAddress("eglQueryDeviceStringEXT");
+	PFNEGLGETPLATFORMDISPLAYEXTPROC getdpy =
+		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+	if (!query || !getdpy)
+		return ap_errf(err, "gl: egl: no EGL device enumeration");
+	EGLDeviceEXT devs[16];
+	EGLint n = 0;
+	if (!query(16, devs, &n) || n == 0)
+		return ap_errf(err, "gl: egl: no EGL devices");
+	for (EGLint i = 0; i < n; i++) {
+		const char *ext = qstr ? qstr(devs[i], EGL_EXTENSIONS) : NULL;
+		/* Mesa's software device reports EGL_MESA_device_software. */
+		if (ext && strstr(ext, "EGL_MESA_device_software"))
+			continue;
+		if (egl_try_display(c, getdpy(EGL_PLATFORM_DEVICE_EXT, devs[i], NULL), err) == 0)
+			return 0;
+		egl_close(c);
+	}
+	return ap_errf(err, "gl: egl: no hardware EGL device");
+}
+
+static int egl_surfaceless_open(struct glctx *c, struct ap_err *err)
+{
+	c->name = "egl-surfaceless";
+	PFNEGLGETPLATFORMDISPLAYEXTPROC getdpy =
+		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+	if (!getdpy)
+		return ap_errf(err, "gl: egl: no eglGetPlatformDisplayEXT");
+	return egl_try_display(c, getdpy(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, NULL), err);
+}
+
+static void close_all(struct glctx *c)
+{
+	if (c->osm)
+		OSMesaDestroyContext(c->osm);
+	c->osm = NULL;
+	egl_close(c);
+}
+
+struct glctx *glctx_new(enum glctx_backend backend, struct ap_err *err)
+{
+	struct glctx *c = calloc(1, sizeof *c);
+	if (!c) {
+		ap_errf(err, "gl: out of memory");
+		return NULL;
+	}
+	c->dpy = EGL_NO_DISPLAY;
+	c->egl = EGL_NO_CONTEXT;
+	int rc;
+	switch (backend) {
+	case GLCTX_OSMESA:
+		rc = osmesa_open(c, err);
+		break;
+	case GLCTX_EGL:
+		rc = egl_device_open(c, err);
+		if (rc) {
+			close_all(c);
+			rc = egl_surfaceless_open(c, err);
+		}
+		break;
+	default:
+		/* A GPU wins when there is one; on CPU, OSMesa and surfaceless EGL are the
+		 * same llvmpipe, and OSMesa needs no display plumbing. */
+		rc = egl_device_open(c, err);
+		if (rc) {
+			close_all(c);
+			rc = osmesa_open(c, err);
+		}
+		if (rc) {
+			close_all(c);
+			rc = egl_surfaceless_open(c, err);
+		}
+		break;
+	}
+	if (rc) {
+		close_all(c);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void glctx_free(struct glctx *c)
+{
+	if (!c)
+		return;
+	close_all(c);
+	free(c);
+}
+
+const struct glfn *glctx_gl(const struct glctx *c)
+{
+	return &c->gl;
+}
+
+const char *glctx_backend_name(const struct glctx *c)
+{
+	return c->name;
+}
+
+int glctx_backend_parse(const char *s, enum glctx_backend *out)
+{
+	if (!strcmp(s, "auto"))
+		*out = GLCTX_AUTO;
+	else if (!strcmp(s, "osmesa"))
+		*out = GLCTX_OSMESA;
+	else if (!strcmp(s, "egl"))
+		*out = GLCTX_EGL;
+	else
+		return -1;
+	return 0;
+}

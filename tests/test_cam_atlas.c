@@ -1,0 +1,193 @@
+/* Pure parts: camera/fit/sprite math, atlas packing, padding and mip levels, palette. */
+#include <stdlib.h>
+
+#include "atlas.h"
+#include "cam.h"
+#include "opts.h"
+#include "pal.h"
+#include "t.h"
+
+static void test_fit(void)
+{
+	struct cam_box b = { 0, 0, 10, 5 };
+	/* padded box 11 x 5.5; frame 220x100: min(220/11, 100/5.5) = 18.18.. */
+	CHECK_NEAR(cam_fit_scale(&b, 0.05, 220, 100), 100 / 5.5, 1e-12);
+	CHECK_NEAR(cam_fit_scale(&b, 0, 100, 100), 10, 1e-12);
+	struct cam_box line = { 0, 3, 10, 3 };        /* zero height does not count */
+	CHECK_NEAR(cam_fit_scale(&line, 0, 100, 50), 10, 1e-12);
+	struct cam_box dot = { 2, 3, 2, 3 };
+	CHECK_NEAR(cam_fit_scale(&dot, 0.05, 100, 50), 1, 0);
+	struct cam c;
+	cam_default(&b, &c);
+	CHECK_NEAR(c.cx, 5, 0);
+	CHECK_NEAR(c.cy, 2.5, 0);
+	CHECK_NEAR(c.zoom, 1, 0);
+	double xy[] = { 1, 2, -3, 7, 4, -1 };
+	struct cam_box bb;
+	cam_bounds(xy, 3, &bb);
+	CHECK(bb.x0 == -3 && bb.x1 == 4 && bb.y0 == -1 && bb.y1 == 7);
+}
+
+static void test_screen(void)
+{
+	struct cam c = { 10, 20, 2 };
+	double px, py, x, y;
+	cam_to_screen(&c, 3, 100, 50, 11, 21, &px, &py);
+	CHECK_NEAR(px, 56, 1e-12);                   /* 50 + 1*6 */
+	CHECK_NEAR(py, 19, 1e-12);                   /* 25 - 1*6: y up */
+	cam_to_data(&c, 3, 100, 50, px, py, &x, &y);
+	CHECK_NEAR(x, 11, 1e-12);
+	CHECK_NEAR(y, 21, 1e-12);
+}
+
+static void test_sprite(void)
+{
+	struct cam_sprite sp = { .base = 8 };
+	CHECK_NEAR(cam_sprite_size(&sp, 1), 8, 0);
+	CHECK_NEAR(cam_sprite_size(&sp, 4), 16, 1e-12);      /* growth 0.5 by default */
+	sp.growth_set = true;
+	sp.growth = 0;
+	CHECK_NEAR(cam_sprite_size(&sp, 4), 8, 0);
+	sp.growth = 1;
+	CHECK_NEAR(cam_sprite_size(&sp, 4), 32, 1e-12);
+	sp.max = 20;
+	CHECK_NEAR(cam_sprite_size(&sp, 4), 20, 0);
+	sp.min = 6;
+	CHECK_NEAR(cam_sprite_size(&sp, 0.25), 6, 0);
+	CHECK_NEAR(cam_sprite_auto(1920, 1080, 70000, 28), 8, 0);
+	CHECK_NEAR(cam_sprite_auto(100, 100, 4, 28), 28, 0);
+	double x0, y0, w, h;
+	cam_sprite_rect(50, 40, 20, 20, 10, &x0, &y0, &w, &h);
+	CHECK(x0 == 40 && y0 == 35 && w == 20 && h == 10);
+	cam_sprite_rect(50, 40, 20, 5, 10, &x0, &y0, &w, &h);
+	CHECK(x0 == 45 && y0 == 30 && w == 10 && h == 20);
+}
+
+static void test_atlas_plan(void)
+{
+	struct ap_imgset s = { .n = 70000, .w = 28, .h = 28, .c = 1 };
+	struct atlas a;
+	CHECK_EQ_INT(atlas_plan(&s, 0, &a, NULL), 0);
+	CHECK_EQ_INT(a.pitch, 32);
+	CHECK_EQ_INT(a.levels, 6);
+	CHECK_EQ_INT(a.cols, 64);
+	CHECK_EQ_INT(a.rows, 64);
+	CHECK_EQ_INT(a.pages, 18);                 /* ceil(70000 / 4096) */
+	CHECK_EQ_INT(a.channels, 1);
+	uint32_t p, x, y;
+	atlas_place(&a, 4096 + 65, &p, &x, &y);
+	CHECK(p == 1 && x == 32 + 2 && y == 32 + 2);
+	struct ap_imgset small = { .n = 5, .w = 28, .h = 28, .c = 3 };
+	CHECK_EQ_INT(atlas_plan(&small, 0, &a, NULL), 0);
+	CHECK(a.page_w * a.page_h >= 5 * 32 * 32 && a.page_w <= 128 && a.page_h <= 128);
+	CHECK_EQ_INT(a.pages, 1);
+	CHECK_EQ_INT(a.channels, 4);
+	struct ap_imgset big = { .n = 1, .w = 3000, .h = 10, .c = 1 };
+	struct ap_err err;
+	CHECK_EQ_INT(atlas_plan(&big, 2048, &a, &err), -1);
+	CHECK_STR(err.msg, "atlas: images of 3000x10 need cells of 3008 texels, more than the page size 2048");
+}
+
+/* Cells of distinct constant colours: no mip level may mix two cells. */
+static void test_atlas_no_bleed(void)
+{
+	struct ap_imgset s = { .n = 16, .w = 28, .h = 28, .c = 1 };
+	s.pix = malloc(16 * 28 * 28);
+	for (size_t i = 0; i < 16; i++)
+		for (size_t k = 0; k < 28 * 28; k++)
+			s.pix[i * 784 + k] = (uint8_t)(10 + 15 * i);
+	struct atlas a;
+	CHECK_EQ_INT(atlas_plan(&s, 128, &a, NULL), 0);
+	CHECK_EQ_INT(a.page_w, 128);
+	uint8_t *lv[ATLAS_MAX_LEVELS];
+	lv[0] = malloc(atlas_level_bytes(&a, 0));
+	atlas_build_page(&a, &s, 0, lv[0]);
+	int bad = 0;
+	for (uint32_t k = 0; k < a.levels; k++) {
+		if (k > 0) {
+			lv[k] = malloc(atlas_level_bytes(&a, k));
+			atlas_downsample(&a, k - 1, lv[k - 1], lv[k]);
+		}
+		uint32_t w = a.page_w >> k, h = a.page_h >> k, cell = a.pitch >> k;
+		for (uint32_t y = 0; y < h; y++)
+			for (uint32_t x = 0; x < w; x++) {
+				size_t i = (size_t)(y / cell) * a.cols + x / cell;
+				if (lv[k][(size_t)y * w + x] != 10 + 15 * i)
+					bad++;
+			}
+	}
+	CHECK_EQ_INT(bad, 0);
+	for (uint32_t k = 0; k < a.levels; k++)
+		free(lv[k]);
+	free(s.pix);
+}
+
+/* Edge texels extrude to the cell border. */
+static void test_atlas_extrude(void)
+{
+	struct ap_imgset s = { .n = 1, .w = 4, .h = 4, .c = 1 };
+	uint8_t px[16];
+	for (int i = 0; i < 16; i++)
+		px[i] = (uint8_t)(i * 10 + 1);
+	s.pix = px;
+	struct atlas a;
+	CHECK_EQ_INT(atlas_plan(&s, 0, &a, NULL), 0);
+	uint8_t *pg = malloc(atlas_level_bytes(&a, 0));
+	atlas_build_page(&a, &s, 0, pg);
+	uint32_t p, x, y;
+	atlas_place(&a, 0, &p, &x, &y);
+	CHECK_EQ_INT(pg[y * a.page_w + x], 1);                          /* image's own texel */
+	CHECK_EQ_INT(pg[(y + 3) * a.page_w + x + 3], 151);
+	CHECK_EQ_INT(pg[0], 1);                                         /* cell corner: extruded */
+	CHECK_EQ_INT(pg[(a.pitch - 1) * a.page_w + a.pitch - 1], 151);
+	free(pg);
+}
+
+static void test_pal_opts(void)
+{
+	CHECK_EQ_INT(pal_label(0, 10), PAL_RGBA(0x1f, 0x77, 0xb4, 255));
+	CHECK_EQ_INT(pal_label(9, 10), PAL_RGBA(0x17, 0xbe, 0xcf, 255));
+	CHECK_EQ_INT(pal_label(1, 12), PAL_RGBA(0xae, 0xc7, 0xe8, 255));
+	uint32_t c;
+	CHECK(pal_parse("ff8000", &c) == 0 && c == PAL_RGBA(255, 128, 0, 255));
+	CHECK(pal_parse("#00000080", &c) == 0 && c == PAL_RGBA(0, 0, 0, 128));
+	CHECK(pal_parse("none", &c) == 0 && c == 0);
+	CHECK(pal_parse("12345", &c) == -1);
+	CHECK(pal_parse("gg0000", &c) == -1);
+	int w, h;
+	CHECK(opts_size("1920x1080", &w, &h) == 0 && w == 1920 && h == 1080);
+	CHECK(opts_size("0x10", &w, &h) == -1);
+	CHECK(opts_size("10x", &w, &h) == -1);
+	CHECK(opts_size("-5x10", &w, &h) == -1);
+	struct cam cm;
+	CHECK(opts_camera("1.5,-2,4", &cm) == 0 && cm.cx == 1.5 && cm.cy == -2 && cm.zoom == 4);
+	CHECK(opts_camera("1,2,0", &cm) == -1);
+	CHECK(opts_camera("1,2", &cm) == -1);
+	CHECK(opts_camera("1,2,3,4", &cm) == -1);
+	CHECK(opts_camera("1,nan,3", &cm) == -1);
+	struct opts_highlight hl = { 0 };
+	struct ap_err err;
+	CHECK(opts_highlight_parse("3,17,42", &hl, &err) == 0 && hl.n == 3 && hl.index[2] == 42);
+	CHECK(opts_highlight_resolve(&hl, NULL, 40, &err) == -1);
+	CHECK_STR(err.msg, "--highlight: image 42 does not exist (there are 40 images)");
+	opts_highlight_free(&hl);
+	int32_t labels[] = { 1, 0, 1, 2 };
+	CHECK(opts_highlight_parse("label=1", &hl, &err) == 0);
+	CHECK(opts_highlight_resolve(&hl, labels, 4, &err) == 0 && hl.n == 2 && hl.index[0] == 0 && hl.index[1] == 2);
+	opts_highlight_free(&hl);
+	CHECK(opts_highlight_parse("3,x", &hl, &err) == -1);
+	CHECK_STR(err.msg, "--highlight '3,x': expected image indices like 3,17,42 or label=K");
+	opts_highlight_free(&hl);
+}
+
+int main(void)
+{
+	test_fit();
+	test_screen();
+	test_sprite();
+	test_atlas_plan();
+	test_atlas_no_bleed();
+	test_atlas_extrude();
+	test_pal_opts();
+	return t_done();
+}
