@@ -1,0 +1,50 @@
+/*
+ * swr: the software compositor, a backend for machines without a GPU. It draws the
+ * same scene into the same RGBA8 frame as render_ (shaders/composite.glsl), in plain
+ * C on a few threads, because llvmpipe runs that shader at about a second a frame.
+ * It is not a general rasteriser: it knows only axis-aligned sprite rectangles.
+ *
+ * Semantics are the shader's, decided per pixel centre (i + 0.5, j + 0.5): coverage
+ * on the float rectangle, texel coordinate tex + (c - rect.xy)·scale clamped to the
+ * image's cell, LOD log2(max scale) per sprite, trilinear filtering of the same mip
+ * levels (atlas_build_page, atlas_downsample), the alpha modes, tint, the highlight
+ * outline, premultiplied compositing over the background, straight-alpha output.
+ * At native size on integer pixel positions the output is the image, byte for byte;
+ * elsewhere filtering runs in 8.8 fixed point and may differ from a GPU's by a level
+ * or two per channel.
+ *
+ * How: sprites are binned into strips of rows; threads take strips from a shared
+ * counter and paint each strip's sprites back to front (later on top, as scene_
+ * orders them). When every source pixel is opaque (discard or opaque mode, tints of
+ * alpha 255) they write RGBA8 directly; otherwise they composite "over" in a float
+ * accumulator per strip. Scene batches and tile lists are not used.
+ */
+#ifndef AP_SWR_H
+#define AP_SWR_H
+
+#include <stdint.h>
+
+#include "atlas.h"
+#include "err.h"
+#include "imgset.h"
+#include "render.h"
+#include "scene.h"
+
+#define SWR_MAX_THREADS 8
+
+struct swr;
+
+/* Build every page of the atlas a of s, with all its mip levels, in memory (one byte
+ * a texel for gray, four for colour). threads 0 = the online CPUs, at most
+ * SWR_MAX_THREADS. NULL on failure (out of memory), with err saying why. */
+struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int threads, struct ap_err *err);
+void swr_free(struct swr *r);
+
+/* The threads swr_frame uses. */
+int swr_threads(const struct swr *r);
+
+/* Draw the scene into rgba (w*h*4 bytes, rows top first): render_frame's contract. */
+int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct render_opts *o,
+	      uint8_t *rgba, struct ap_err *err);
+
+#endif
