@@ -59,7 +59,7 @@ test: deps all $(TEST_BIN)
 	$(Q)sh tests/run.sh
 
 golden: all
-	$(Q)sh tests/golden.sh --regenerate
+	$(Q)sh tests/sh_golden.sh --regenerate
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory atlasplot OPT=-O3

@@ -53,16 +53,14 @@ static int idx_check_header(const uint8_t *buf, size_t len, unsigned ndims, cons
 	return 0;
 }
 
-int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err)
+int idx_parse_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err)
 {
-	uint8_t *buf = NULL, *pix;
-	size_t len, have, body;
+	uint8_t *pix;
+	size_t have, body;
 	uint32_t n, rows, cols;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "images");
 	if (idx_check_header(buf, len, 3, "images", path, err) < 0)
 		goto out_free_buf;
 	n = be32(buf + 4);
@@ -106,18 +104,16 @@ out_free_buf:
 	return rc;
 }
 
-int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
+int idx_parse_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
+	size_t *n, struct ap_err *err)
 {
 	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES;
-	uint8_t *buf = NULL;
 	int32_t *lab;
-	size_t len, have, count, bytes;
+	size_t have, count, bytes;
 	int rc = -1;
 
 	*labels = NULL;
 	*n = 0;
-	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "labels");
 	if (idx_check_header(buf, len, 1, "labels", path, err) < 0)
 		goto out_free_buf;
 	count = be32(buf + 4);
@@ -154,4 +150,27 @@ int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t
 out_free_buf:
 	free(buf);
 	return rc;
+}
+
+int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+
+	memset(out, 0, sizeof *out);
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return subject(err, "images");
+	return idx_parse_images(buf, len, path, out, err);
+}
+
+int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+
+	*labels = NULL;
+	*n = 0;
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return subject(err, "labels");
+	return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
 }

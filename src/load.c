@@ -1,13 +1,12 @@
 /*
- * load: images and labels from whichever file the user names, told apart by content
- * (the first bytes, through gzip): NPY ("\x93NUMPY") here, IDX (00 00 08 ..) by idx_.
+ * load: images and labels from whichever file the user names, read once and told apart
+ * by content (after any gunzip): NPY ("\x93NUMPY") here, IDX (00 00 ..) by idx_parse_.
  */
 #include "load.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define NPY_MAX_SIDE 4096
 
@@ -23,23 +22,10 @@ static int subject(struct ap_err *err, const char *what)
 	return -1;
 }
 
-/* The first bytes of the file, gunzipped if need be; -1 if it cannot be read. */
-static int peek(const char *path, uint8_t *b, unsigned cap)
-{
-	gzFile f = gzopen(path, "rb");
-	int n;
-
-	if (!f)
-		return -1;
-	n = gzread(f, b, cap);
-	gzclose(f);
-	return n;
-}
-
 enum fmt { FMT_IDX, FMT_NPY, FMT_UNKNOWN };
 
-/* Unreadable and very short files go to the IDX reader, which says what is wrong. */
-static enum fmt sniff(const uint8_t *b, int n)
+/* Very short files go to the IDX reader, which says what is wrong with them. */
+static enum fmt sniff(const uint8_t *b, size_t n)
 {
 	if (n >= 6 && memcmp(b, "\x93NUMPY", 6) == 0)
 		return FMT_NPY;
@@ -58,16 +44,15 @@ static void shape_str(char *dst, size_t cap, const struct npy *a)
 		snprintf(dst + at, cap - at, a->ndim == 1 ? ",)" : ")");
 }
 
-static int npy_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err)
+/* NPY uint8 images from buf, which it takes over (frees, or keeps as the pixels). */
+static int npy_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err)
 {
-	uint8_t *buf = NULL, *pix;
-	size_t len, h, w, c;
+	uint8_t *pix;
+	size_t h, w, c;
 	struct npy a;
 	char shape[160];
 	int rc = -1;
 
-	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "images");
 	if (npy_parse(buf, len, path, &a, err) < 0) {
 		subject(err, "images");
 		goto out_free_buf;
@@ -111,18 +96,22 @@ out_free_buf:
 
 int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err)
 {
-	uint8_t m[8];
-	int n = peek(path, m, sizeof m);
+	uint8_t *buf;
+	size_t len;
 
 	memset(out, 0, sizeof *out);
-	switch (sniff(m, n)) {
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return subject(err, "images");
+	switch (sniff(buf, len)) {
 	case FMT_NPY:
-		return npy_images(path, max_bytes, out, err);
+		return npy_images(buf, len, path, out, err);
 	case FMT_IDX:
-		return idx_load_images(path, max_bytes, out, err);
+		return idx_parse_images(buf, len, path, out, err);
 	default:
-		return ap_errf(err, "images '%s': unknown format (starts with %02x %02x %02x %02x; "
-			"expected IDX3 or NPY)", path, m[0], m[1], m[2], m[3]);
+		ap_errf(err, "images '%s': unknown format (starts with %02x %02x %02x %02x; "
+			"expected IDX3 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);
+		free(buf);
+		return -1;
 	}
 }
 
@@ -147,18 +136,16 @@ static int npy_label(const struct npy *a, size_t i, const char *path, int32_t *o
 	return 0;
 }
 
-static int npy_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
+/* NPY integer labels from buf, which it frees. */
+static int npy_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
+	size_t *n, struct ap_err *err)
 {
 	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, bytes;
-	uint8_t *buf = NULL;
 	int32_t *lab = NULL;
 	struct npy a;
 	char shape[160];
-	size_t len;
 	int rc = -1;
 
-	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "labels");
 	if (npy_parse(buf, len, path, &a, err) < 0) {
 		subject(err, "labels");
 		goto out_free_buf;
@@ -202,18 +189,22 @@ out_free_buf:
 
 int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
 {
-	uint8_t m[8];
-	int k = peek(path, m, sizeof m);
+	uint8_t *buf;
+	size_t len;
 
 	*labels = NULL;
 	*n = 0;
-	switch (sniff(m, k)) {
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return subject(err, "labels");
+	switch (sniff(buf, len)) {
 	case FMT_NPY:
-		return npy_labels(path, max_bytes, labels, n, err);
+		return npy_labels(buf, len, path, max_bytes, labels, n, err);
 	case FMT_IDX:
-		return idx_load_labels(path, max_bytes, labels, n, err);
+		return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
 	default:
-		return ap_errf(err, "labels '%s': unknown format (starts with %02x %02x %02x %02x; "
-			"expected IDX1 or NPY)", path, m[0], m[1], m[2], m[3]);
+		ap_errf(err, "labels '%s': unknown format (starts with %02x %02x %02x %02x; "
+			"expected IDX1 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);
+		free(buf);
+		return -1;
 	}
 }

@@ -33,8 +33,16 @@ int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, st
 int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
 /* IDX1 unsigned-byte labels (magic 0x00000801), raw or .gz. Free *labels with free(). */
 int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err);
+/* The same from a file already in memory (load_file's buffer, after any gunzip), so a
+ * caller that looked at its first bytes need not read it again. buf must come from
+ * malloc and is taken over either way: freed, or kept as the pixels. path only names
+ * the file in errors; max_bytes caps the labels array. */
+int idx_parse_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err);
+int idx_parse_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
+	size_t *n, struct ap_err *err);
 
-/* Images from any supported file: IDX3 (raw/.gz) or NPY uint8 N×H×W, N×H×W×3, N×H×W×4. */
+/* Images from any supported file: IDX3 (raw/.gz) or NPY uint8 N×H×W, N×H×W×3, N×H×W×4
+ * (or ×1), told apart by content; the file is read once, so pipes work. */
 int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
 /* Labels from IDX1 (raw/.gz) or an NPY integer array of shape (N,) (any int/uint width;
  * each value must be 0 to INT32_MAX). The format is told by content, not by name. */

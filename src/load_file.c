@@ -40,52 +40,48 @@ static size_t min_size(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-/* Reads fd to its end; cap is the first guess at its size. The buffer gets a NUL after
- * the data. */
+/* Reads fd to its end; cap is the first guess at its size (a regular file's size, so
+ * that reading it takes one allocation). The buffer gets a NUL after the data. */
 static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **out, size_t *outlen,
 	struct ap_err *err)
 {
 	size_t len = 0;
 	uint8_t *buf, *nbuf;
+	ssize_t r;
 
 	cap = min_size(cap, max);
 	buf = malloc(cap + 1);
 	if (!buf)
 		return ap_errf(err, "'%s': out of memory reading %zu bytes", path, cap);
 	for (;;) {
-		ssize_t r;
-
 		if (len == cap) {
-			uint8_t probe;
-
+			/* full: read one byte into the spare slot before growing for nothing */
+			do
+				r = read(fd, buf + len, 1);
+			while (r < 0 && errno == EINTR);
+			if (r == 0)
+				break;
+			if (r < 0)
+				goto out_read_error;
 			if (cap >= max) {
-				/* at the cap: fine only if this is the end */
-				do
-					r = read(fd, &probe, 1);
-				while (r < 0 && errno == EINTR);
-				if (r == 0)
-					break;
 				free(buf);
-				if (r < 0)
-					return sys_err(err, path, "cannot read", errno);
 				return too_large(err, path, max, "");
 			}
+			len++;
 			cap = cap < max / 2 ? (cap < MIN_CAP ? MIN_CAP : cap * 2) : max;
-			cap = min_size(cap, max);
 			nbuf = realloc(buf, cap + 1);
 			if (!nbuf) {
 				free(buf);
 				return ap_errf(err, "'%s': out of memory reading %zu bytes", path, cap);
 			}
 			buf = nbuf;
+			continue;
 		}
 		r = read(fd, buf + len, min_size(cap - len, ZCHUNK));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return sys_err(err, path, "cannot read", errno);
-		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto out_read_error;
 		if (r == 0)
 			break;
 		len += (size_t)r;
@@ -94,6 +90,10 @@ static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **o
 	*out = buf;
 	*outlen = len;
 	return 0;
+
+out_read_error:
+	free(buf);
+	return sys_err(err, path, "cannot read", errno);
 }
 
 static size_t le32(const uint8_t *p)

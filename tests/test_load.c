@@ -1053,6 +1053,53 @@ static void test_imgset(void)
 	imgset_free(NULL);
 }
 
+/* Through a pipe, as with `--images <(zcat ...)`: the file is read once, not peeked at. */
+static void test_pipe(void)
+{
+	struct ap_imgset s = { 0 };
+	struct bb b = idx3(2, 3, 3, 18);
+	int fd[2];
+	char path[64];
+
+	if (access("/dev/fd/0", F_OK) != 0 || pipe(fd) != 0)
+		return;
+	CHECK_EQ_INT(write(fd[1], b.p, b.n), (long long)b.n);
+	close(fd[1]);
+	snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+	CHECK_OK(load_images(path, 0, &s, &err));
+	CHECK_EQ_INT(s.n, 2);
+	CHECK_EQ_INT(imgset_pixels(&s, 1)[8], (17 * 7) & 255);
+	imgset_free(&s);
+	close(fd[0]);
+	bb_free(&b);
+}
+
+/* The buffer readers take their buffer over, in success and in failure. */
+static void test_idx_parse(void)
+{
+	struct ap_imgset s;
+	struct bb b = idx3(1, 2, 2, 4);
+	uint8_t vals[2] = { 4, 2 };
+	int32_t *lab;
+	size_t n;
+
+	CHECK_OK(idx_parse_images(b.p, b.n, "mem", &s, &err));
+	CHECK_EQ_INT(s.n, 1);
+	CHECK_EQ_INT(imgset_pixels(&s, 0)[3], 21);
+	imgset_free(&s);
+	b = idx3(1, 2, 2, 3);
+	CHECK_ERR(idx_parse_images(b.p, b.n, "mem", &s, &err),
+		"images 'mem': truncated: header says 1 images of 2x2 (4 bytes), file has 3 bytes after the header");
+	b = idx1(2, vals, 2);
+	CHECK_OK(idx_parse_labels(b.p, b.n, "mem", 0, &lab, &n, &err));
+	CHECK(n == 2 && lab[0] == 4 && lab[1] == 2);
+	free(lab);
+	b = idx1(2, vals, 2);
+	CHECK_ERR(idx_parse_labels(b.p, b.n, "mem", 4, &lab, &n, &err),
+		"labels 'mem': too large: 2 labels need more than the limit of 4 bytes");
+	CHECK(lab == NULL && n == 0);
+}
+
 static void rm_dir(void)
 {
 	char cmd[128];
@@ -1079,6 +1126,8 @@ int main(void)
 	test_lay_csv_bad();
 	test_lay_npy();
 	test_imgset();
+	test_pipe();
+	test_idx_parse();
 	rm_dir();
 	return t_done();
 }
