@@ -22,6 +22,8 @@ int cli_diff(int argc, char **argv);
 
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);
+/* Print "atlasplot: <msg> (see 'atlasplot CMD --help')" and return AP_EXIT_USAGE. */
+int cli_usage(const char *cmd, const struct ap_err *err);
 /* Print "atlasplot: <formatted>" (plus a --help hint for usage errors) and return code. */
 int cli_failf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -147,7 +147,7 @@ int cli_atlas(int argc, char **argv)
 		return AP_EXIT_OK;
 	}
 	if (rc < 0)
-		return cli_failf(AP_EXIT_USAGE, "%s", err.msg);
+		return cli_usage("atlas", &err);
 	struct ds d;
 	struct atlas a;
 	if (ds_load(&c.paths, &d, &err))
@@ -174,7 +174,7 @@ int cli_info(int argc, char **argv)
 		return AP_EXIT_OK;
 	}
 	if (rc < 0)
-		return cli_failf(AP_EXIT_USAGE, "%s", err.msg);
+		return cli_usage("info", &err);
 	struct ds d;
 	if (ds_load(&c.paths, &d, &err))
 		return cli_fail(AP_EXIT_ERR, &err);

@@ -21,3 +21,9 @@ int cli_failf(int code, const char *fmt, ...)
 	fputc('\n', stderr);
 	return code;
 }
+
+int cli_usage(const char *cmd, const struct ap_err *err)
+{
+	fprintf(stderr, "atlasplot: %s (see 'atlasplot %s --help')\n", err->msg, cmd);
+	return AP_EXIT_USAGE;
+}

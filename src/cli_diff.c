@@ -742,7 +742,7 @@ int cli_diff(int argc, char **argv)
 		return AP_EXIT_OK;
 	}
 	if (r < 0)
-		return cli_failf(AP_EXIT_USAGE, "%s", err.msg);
+		return cli_usage("diff", &err);
 	enum verdict v = is_dir(exp) ? run_dirs(&c, exp, act) : run_files(&c, exp, act);
 	return v == V_PASS ? 0 : v == V_FAIL ? 1 : 2;
 }

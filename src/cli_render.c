@@ -108,7 +108,7 @@ int cli_render(int argc, char **argv)
 	}
 	if (rc < 0) {
 		cli_common_free(&a.c);
-		return cli_failf(AP_EXIT_USAGE, "%s", err.msg);
+		return cli_usage("render", &err);
 	}
 	char cmdline[2048];
 	cli_command_line(argc + 1, argv - 1, cmdline, sizeof cmdline);

@@ -131,17 +131,17 @@ expect_err "truncated" 2 "atlasplot: png '$T/cut.png': truncated file" "$AP" dif
 expect_err "missing" 2 "atlasplot: png '$T/nope.png': No such file or directory" "$AP" diff "$T/nope.png" "$T/e.png"
 expect_err "diff into a missing folder" 2 "atlasplot: output '$T/no/d.png': No such file or directory" \
 	"$AP" diff "$T/e.png" "$T/one.png" -o "$T/no/d.png"
-expect_err "unknown option" 2 "atlasplot: unknown option '--bogus' (see 'atlasplot --help')" \
+expect_err "unknown option" 2 "atlasplot: unknown option '--bogus' (see 'atlasplot diff --help')" \
 	"$AP" diff --bogus "$T/e.png" "$T/e.png"
-expect_err "one argument" 2 "atlasplot: diff: expected EXPECTED and ACTUAL (see 'atlasplot --help')" \
+expect_err "one argument" 2 "atlasplot: diff: expected EXPECTED and ACTUAL (see 'atlasplot diff --help')" \
 	"$AP" diff "$T/e.png"
-expect_err "tolerance range" 2 "atlasplot: --tolerance '300': expected an integer 0-255 (see 'atlasplot --help')" \
+expect_err "tolerance range" 2 "atlasplot: --tolerance '300': expected an integer 0-255 (see 'atlasplot diff --help')" \
 	"$AP" diff -t 300 "$T/e.png" "$T/e.png"
-expect_err "max-pixels syntax" 2 "atlasplot: --max-pixels '5x': expected a pixel count or a percentage like 0.5% (see 'atlasplot --help')" \
+expect_err "max-pixels syntax" 2 "atlasplot: --max-pixels '5x': expected a pixel count or a percentage like 0.5% (see 'atlasplot diff --help')" \
 	"$AP" diff --max-pixels 5x "$T/e.png" "$T/e.png"
-expect_err "max-rms syntax" 2 "atlasplot: --max-rms '-1': expected a number >= 0 (see 'atlasplot --help')" \
+expect_err "max-rms syntax" 2 "atlasplot: --max-rms '-1': expected a number >= 0 (see 'atlasplot diff --help')" \
 	"$AP" diff --max-rms -1 "$T/e.png" "$T/e.png"
-expect_err "folder vs file" 2 "atlasplot: diff: '$T/actdir' is a folder but '$T/e.png' is not (see 'atlasplot --help')" \
+expect_err "folder vs file" 2 "atlasplot: diff: '$T/actdir' is a folder but '$T/e.png' is not (see 'atlasplot diff --help')" \
 	"$AP" diff "$T/actdir" "$T/e.png"
 
 run "$AP" diff --help
