@@ -55,6 +55,7 @@ int frames_path(const char *pattern, long k, char *buf, size_t len)
 int frames_open(struct frames_engine *e, struct cli_common *c, const char *command, struct ap_err *err)
 {
 	memset(e, 0, sizeof *e);
+	e->t_start = frames_now();
 	e->c = c;
 	e->command = command;
 	/* a full disk or `ulimit -f` must fail the write, not kill the process */
@@ -135,13 +136,21 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 {
 	if (e->q) {
+		outq_drain(e->q);
+		if (e->c->verbose && e->frames) {
+			size_t n;
+			double enc;
+			outq_stats(e->q, &n, &enc);
+			double wall = frames_now() - e->t_start;
+			fprintf(stderr, "atlasplot: stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f\n",
+				e->frames, e->t_render * 1e3 / (double)e->frames, n ? enc * 1e3 / (double)n : 0.0,
+				wall, (double)e->frames / wall);
+		}
 		struct ap_err qerr;
 		if (outq_close(e->q, &qerr) && rc == 0) {
 			if (err)
 				*err = qerr;
 			rc = -1;
-		} else if (rc && err && !err->msg[0]) {
-			*err = qerr;
 		}
 	}
 	sess_close(&e->s);
@@ -160,7 +169,6 @@ int frames_render_stills(const struct frames_job *job, const struct cam *cams, i
 	struct cam def;
 	cam_default(&e.box, &def);
 	int rc = 0;
-	double t0 = frames_now();
 	for (int k = 0; k < (ncams ? ncams : 1) && rc == 0; k++) {
 		char path[4096];
 		if (frames_path(job->out, k, path, sizeof path)) {
@@ -169,8 +177,5 @@ int frames_render_stills(const struct frames_job *job, const struct cam *cams, i
 		}
 		rc = frames_emit(&e, e.d.lay.xy, ncams ? &cams[k] : &def, path, err);
 	}
-	if (job->c->verbose)
-		fprintf(stderr, "atlasplot: %zu frame(s): render %.1f ms/frame, %.2f s in all\n", e.frames,
-			e.frames ? e.t_render * 1e3 / (double)e.frames : 0.0, frames_now() - t0);
 	return frames_close(&e, rc, err);
 }

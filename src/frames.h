@@ -34,6 +34,7 @@ struct frames_engine {
 	double s0;
 	struct outq *q;
 	const char *command;
+	double t_start;              /* when frames_open began (load included) */
 	double t_render, t_wait;     /* seconds, for -v */
 	size_t frames;
 };

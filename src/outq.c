@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct job {
 	uint8_t *buf;
@@ -27,7 +28,17 @@ struct outq {
 	int failed;
 	struct ap_err err;
 	uint8_t **all;
+	int busy;                   /* jobs taken by a worker, not yet done */
+	size_t written;
+	double encode_s;
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static void job_clear(struct job *j)
 {
@@ -50,12 +61,20 @@ static void *worker(void *arg)
 		memset(&q->jobs[q->head], 0, sizeof j);
 		q->head = (q->head + 1) % q->depth;
 		q->count--;
+		q->busy++;
 		int skip = q->failed;
 		pthread_mutex_unlock(&q->mu);
 		struct ap_err err;
 		j.o.text = j.text;
+		double t0 = now_s();
 		int rc = skip ? 0 : pngio_write(j.path, j.buf, j.w, j.h, &j.o, &err);
+		double dt = now_s() - t0;
 		pthread_mutex_lock(&q->mu);
+		q->busy--;
+		if (!skip && !rc) {
+			q->written++;
+			q->encode_s += dt;
+		}
 		if (rc && !q->failed) {
 			q->failed = 1;
 			q->err = err;
@@ -177,6 +196,22 @@ int outq_submit(struct outq *q, uint8_t *buf, const char *path, uint32_t w, uint
 	pthread_cond_broadcast(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
+}
+
+void outq_drain(struct outq *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->count || q->busy)
+		pthread_cond_wait(&q->cv, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void outq_stats(struct outq *q, size_t *frames, double *encode_s)
+{
+	pthread_mutex_lock(&q->mu);
+	*frames = q->written;
+	*encode_s = q->encode_s;
+	pthread_mutex_unlock(&q->mu);
 }
 
 int outq_close(struct outq *q, struct ap_err *err)

@@ -32,6 +32,12 @@ int outq_submit(struct outq *q, uint8_t *buf, const char *path, uint32_t w, uint
 /* Give back a buffer without writing it. */
 void outq_release(struct outq *q, uint8_t *buf);
 
+/* Wait until every queued frame is written (the queue stays open). */
+void outq_drain(struct outq *q);
+
+/* Frames written so far and the seconds the encoders spent on them (for -v and bench). */
+void outq_stats(struct outq *q, size_t *frames, double *encode_s);
+
 /* Wait for every queued write, stop the workers, free everything. Returns 0, or -1
  * with the first write error in err. */
 int outq_close(struct outq *q, struct ap_err *err);
