@@ -8,7 +8,8 @@ CPPFLAGS += -Isrc -Ibuild
 LDLIBS   += -lOSMesa -lEGL -lpng -lz -ljpeg -lm -lpthread
 VERSION  := 0.1.0
 
-BUILD    := build
+BUILD    ?= build
+BIN      ?= atlasplot
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -22,11 +23,16 @@ else
 Q := @
 endif
 
-.PHONY: all test bench golden clean install deps demo fuzz check-asan
+FUZZ         := idx npy csv png
+FUZZ_SECONDS ?= 30
+FUZZ_SRC     := src/err.c src/imgset.c src/load_file.c src/idx.c src/npy.c src/lay.c src/load.c src/pngio.c
+REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
-all: atlasplot
+.PHONY: all test bench golden clean install deps demo fuzz check-asan valgrind
 
-atlasplot: $(BUILD)/main.o $(BUILD)/libatlasplot.a
+all: $(BIN)
+
+$(BIN): $(BUILD)/main.o $(BUILD)/libatlasplot.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -55,9 +61,38 @@ $(BUILD):
 deps:
 	$(Q)sh scripts/deps.sh
 
-test: deps all $(TEST_BIN)
-	$(Q)sh tests/run.sh
+test: deps all $(TEST_BIN) $(REPLAY_BIN)
+	$(Q)BUILD=$(BUILD) AP=$(CURDIR)/$(BIN) sh tests/run.sh
 
+# Every kept fuzz input, replayed through its harness by `make test` (tests/sh_fuzz_replay.sh).
+$(BUILD)/replay/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libatlasplot.a
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)mkdir -p $(BUILD)/replay && $(CC) $(CPPFLAGS) $(CFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(BUILD)/libatlasplot.a $(LDLIBS)
+
+# libFuzzer: each harness for FUZZ_SECONDS (default 30); findings land in tests/fuzz/regress/NAME/.
+fuzz: deps
+	$(Q)for f in $(FUZZ); do \
+		mkdir -p build/fuzz/corpus_$$f tests/fuzz/regress/$$f && \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 \
+			-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -Itests/fuzz tests/fuzz/fuzz_$$f.c $(FUZZ_SRC) \
+			-lpng -lz -lm -o build/fuzz/fuzz_$$f || exit 1; \
+		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -print_final_stats=1 \
+			-artifact_prefix=tests/fuzz/regress/$$f/ build/fuzz/corpus_$$f tests/fuzz/seeds/$$f \
+			2>build/fuzz/$$f.log || { tail -40 build/fuzz/$$f.log; exit 1; }; \
+		grep -E "stat::number_of_executed_units" build/fuzz/$$f.log; \
+	done
+
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan: deps
+	$(Q)$(MAKE) --no-print-directory test BUILD=build-asan BIN=build-asan/atlasplot \
+		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+
+# One MNIST render under valgrind memcheck: no errors, no leaks of ours.
+valgrind: deps all
+	$(Q)sh tests/valgrind.sh
 golden: all
 	$(Q)sh tests/sh_golden.sh --regenerate
 
@@ -74,6 +109,6 @@ install: all
 	install -m 644 doc/atlasplot.1 $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1
 
 clean:
-	rm -rf $(BUILD) atlasplot tests/out
+	rm -rf build build-asan atlasplot tests/out
 
 -include $(DEP)

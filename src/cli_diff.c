@@ -85,6 +85,7 @@ struct diff_cfg {
 	struct imgdiff_opts opts;
 	const char *out;
 	bool side_by_side, json, quiet;
+	bool out_is_dir;                /* folder mode: out is created with the first diff */
 };
 
 enum verdict { V_PASS = 0, V_FAIL = 1, V_ERROR = 2 };
@@ -448,6 +449,10 @@ static int write_diff(const struct diff_cfg *c, const char *path, const uint8_t 
 		goto out_free;
 	}
 	imgdiff_compare(exp, act, w, h, &c->opts, &res, diff);
+	if (c->out_is_dir && mkdir(c->out, 0777) && errno != EEXIST) {
+		rc = ap_errf(err, "output '%s': %s", c->out, strerror(errno));
+		goto out_free;
+	}
 	if (sbs) {
 		imgdiff_side_by_side(exp, act, diff, w, h, sbs);
 		rc = pngio_write(path, sbs, 3 * w, h, &wo, err);
@@ -617,10 +622,6 @@ static enum verdict run_dirs(const struct diff_cfg *c, const char *exp_dir, cons
 
 	if (list_pngs(exp_dir, &el, &err) || list_pngs(act_dir, &al, &err))
 		goto out_error;
-	if (c->out && mkdir(c->out, 0777) && errno != EEXIST) {
-		ap_errf(&err, "output '%s': %s", c->out, strerror(errno));
-		goto out_error;
-	}
 	/* Merge the two sorted listings; names on both sides are compared. */
 	for (size_t i = 0, j = 0; i < el.n || j < al.n;) {
 		int cmp = i == el.n ? 1 : j == al.n ? -1 : strcmp(el.v[i], al.v[j]);
@@ -743,6 +744,7 @@ int cli_diff(int argc, char **argv)
 	}
 	if (r < 0)
 		return cli_usage("diff", &err);
-	enum verdict v = is_dir(exp) ? run_dirs(&c, exp, act) : run_files(&c, exp, act);
+	c.out_is_dir = is_dir(exp);
+	enum verdict v = c.out_is_dir ? run_dirs(&c, exp, act) : run_files(&c, exp, act);
 	return v == V_PASS ? 0 : v == V_FAIL ? 1 : 2;
 }

@@ -7,7 +7,7 @@ filter=${1:-}
 total_p=0 total_f=0 broken=""
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for t in build/tests/test_* tests/sh_*.sh; do
+for t in "${BUILD:-build}"/tests/test_* tests/sh_*.sh; do
 	case "$t" in *.d) continue ;; esac
 	[ -e "$t" ] || continue
 	case "$t" in *"$filter"*) ;; *) continue ;; esac
