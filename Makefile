@@ -4,7 +4,7 @@ CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter
-CPPFLAGS += -Isrc -Ibuild
+CPPFLAGS += -Isrc -I$(BUILD)
 LDLIBS   += -lOSMesa -lEGL -lpng -lz -ljpeg -lm -lpthread
 VERSION  := 0.1.0
 

@@ -80,6 +80,8 @@ int frames_open(struct frames_engine *e, struct cli_common *c, const char *comma
 		goto out_free;
 	if (e->d.lay.xy)
 		frames_fit(e, e->d.lay.xy);
+	/* an automatic backend may have failed one way before it succeeded another */
+	err->msg[0] = 0;
 	return 0;
 out_free:
 	frames_close(e, -1, NULL);
