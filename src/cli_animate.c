@@ -335,8 +335,8 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 	}
 	if (optind < argc)
 		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
-	if (!a->c.paths.nimages)
-		return ap_errf(err, "missing --images FILE");
+	if (!a->c.paths.nimages && !a->c.paths.manifest)
+		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (!a->from)
 		return ap_errf(err, "missing --from LAYOUT");
 	if (!a->out)

@@ -10,8 +10,15 @@
 
 const char cli_common_help[] =
 	"data:\n"
-	"  --images FILE        images: IDX3 ubyte (raw or .gz) or NPY uint8 NxHxW[x3|x4];\n"
-	"                       repeat to concatenate, in the order given\n"
+	"  --images FILE|DIR/   images: IDX3 ubyte (raw or .gz), NPY uint8 NxHxW[x3|x4], or a\n"
+	"                       folder of PNG and JPEG files (sorted by name); repeat to\n"
+	"                       concatenate, in the order given\n"
+	"  --manifest FILE      CSV with columns path,x,y[,label] (paths relative to it):\n"
+	"                       images and layout in one, instead of --images and --layout\n"
+	"  --cell PX            folder and manifest images are downscaled once, in linear\n"
+	"                       light, to this size on their longer side (default 64)\n"
+	"  --on-bad-image MODE  fail (default: a file that cannot be decoded is an error) or\n"
+	"                       skip (warn, naming it, and leave it out)\n"
 	"  --labels FILE        labels: IDX1 ubyte (raw or .gz) or NPY integers; repeatable;\n"
 	"                       default: the layout CSV's 'label' column, if any\n"
 	"frame and camera:\n"
@@ -41,9 +48,18 @@ const char cli_common_help[] =
 	"  -v, --verbose        progress and timings on stderr\n"
 	"  -h, --help           this help\n";
 
+/* A skipped image file: one warning line, the rest of the run goes on. */
+static void warn_skip(void *user, const char *path, const char *msg)
+{
+	(void)user;
+	(void)path;
+	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
+}
+
 void cli_common_init(struct cli_common *c)
 {
 	memset(c, 0, sizeof *c);
+	c->paths.dir.on_skip = warn_skip;
 	c->w = 1920;
 	c->h = 1080;
 	c->margin = CAM_DEFAULT_MARGIN;
@@ -93,6 +109,22 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 		return ds_add_path(c->paths.images, &c->paths.nimages, arg, "--images", err) ? -1 : 1;
 	case OPT_LABELS:
 		return ds_add_path(c->paths.labels, &c->paths.nlabels, arg, "--labels", err) ? -1 : 1;
+	case OPT_MANIFEST:
+		c->paths.manifest = arg;
+		return 1;
+	case OPT_CELL:
+		if (opts_uint(arg, IMGDIR_CELL_MAX, &u) || u < 2)
+			return ap_errf(err, "--cell '%s': expected pixels from 2 to %u", arg, IMGDIR_CELL_MAX);
+		c->paths.dir.cell = (uint32_t)u;
+		return 1;
+	case OPT_ON_BAD:
+		if (!strcmp(arg, "fail"))
+			c->paths.dir.on_bad = IMGDIR_FAIL;
+		else if (!strcmp(arg, "skip"))
+			c->paths.dir.on_bad = IMGDIR_SKIP;
+		else
+			return ap_errf(err, "--on-bad-image '%s': expected fail or skip", arg);
+		return 1;
 	case OPT_SIZE:
 		if (opts_size(arg, &c->w, &c->h))
 			return ap_errf(err, "--size '%s': expected WxH, e.g. 1920x1080", arg);

@@ -19,13 +19,16 @@ enum {
 	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
-	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE,
+	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
 #define CLI_COMMON_LONGOPTS \
 	{ "images", required_argument, NULL, OPT_IMAGES }, \
 	{ "labels", required_argument, NULL, OPT_LABELS }, \
+	{ "manifest", required_argument, NULL, OPT_MANIFEST }, \
+	{ "cell", required_argument, NULL, OPT_CELL }, \
+	{ "on-bad-image", required_argument, NULL, OPT_ON_BAD }, \
 	{ "size", required_argument, NULL, OPT_SIZE }, \
 	{ "margin", required_argument, NULL, OPT_MARGIN }, \
 	{ "sprite", required_argument, NULL, OPT_SPRITE }, \

@@ -74,8 +74,8 @@ static int parse(int argc, char **argv, struct cli_common *c, const char **out, 
 	}
 	if (optind < argc)
 		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
-	if (!c->paths.nimages)
-		return ap_errf(err, "missing --images FILE");
+	if (!c->paths.nimages && !c->paths.manifest)
+		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (want_out && !*out)
 		return ap_errf(err, "missing -o DIR");
 	return 0;

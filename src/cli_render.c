@@ -83,9 +83,9 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 	}
 	if (optind < argc)
 		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
-	if (!a->c.paths.nimages)
-		return ap_errf(err, "missing --images FILE");
-	if (!a->c.paths.layout)
+	if (!a->c.paths.nimages && !a->c.paths.manifest)
+		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
+	if (!a->c.paths.layout && !a->c.paths.manifest)
 		return ap_errf(err, "missing --layout FILE");
 	if (!a->out)
 		return ap_errf(err, "missing -o OUT.png");

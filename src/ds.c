@@ -1,7 +1,9 @@
 #include "ds.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int ds_add_path(const char **list, int *n, const char *path, const char *what, struct ap_err *err)
 {
@@ -50,14 +52,38 @@ int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layou
 	return 0;
 }
 
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int load_manifest(const struct ds_paths *p, struct ds *d, struct ap_err *err)
+{
+	if (p->nimages || p->layout)
+		return ap_errf(err, "manifest '%s': gives the images and the layout; drop --images and --layout",
+			       p->manifest);
+	if (imgdir_load_manifest(p->manifest, &p->dir, &d->imgs, &d->lay.xy, &d->labels, err))
+		return -1;
+	d->lay.n = d->imgs.n;
+	return 0;
+}
+
 int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
 {
 	memset(d, 0, sizeof *d);
+	if (p->manifest) {
+		if (load_manifest(p, d, err))
+			goto out_free;
+		goto labels;
+	}
 	if (p->nimages == 0)
 		return ap_errf(err, "no images: give --images FILE");
 	for (int i = 0; i < p->nimages; i++) {
 		struct ap_imgset s;
-		if (load_images(p->images[i], p->max_bytes, &s, err))
+		int rc = is_dir(p->images[i]) ? imgdir_load(p->images[i], &p->dir, &s, NULL, err)
+					      : load_images(p->images[i], p->max_bytes, &s, err);
+		if (rc)
 			goto out_free;
 		if (i == 0) {
 			d->imgs = s;
@@ -66,11 +92,14 @@ int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
 			goto out_free;
 		}
 	}
-	size_t n = d->imgs.n;
-	if (p->layout && ds_load_layout(p->layout, n, p->max_bytes, &d->lay, err))
+	if (p->layout && ds_load_layout(p->layout, d->imgs.n, p->max_bytes, &d->lay, err))
 		goto out_free;
+labels:;
+	size_t n = d->imgs.n;
 	if (p->nlabels) {
 		size_t m;
+		free(d->labels);        /* --labels wins over a manifest's label column */
+		d->labels = NULL;
 		if (load_all_labels(p, &d->labels, &m, err))
 			goto out_free;
 		if (m != n) {

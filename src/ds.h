@@ -1,7 +1,8 @@
 /*
  * ds: a data set as the commands see it: images, optional labels and a layout,
  * loaded from the files named on the command line and checked against each other
- * (counts agree, labels non-negative). Pure: no GL.
+ * (counts agree, labels non-negative). Pure: no GL. An --images path that is a folder
+ * is read as a collection of PNG/JPEG files; a manifest gives images, layout and labels.
  */
 #ifndef AP_DS_H
 #define AP_DS_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "imgdir.h"
 #include "imgset.h"
 #include "load.h"
 
@@ -21,7 +23,9 @@ struct ds_paths {
 	const char *labels[DS_MAX_FILES];
 	int nlabels;
 	const char *layout;          /* may be NULL for commands that need no layout */
+	const char *manifest;        /* CSV path,x,y[,label]: images and layout in one */
 	size_t max_bytes;            /* per file; 0 = AP_LOAD_MAX_BYTES */
+	struct imgdir_opts dir;      /* folders and manifests: cell size, bad files */
 };
 
 struct ds {

@@ -31,7 +31,7 @@ check "several cameras, one file each" "$AP" render $G --size 32x24 --camera 10,
 check "z_00 z_01 z_02" test -s "$T/o/z_00.png" -a -s "$T/o/z_01.png" -a -s "$T/o/z_02.png" -a ! -e "$T/o/z_03.png"
 
 # usage errors: exit 2, one line naming the option
-expect_err "missing images" 2 "atlasplot: missing --images FILE (see 'atlasplot render --help')" \
+expect_err "missing images" 2 "atlasplot: missing --images FILE (or --manifest FILE) (see 'atlasplot render --help')" \
 	"$AP" render --layout $D/syn_xy.npy -o "$T/x.png"
 expect_err "missing layout" 2 "atlasplot: missing --layout FILE (see 'atlasplot render --help')" \
 	"$AP" render --images $D/syn_gray.npy -o "$T/x.png"
