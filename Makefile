@@ -28,7 +28,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_SRC     := src/err.c src/imgset.c src/load_file.c src/idx.c src/npy.c src/lay.c src/load.c src/pngio.c
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
-.PHONY: all test bench golden clean install deps demo fuzz check-asan valgrind
+.PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind
 
 all: $(BIN)
 
@@ -103,10 +103,18 @@ bench: deps
 demo: deps all
 	$(Q)sh scripts/demo.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man page and the
+# bash completion; make uninstall removes those three files (not the folders).
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 atlasplot $(DESTDIR)$(PREFIX)/bin/atlasplot
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/atlasplot
 	install -m 644 doc/atlasplot.1 $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1
+	install -m 644 doc/atlasplot.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/atlasplot $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot
 
 clean:
 	rm -rf build build-asan atlasplot tests/out

@@ -337,8 +337,10 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
 	if (!a->c.paths.nimages && !a->c.paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
-	if (!a->from)
+	if (!a->from && !a->c.paths.manifest)
 		return ap_errf(err, "missing --from LAYOUT");
+	if (a->from && a->c.paths.manifest)
+		return ap_errf(err, "--from and --manifest: the manifest's x,y columns are the start layout; give one");
 	if (!a->out)
 		return ap_errf(err, "missing -o OUT (a pattern like frames/frame_%%05d.png, or - for raw frames on stdout)");
 	if (a->frames && a->duration)
@@ -711,7 +713,8 @@ static int animate(struct anim *an, struct cli_common *c, const char *command, s
 	const struct animate_args *a = an->a;
 	if (!strcmp(a->out, "-") && isatty(1))
 		return ap_errf(err, "output '-': stdout is a terminal; pipe the raw frames into ffmpeg or a file");
-	c->paths.layout = a->from;
+	if (!c->paths.manifest)
+		c->paths.layout = a->from;
 	if (frames_open(&an->e, c, command, err))
 		return -1;
 	/* frames_close reports a failed write only into an empty record, and opening may
