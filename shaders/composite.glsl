@@ -49,12 +49,15 @@ void main()
 			continue;
 		vec4 tint = unpackUnorm4x8(s.u.w);
 		uint flags = s.u.z >> 16;
-		if ((flags & 1u) != 0u) {
+		if ((flags & 3u) != 0u) {
+			// highlight outline (1) or label frame (2): a border of w pixels inside the rect
 			float w = float((flags >> 8) & 255u);
 			if (c.x < s.rect.x + w || c.x >= s.rect.z - w || c.y < s.rect.y + w || c.y >= s.rect.w - w) {
-				acc += (1.0 - acc.a) * outline;
+				acc += (1.0 - acc.a) * ((flags & 1u) != 0u ? outline : vec4(tint.rgb, 1.0) * tint.a);
 				continue;
 			}
+			if ((flags & 2u) != 0u)
+				tint = vec4(1.0);      // colour sprites keep their colours inside the frame
 		}
 		vec2 tpos = vec2(float(s.u.x & 0xffffu), float(s.u.x >> 16));
 		vec2 tsize = vec2(float(s.u.y & 0xffffu), float(s.u.y >> 16));

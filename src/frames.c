@@ -102,6 +102,7 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 		.w = c->w, .h = c->h, .cam = *cam, .s0 = e->s0,
 		.sprite = cam_sprite_size(&c->sprite, cam->zoom),
 		.tint = e->tint,
+		.tint_as_frame = e->d.imgs.c != 1,
 		.highlight = c->hl.index, .nhighlight = c->hl.n,
 		.highlight_scale = c->highlight_scale,
 	};

@@ -167,8 +167,13 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 
 	double s = f->s0 * f->cam.zoom;
 	double hx = f->w / 2.0 - f->cam.cx * s, hy = f->h / 2.0 + f->cam.cy * s;
+	uint32_t frame = 0;
+	if (f->tint && f->tint_as_frame) {
+		uint32_t fw = (uint32_t)fmax(1, floor(f->sprite / 16 + 0.5));
+		frame = SCENE_FRAME | (fw > 255 ? 255 : fw) << 8;
+	}
 	for (size_t i = 0; i < src->n; i++)
-		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, 0);
+		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
 	double hs = f->highlight_scale > 0 ? f->highlight_scale : 2;
 	double HS = f->sprite * hs;
 	uint32_t width = (uint32_t)fmax(1, floor(HS / 16 + 0.5));

@@ -29,14 +29,16 @@
 #define SCENE_TILE 8
 #define SCENE_DEFAULT_MAX_ENTRIES ((size_t)1 << 24)
 
-enum { SCENE_OUTLINE = 1 };
+/* Sprite flags: a highlight's outline; a label frame (colour sprites coloured by label
+ * keep their colours and get a border in the tint colour instead). */
+enum { SCENE_OUTLINE = 1, SCENE_FRAME = 2 };
 
 /* The renderer's sprite record: std430 layout, 32 bytes. */
 struct scene_sprite {
 	float x0, y0, x1, y1;    /* drawn rectangle, pixels, x1/y1 exclusive */
 	uint32_t tex;            /* image's top-left texel: x | y << 16 */
 	uint32_t size;           /* image size in texels: w | h << 16 */
-	uint32_t page_flags;     /* atlas page | flags << 16 (flags: SCENE_OUTLINE | width << 8) */
+	uint32_t page_flags;     /* atlas page | flags << 16 (flags: SCENE_OUTLINE/FRAME | width << 8) */
 	uint32_t tint;           /* RGBA8 colour multiplier */
 };
 
@@ -58,6 +60,7 @@ struct scene_frame {
 	double s0;                  /* fit scale */
 	double sprite;              /* S, pixels */
 	const uint32_t *tint;       /* per image RGBA8, or NULL for white */
+	int tint_as_frame;          /* draw tints as label frames (colour images) */
 	const size_t *highlight;    /* image indices drawn on top, enlarged */
 	size_t nhighlight;
 	double highlight_scale;     /* 0 = 2 */
