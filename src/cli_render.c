@@ -7,9 +7,10 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "frames.h"
+#include "load.h"
 #include "outq.h"
 
-enum { OPT_CAMERA = OPT_COMMAND_BASE, OPT_LAYOUT_R };
+enum { OPT_CAMERA = OPT_COMMAND_BASE, OPT_LAYOUT_R, OPT_SHOTS };
 
 static const char help[] =
 	"usage: atlasplot render --images FILE --layout FILE [options] -o OUT.png\n"
@@ -20,6 +21,8 @@ static const char help[] =
 	"                       headerless 'x,y[,label]' rows, or NPY float32/float64 Nx2\n"
 	"  --camera CX,CY,Z     centre in data units and zoom (default: the fitted box's\n"
 	"                       centre, zoom 1); repeat for several frames, with a %%d in -o\n"
+	"  --shots FILE         cameras from a file, one 'CX CY ZOOM' a line ('#' comments),\n"
+	"                       after any --camera; frames numbered in that order\n"
 	"  -o, --output FILE    the PNG to write (a pattern like f_%%03d.png for several cameras)\n"
 	"\n"
 	"%s"
@@ -36,10 +39,24 @@ static const char help[] =
 
 struct render_args {
 	struct cli_common c;
-	struct cam cams[256];
-	int ncams;
+	struct cam *cams;
+	size_t ncams;
 	const char *out;
 };
+
+static int read_shots(const char *path, struct render_args *a, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+	if (load_file(path, 16 << 20, &buf, &len, err)) {
+		char msg[sizeof err->msg];
+		memcpy(msg, err->msg, sizeof msg);
+		return ap_errf(err, "shots %s", msg);
+	}
+	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, &a->ncams, err);
+	free(buf);
+	return rc;
+}
 
 static int parse(int argc, char **argv, struct render_args *a, struct ap_err *err)
 {
@@ -47,6 +64,7 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 		CLI_COMMON_LONGOPTS,
 		{ "layout", required_argument, NULL, OPT_LAYOUT_R },
 		{ "camera", required_argument, NULL, OPT_CAMERA },
+		{ "shots", required_argument, NULL, OPT_SHOTS },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -68,12 +86,20 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 		case OPT_LAYOUT_R:
 			a->c.paths.layout = optarg;
 			break;
-		case OPT_CAMERA:
-			if (a->ncams >= (int)(sizeof a->cams / sizeof a->cams[0]))
-				return ap_errf(err, "--camera: at most %zu cameras", sizeof a->cams / sizeof a->cams[0]);
-			if (opts_camera(optarg, &a->cams[a->ncams]))
+		case OPT_CAMERA: {
+			struct cam c;
+			if (opts_camera(optarg, &c))
 				return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", optarg);
-			a->ncams++;
+			struct cam *q = realloc(a->cams, (a->ncams + 1) * sizeof *q);
+			if (!q)
+				return ap_errf(err, "--camera: out of memory");
+			a->cams = q;
+			a->cams[a->ncams++] = c;
+			break;
+		}
+		case OPT_SHOTS:
+			if (read_shots(optarg, a, err))
+				return -2;
 			break;
 		case ':':
 			return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
@@ -108,7 +134,8 @@ int cli_render(int argc, char **argv)
 	}
 	if (rc < 0) {
 		cli_common_free(&a.c);
-		return cli_usage("render", &err);
+		free(a.cams);
+		return rc == -2 ? cli_fail(AP_EXIT_ERR, &err) : cli_usage("render", &err);
 	}
 	char cmdline[2048];
 	cli_command_line(argc + 1, argv - 1, cmdline, sizeof cmdline);
@@ -117,7 +144,8 @@ int cli_render(int argc, char **argv)
 		.out = a.out,
 		.command = cmdline,
 	};
-	rc = frames_render_stills(&job, a.cams, a.ncams, &err);
+	rc = frames_render_stills(&job, a.cams, (int)a.ncams, &err);
 	cli_common_free(&a.c);
+	free(a.cams);
 	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
 }

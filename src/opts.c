@@ -124,3 +124,54 @@ void opts_highlight_free(struct opts_highlight *h)
 	free(h->index);
 	memset(h, 0, sizeof *h);
 }
+
+int opts_shots_parse(const char *text, size_t len, const char *path, struct cam **cams, size_t *n,
+		     struct ap_err *err)
+{
+	size_t line = 0;
+	const char *p = text, *end = text + len;
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		line++;
+		char buf[256];
+		size_t l = (size_t)(e - p);
+		if (l >= sizeof buf)
+			return ap_errf(err, "shots '%s' line %zu: line too long", path, line);
+		memcpy(buf, p, l);
+		buf[l] = 0;
+		p = e + 1;
+		char *hash = strchr(buf, '#');
+		if (hash)
+			*hash = 0;
+		for (char *q = buf; *q; q++)
+			if (*q == '\r' || *q == '\t' || *q == ' ')
+				*q = ',';
+		/* collapse separators: "1 2  3" and "1, 2, 3" read alike */
+		char norm[256];
+		size_t k = 0;
+		for (char *q = buf; *q; q++)
+			if (*q != ',' || (k && norm[k - 1] != ','))
+				norm[k++] = *q;
+		while (k && norm[k - 1] == ',')
+			k--;
+		norm[k] = 0;
+		if (!k)
+			continue;
+		struct cam c;
+		if (opts_camera(norm, &c))
+			return ap_errf(err, "shots '%s' line %zu: expected 'CX CY ZOOM' with ZOOM > 0, got '%s'", path,
+				       line, norm);
+		struct cam *q = realloc(*cams, (*n + 1) * sizeof *q);
+		if (!q)
+			return ap_errf(err, "shots '%s': out of memory", path);
+		*cams = q;
+		(*cams)[(*n)++] = c;
+	}
+	if (!*n)
+		return ap_errf(err, "shots '%s': no cameras", path);
+	return 0;
+}

@@ -30,6 +30,17 @@ check "CSV layout with labels renders" "$AP" render --images $D/syn_gray.npy --l
 check "several cameras, one file each" "$AP" render $G --size 32x24 --camera 10,10,1 --camera 10,10,2 --camera 10,10,4 -o "$T/o/z_%02d.png"
 check "z_00 z_01 z_02" test -s "$T/o/z_00.png" -a -s "$T/o/z_01.png" -a -s "$T/o/z_02.png" -a ! -e "$T/o/z_03.png"
 
+# a shot list: cameras from a file, after any --camera
+printf '# two shots\n10 10 1\n\n20, 20, 2  # zoom\n' > "$T/shots.txt"
+check "shots file" "$AP" render $G --size 32x24 --camera 0,0,1 --shots "$T/shots.txt" -o "$T/o/s_%d.png"
+check "three frames from one --camera and two shots" test -s "$T/o/s_2.png" -a ! -e "$T/o/s_3.png"
+check "the shot's camera in the PNG" grep -q "20,20,2" "$T/o/s_2.png"
+printf '1 2 3\n4 5 0\n' > "$T/bad_shots.txt"
+expect_err "bad shot" 1 "atlasplot: shots '$T/bad_shots.txt' line 2: expected 'CX CY ZOOM' with ZOOM > 0, got '4,5,0'" \
+	"$AP" render $G --shots "$T/bad_shots.txt" -o "$T/x_%d.png"
+expect_err "missing shots file" 1 "atlasplot: shots '$T/none.txt': cannot open: no such file or directory" \
+	"$AP" render $G --shots "$T/none.txt" -o "$T/x_%d.png"
+
 # usage errors: exit 2, one line naming the option
 expect_err "missing images" 2 "atlasplot: missing --images FILE (or --manifest FILE) (see 'atlasplot render --help')" \
 	"$AP" render --layout $D/syn_xy.npy -o "$T/x.png"
