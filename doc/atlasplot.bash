@@ -25,7 +25,7 @@ _atlasplot_value()
 	--align) _atlasplot_words='none procrustes' ;;
 	--on-bad-image) _atlasplot_words='skip fail' ;;
 	--sprite) _atlasplot_words='auto' ;;
-	--images | --labels | --layout | --from | --to | --path | --manifest | --contact-sheet)
+	--images | --labels | --layout | --from | --to | --path | --manifest | --contact-sheet | --shots)
 		_atlasplot_kind=file ;;
 	-o | --output | --out)
 		if [ "$2" = atlas ]; then _atlasplot_kind=dir; else _atlasplot_kind=file; fi ;;
@@ -43,7 +43,7 @@ _atlasplot_value()
 _atlasplot_options()
 {
 	case $1 in
-	render) echo "--layout --camera --output $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
+	render) echo "--layout --camera --shots --output $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
 	animate)
 		echo "--from --to --frames --duration --fps --hold-start --hold-end --ease --stagger
 			--stagger-by --align --camera-from --camera-to --path --path-ease --output
