@@ -100,7 +100,9 @@ void main()
 		return;
 	}
 	acc += (1.0 - acc.a) * background;
-	if (acc.a > 0.0 && acc.a < 1.0)
+	if (acc.a < 0.5 / 255.0)
+		acc = vec4(0.0);           // what stores as transparent is transparent black
+	else if (acc.a < 1.0)
 		acc.rgb /= acc.a;          // PNG wants straight alpha
 	imageStore(frame, p, acc);
 }

@@ -40,8 +40,9 @@ const char cli_common_help[] =
 	"  --highlight-scale F  enlargement of highlighted sprites (default 2)\n"
 	"  --outline COLOR      highlight outline (default: white, or black on light backgrounds)\n"
 	"engine:\n"
-	"  --backend NAME       auto (default: a GPU through EGL if there is one, else OSMesa),\n"
-	"                       osmesa or egl\n"
+	"  --backend NAME       auto (default: a GPU through EGL if there is one, else cpu),\n"
+	"                       cpu (the built-in software compositor, all cores), osmesa or\n"
+	"                       egl (a GL compute pass; on Mesa's llvmpipe without a GPU)\n"
 	"  --page-size N        atlas page side, a power of two (default 2048)\n"
 	"  --png-level N        zlib level 1..9 of the PNGs (default 1: fast)\n"
 	"  --max-memory SIZE    refuse work estimated to need more (default 4G; K, M, G suffixes)\n"
@@ -193,8 +194,8 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 			return -1;
 		return 1;
 	case OPT_BACKEND:
-		if (glctx_backend_parse(arg, &c->so.backend))
-			return ap_errf(err, "--backend '%s': expected auto, osmesa or egl", arg);
+		if (sess_backend_parse(arg, &c->so.backend))
+			return ap_errf(err, "--backend '%s': expected auto, cpu, osmesa or egl", arg);
 		return 1;
 	case OPT_PAGE_SIZE:
 		if (opts_uint(arg, 16384, &u) || u < 16 || (u & (u - 1)))

@@ -1,5 +1,6 @@
 /* atlasplot atlas and info: the atlas pages as files, and a description of a data set. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli_args.h"
 #include "frames.h"
 #include "pngio.h"
+#include "sess.h"
 
 enum { OPT_OUT_DIR = OPT_COMMAND_BASE, OPT_LAYOUT_I };
 
@@ -30,8 +32,8 @@ static const char atlas_help[] =
 static const char info_help[] =
 	"usage: atlasplot info --images FILE [--labels FILE] [--layout FILE] [--backend NAME]\n"
 	"\n"
-	"Describe a data set: images, labels, layout bounds and fit, atlas pages, and the\n"
-	"GL renderer and version in use.\n"
+	"Describe a data set: images, labels, layout bounds and fit, atlas pages, the\n"
+	"backend in use and the GL renderer and version.\n"
 	"\n"
 	"example:\n"
 	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n";
@@ -207,14 +209,28 @@ int cli_info(int argc, char **argv)
 	}
 	printf("atlas:    %u page(s) of %ux%u, %u channel(s), cells of %u texels, %u mip levels\n", a.pages,
 	       a.page_w, a.page_h, a.channels, a.pitch, a.levels);
+	struct sess se;
+	char desc[256];
+	rc = sess_open(&se, &d.imgs, &c.so, &err);
 	ds_free(&d);
-	struct glctx *ctx = glctx_new(c.so.backend, &err);
-	if (!ctx)
+	if (rc)
 		return cli_fail(AP_EXIT_ERR, &err);
-	const struct glfn *gl = glctx_gl(ctx);
-	printf("gl:       %s: %s, %s\n", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
-	       (const char *)gl->GetString(GL_VERSION));
-	glctx_free(ctx);
+	sess_describe(&se, desc, sizeof desc);
+	bool cpu = se.cpu != NULL;
+	sess_close(&se);
+	printf("backend:  %s\n", desc);
+	if (cpu) {
+		/* what --backend osmesa/egl would use */
+		struct glctx *ctx = glctx_new(GLCTX_AUTO, &err);
+		if (ctx) {
+			const struct glfn *gl = glctx_gl(ctx);
+			printf("gl:       %s: %s, %s\n", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
+			       (const char *)gl->GetString(GL_VERSION));
+			glctx_free(ctx);
+		} else {
+			printf("gl:       none (%s)\n", err.msg);
+		}
+	}
 	cli_common_free(&c);
 	return AP_EXIT_OK;
 }

@@ -67,14 +67,17 @@ int frames_open(struct frames_engine *e, struct cli_common *c, const char *comma
 	double t0 = frames_now();
 	if (sess_open(&e->s, &e->d.imgs, &c->so, err))
 		goto out_free;
-	if (c->w > render_max_size(e->s.r) || c->h > render_max_size(e->s.r)) {
-		ap_errf(err, "--size %dx%d: larger than the GL limit %d", c->w, c->h, render_max_size(e->s.r));
+	if (c->w > sess_max_size(&e->s) || c->h > sess_max_size(&e->s)) {
+		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h, e->s.cpu ? "backend's" : "GL",
+			sess_max_size(&e->s));
 		goto out_free;
 	}
-	if (c->verbose)
+	if (c->verbose) {
+		char desc[256];
+		sess_describe(&e->s, desc, sizeof desc);
 		fprintf(stderr, "atlasplot: %zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)\n",
-			e->d.imgs.n, e->s.atlas.pages, e->s.atlas.page_w, e->s.atlas.page_h, frames_now() - t0,
-			glctx_backend_name(e->s.ctx));
+			e->d.imgs.n, e->s.atlas.pages, e->s.atlas.page_w, e->s.atlas.page_h, frames_now() - t0, desc);
+	}
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
 	if (!(e->q = outq_new(2, 4, (size_t)c->w * c->h * 4, err)))
 		goto out_free;

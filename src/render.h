@@ -5,7 +5,7 @@
  * cam_ and scene_, which are pure.
  *
  * Alpha modes (zero value = discard, as the original demo):
- *   discard  texels whose alpha (gray: luminance; RGB: luminance) is below the
+ *   discard  texels whose value (gray: the value; RGBA: alpha; RGB: luminance) is below the
  *            threshold are transparent, the rest are drawn as they are, opaque
  *   blend    "over" compositing with alpha = luminance (gray) or the image's alpha
  *   opaque   whole tiles

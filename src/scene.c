@@ -184,6 +184,8 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, HS, SCENE_OUTLINE | width << 8);
 	}
 
+	if (f->sprites_only)
+		return 0;
 	/* Cut into batches: one texture array's pages, and a bounded list size. */
 	size_t max_entries = f->max_entries ? f->max_entries : SCENE_DEFAULT_MAX_ENTRIES;
 	size_t k = 0;

@@ -65,6 +65,7 @@ struct scene_frame {
 	size_t nhighlight;
 	double highlight_scale;     /* 0 = 2 */
 	size_t max_entries;         /* 0 = SCENE_DEFAULT_MAX_ENTRIES */
+	int sprites_only;           /* place and cull only: no batches, no tile lists */
 };
 
 struct scene_batch {

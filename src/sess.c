@@ -1,36 +1,111 @@
 #include "sess.h"
 
+#include <stdio.h>
 #include <string.h>
+
+int sess_backend_parse(const char *s, enum sess_backend *out)
+{
+	static const char *names[] = { "auto", "cpu", "osmesa", "egl" };
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum sess_backend)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int open_gl(struct sess *s, const struct ap_imgset *imgs, enum glctx_backend b, uint32_t ppg,
+		   struct ap_err *err)
+{
+	if (!(s->ctx = glctx_new(b, err)))
+		return -1;
+	if (!(s->r = render_new(s->ctx, &s->atlas, imgs, ppg, err)))
+		return -1;
+	return scene_src_init(&s->src, &s->atlas, imgs, render_pages_per_group(s->r), err);
+}
+
+/* A GPU reached through an EGL device, or nothing (no error: auto falls back). */
+static int try_gpu(struct sess *s, const struct ap_imgset *imgs, uint32_t ppg)
+{
+	struct ap_err ignore;
+	if (!(s->ctx = glctx_new(GLCTX_EGL, &ignore)))
+		return -1;
+	if (strcmp(glctx_backend_name(s->ctx), "egl-device") == 0 &&
+	    (s->r = render_new(s->ctx, &s->atlas, imgs, ppg, &ignore)) &&
+	    scene_src_init(&s->src, &s->atlas, imgs, render_pages_per_group(s->r), &ignore) == 0)
+		return 0;
+	render_free(s->r);
+	s->r = NULL;
+	glctx_free(s->ctx);
+	s->ctx = NULL;
+	return -1;
+}
 
 int sess_open(struct sess *s, const struct ap_imgset *imgs, const struct sess_opts *o, struct ap_err *err)
 {
 	memset(s, 0, sizeof *s);
 	if (atlas_plan(imgs, o->page_size, &s->atlas, err))
 		return -1;
-	if (!(s->ctx = glctx_new(o->backend, err)))
+	int rc;
+	switch (o->backend) {
+	case SESS_OSMESA:
+		rc = open_gl(s, imgs, GLCTX_OSMESA, o->pages_per_group, err);
+		break;
+	case SESS_EGL:
+		rc = open_gl(s, imgs, GLCTX_EGL, o->pages_per_group, err);
+		break;
+	case SESS_AUTO:
+		if (try_gpu(s, imgs, o->pages_per_group) == 0) {
+			rc = 0;
+			break;
+		}
+		/* fall through */
+	default:
+		rc = (s->cpu = swr_new(&s->atlas, imgs, 0, err)) ? 0 : -1;
+		if (!rc)
+			rc = scene_src_init(&s->src, &s->atlas, imgs, 0, err);
+		break;
+	}
+	if (rc) {
+		sess_close(s);
 		return -1;
-	if (!(s->r = render_new(s->ctx, &s->atlas, imgs, o->pages_per_group, err)))
-		goto out_close;
-	if (scene_src_init(&s->src, &s->atlas, imgs, render_pages_per_group(s->r), err))
-		goto out_close;
+	}
 	return 0;
-out_close:
-	sess_close(s);
-	return -1;
 }
 
 int sess_frame(struct sess *s, const double *xy, const struct scene_frame *f, const struct render_opts *ro,
 	       uint8_t *rgba, struct ap_err *err)
 {
-	if (scene_build(&s->src, xy, f, &s->sc, err))
+	struct scene_frame fr = *f;
+	fr.sprites_only = s->cpu != NULL;
+	if (scene_build(&s->src, xy, &fr, &s->sc, err))
 		return -1;
+	if (s->cpu)
+		return swr_frame(s->cpu, &s->sc, f->w, f->h, ro, rgba, err);
 	return render_frame(s->r, &s->sc, f->w, f->h, ro, rgba, err);
+}
+
+int sess_max_size(const struct sess *s)
+{
+	return s->cpu ? SESS_CPU_MAX_SIDE : render_max_size(s->r);
+}
+
+void sess_describe(const struct sess *s, char *buf, size_t len)
+{
+	if (s->cpu) {
+		snprintf(buf, len, "cpu: software compositor, %d threads", swr_threads(s->cpu));
+		return;
+	}
+	const char *renderer, *version;
+	render_gl_strings(s->r, &renderer, &version);
+	snprintf(buf, len, "%s: %s, %s", glctx_backend_name(s->ctx), renderer, version);
 }
 
 void sess_close(struct sess *s)
 {
 	scene_out_free(&s->sc);
 	scene_src_free(&s->src);
+	swr_free(s->cpu);
 	render_free(s->r);
 	glctx_free(s->ctx);
 	memset(s, 0, sizeof *s);

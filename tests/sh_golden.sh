@@ -8,6 +8,10 @@
 #                                         how each differs from the old one (`make golden`)
 #   sh tests/sh_golden.sh NAME...         only these scenes
 #
+# Each scene is drawn by every backend in GOLDEN_BACKENDS (default "cpu osmesa": the
+# software compositor and the GL shader on llvmpipe) against the same references, made
+# by the cpu backend.
+#
 # A scene file: '#' comments, one line 'COMMAND ARGS...' (render or atlas; -o is added),
 # and optionally 'diff: OPTIONS' for atlasplot diff. $M and $F stand for the MNIST cache
 # and the Fashion-MNIST folder. A missing reference is a failure, never created silently.
@@ -18,6 +22,8 @@ M=.cache/mnist
 F=/usr/share/datasets/fashion-mnist
 out=tests/out/golden
 mkdir -p "$out"
+backends=${GOLDEN_BACKENDS:-cpu osmesa}
+[ "$regen" = 1 ] && backends=cpu
 scenes=""
 if [ $# -gt 0 ]; then
 	for n in "$@"; do scenes="$scenes tests/golden/$n.scene"; done
@@ -28,20 +34,24 @@ for s in $scenes; do
 	name=$(basename "$s" .scene)
 	cmd=$(grep -v '^#' "$s" | grep -v '^diff:' | grep -v '^[[:space:]]*$' | sed -e "s|\$M|$M|g" -e "s|\$F|$F|g")
 	dopts=$(sed -n 's/^diff://p' "$s")
-	actual="$out/$name.png"
-	rm -f "$actual" "$out/${name}_diff.png"
+	for b in $backends; do
 	# shellcheck disable=SC2086
 	set -- $cmd
 	verb=$1; shift
+	label="$name [$b]"
+	actual="$out/$name.png"
+	[ "$b" = cpu ] || actual="$out/$name.$b.png"
+	rm -f "$actual" "${actual%.png}_diff.png"
 	case "$verb" in
 	atlas)
+		[ "$b" = cpu ] || continue          # no drawing: one backend is enough
 		rm -rf "$T/atlas"
 		"$AP" atlas "$@" -o "$T/atlas" 2>"$T/err" && mv "$T/atlas/page_000.png" "$actual" ;;
 	*)
-		"$AP" "$verb" "$@" -o "$actual" 2>"$T/err" ;;
+		"$AP" "$verb" "$@" --backend "$b" -o "$actual" 2>"$T/err" ;;
 	esac
 	if [ $? != 0 ] || [ ! -s "$actual" ]; then
-		bad "$name: the command failed: $(cat "$T/err")"
+		bad "$label: the command failed: $(cat "$T/err")"
 		continue
 	fi
 	if [ "$regen" = 1 ]; then
@@ -57,19 +67,22 @@ for s in $scenes; do
 		continue
 	fi
 	if [ ! -e "golden/$name.png" ]; then
-		bad "$name: no reference golden/$name.png (make golden creates it; review it first)"
+		bad "$label: no reference golden/$name.png (make golden creates it; review it first)"
 		continue
 	fi
+	# a per-backend copy in a scratch folder, so diff names it NAME.png against the reference
+	mkdir -p "$T/cmp" && cp "$actual" "$T/cmp/$name.png"
 	# shellcheck disable=SC2086
-	"$AP" diff "golden/$name.png" "$actual" $dopts --out "$out" >"$T/diff" 2>&1
+	"$AP" diff "golden/$name.png" "$T/cmp/$name.png" $dopts --out "${actual%.png}_diff.png" >"$T/diff" 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then
 		ok
 		rm -f "$actual"
 	else
 		cat "$T/diff" >&2
-		bad "$name: differs from golden/$name.png; actual: $actual, diff: $out/${name}_diff.png"
+		bad "$label: differs from golden/$name.png; actual: $actual, diff: ${actual%.png}_diff.png"
 	fi
+	done
 done
 rmdir "$out" 2>/dev/null
 rmdir tests/out 2>/dev/null

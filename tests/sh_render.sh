@@ -89,7 +89,9 @@ printf 'x,y\n1,2\nnan,3\n' > "$T/nan.csv"
 expect_err "NaN in the layout" 1 "atlasplot: layout '$T/nan.csv' line 3: x is not finite (nan)" \
 	"$AP" render --images $D/syn_gray.npy --layout "$T/nan.csv" -o "$T/x.png"
 expect_err "frame over the GL limit" 1 "atlasplot: --size 20000x10: larger than the GL limit 16384" \
-	"$AP" render $G --size 20000x10 -o "$T/x.png"
+	"$AP" render $G --size 20000x10 --backend osmesa -o "$T/x.png"
+expect_err "frame over the cpu backend's limit" 1 "atlasplot: --size 40000x10: larger than the backend's limit 32768" \
+	"$AP" render $G --size 40000x10 --backend cpu -o "$T/x.png"
 expect_err "memory estimate" 1 "atlasplot: this needs about 48 MiB, more than --max-memory 1 MiB (64 images of 16x16, frames of 1920x1080)" \
 	"$AP" render $G --max-memory 1M -o "$T/x.png"
 expect_err "output folder missing" 1 "atlasplot: output '$T/nodir/x.png': No such file or directory" \

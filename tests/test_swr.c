@@ -1,0 +1,601 @@
+/*
+ * swr tests on small synthetic data sets: exact pixels at computed places, then the
+ * same scenes drawn by the GL renderer (OSMesa) and compared channel by channel.
+ * The camera is set so that s0 = 1 and data (x, y) lands at pixel (x, h - y), so a
+ * sprite of the image's own size centred on an integer position is an exact copy.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "glctx.h"
+#include "render.h"
+#include "scene.h"
+#include "swr.h"
+#include "t.h"
+
+struct rig {
+	struct ap_imgset s;
+	struct atlas a;
+	struct swr *r;
+	struct scene_src src;
+	struct scene_out sc;
+	int w, h;
+	uint8_t *px;
+};
+
+static uint8_t pattern(size_t i, uint32_t x, uint32_t y, uint32_t c)
+{
+	return (uint8_t)((i * 37 + x * 11 + y * 5 + c * 71) % 251 + 4);
+}
+
+/* n images of iw×ih×c, pixels from pattern() unless the caller fills s.pix after. */
+static void rig_init(struct rig *g, size_t n, uint32_t iw, uint32_t ih, uint32_t c, int w, int h)
+{
+	memset(g, 0, sizeof *g);
+	g->s = (struct ap_imgset){ .n = n, .w = iw, .h = ih, .c = c };
+	g->s.pix = malloc(n * iw * ih * c);
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t y = 0; y < ih; y++)
+			for (uint32_t x = 0; x < iw; x++)
+				for (uint32_t k = 0; k < c; k++)
+					g->s.pix[((i * ih + y) * iw + x) * c + k] = pattern(i, x, y, k);
+	g->w = w;
+	g->h = h;
+	g->px = malloc((size_t)w * h * 4);
+}
+
+/* Plan and build the atlas: after the pixels are final. */
+static void rig_build(struct rig *g, int threads)
+{
+	struct ap_err err;
+	if (atlas_plan(&g->s, 0, &g->a, &err) || !(g->r = swr_new(&g->a, &g->s, threads, &err)) ||
+	    scene_src_init(&g->src, &g->a, &g->s, 0, &err)) {
+		fprintf(stderr, "rig: %s\n", err.msg);
+		exit(1);
+	}
+}
+
+static void rig_free(struct rig *g)
+{
+	scene_out_free(&g->sc);
+	scene_src_free(&g->src);
+	swr_free(g->r);
+	free(g->s.pix);
+	free(g->s.iw);
+	free(g->s.ih);
+	free(g->px);
+}
+
+static void frame_of(const struct rig *g, const double *pos, double S, const uint32_t *tint, const size_t *hl,
+		     size_t nhl, double *xy, struct scene_frame *f)
+{
+	for (size_t i = 0; i < g->s.n; i++) {
+		xy[2 * i] = pos[2 * i];
+		xy[2 * i + 1] = g->h - pos[2 * i + 1];
+	}
+	*f = (struct scene_frame){
+		.w = g->w, .h = g->h, .cam = { g->w / 2.0, g->h / 2.0, 1 }, .s0 = 1, .sprite = S,
+		.tint = tint, .highlight = hl, .nhighlight = nhl,
+	};
+}
+
+/* Draw with sprites centred at pixel positions pos (n×2). */
+static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *tint, const struct render_opts *o,
+		    const size_t *hl, size_t nhl)
+{
+	double *xy = malloc(g->s.n * 2 * sizeof *xy);
+	struct scene_frame f;
+	frame_of(g, pos, S, tint, hl, nhl, xy, &f);
+	struct ap_err err;
+	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || swr_frame(g->r, &g->sc, g->w, g->h, o, g->px, &err);
+	if (rc)
+		fprintf(stderr, "draw: %s\n", err.msg);
+	free(xy);
+	return rc;
+}
+
+static const uint8_t *at(const struct rig *g, int x, int y)
+{
+	return g->px + ((size_t)y * g->w + x) * 4;
+}
+
+static bool is_rgba(const uint8_t *p, uint8_t r, uint8_t gr, uint8_t b, uint8_t a)
+{
+	return p[0] == r && p[1] == gr && p[2] == b && p[3] == a;
+}
+
+/* Pixels of the frame that differ from what expect() says; reports the first. */
+static int count_wrong(const struct rig *g, const char *what, void (*expect)(const struct rig *, int, int, uint8_t *, void *),
+		       void *arg)
+{
+	int wrong = 0;
+	for (int y = 0; y < g->h; y++)
+		for (int x = 0; x < g->w; x++) {
+			uint8_t e[4];
+			const uint8_t *p = at(g, x, y);
+			expect(g, x, y, e, arg);
+			if (memcmp(p, e, 4) && wrong++ == 0)
+				fprintf(stderr, "%s: pixel (%d, %d) is %u,%u,%u,%u, expected %u,%u,%u,%u\n", what, x, y,
+					p[0], p[1], p[2], p[3], e[0], e[1], e[2], e[3]);
+		}
+	return wrong;
+}
+
+/* ---- exact pixels ---- */
+
+struct copies {
+	const double *pos;
+	uint32_t bg;
+};
+
+/* The image's own texels where a sprite covers, later sprites on top; else background. */
+static void expect_copies(const struct rig *g, int x, int y, uint8_t *e, void *arg)
+{
+	const struct copies *c = arg;
+	uint32_t bg = c->bg;
+	uint8_t a = (uint8_t)(bg >> 24);
+	e[0] = a ? (uint8_t)bg : 0;
+	e[1] = a ? (uint8_t)(bg >> 8) : 0;
+	e[2] = a ? (uint8_t)(bg >> 16) : 0;
+	e[3] = a;
+	for (size_t i = 0; i < g->s.n; i++) {
+		int x0 = (int)c->pos[2 * i] - (int)g->s.w / 2, y0 = (int)c->pos[2 * i + 1] - (int)g->s.h / 2;
+		if (x < x0 || y < y0 || x >= x0 + (int)g->s.w || y >= y0 + (int)g->s.h)
+			continue;
+		const uint8_t *src = imgset_pixels(&g->s, i) + ((size_t)(y - y0) * g->s.w + (size_t)(x - x0)) * g->s.c;
+		for (int k = 0; k < 3; k++)
+			e[k] = src[g->s.c == 1 ? 0 : k];
+		e[3] = 255;
+	}
+}
+
+static void test_native_copy(void)
+{
+	static const uint32_t chans[] = { 1, 3, 4 };
+	for (int t = 0; t < 3; t++) {
+		struct rig g;
+		rig_init(&g, 3, 28, 28, chans[t], 120, 80);
+		rig_build(&g, t + 1);
+		double pos[] = { 20, 20, 60, 40, 95, 55 };
+		struct copies c = { pos, 0xff000000u };
+		struct render_opts o = { .alpha = RENDER_OPAQUE, .background = c.bg };
+		CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+		CHECK_EQ_INT(count_wrong(&g, "native opaque", expect_copies, &c), 0);
+		/* the first image row at the top */
+		CHECK(at(&g, 6, 6)[0] == pattern(0, 0, 0, 0));
+		CHECK(at(&g, 6, 33)[0] == pattern(0, 0, 27, 0));
+		/* discard with threshold 0 draws every texel */
+		o = (struct render_opts){ .alpha = RENDER_DISCARD, .threshold_set = 1, .background = c.bg };
+		CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+		CHECK_EQ_INT(count_wrong(&g, "native discard", expect_copies, &c), 0);
+		rig_free(&g);
+	}
+}
+
+static void test_edges(void)
+{
+	struct rig g;
+	rig_init(&g, 4, 28, 28, 1, 100, 70);
+	rig_build(&g, 2);
+	/* cut by the left, right, top and bottom edge */
+	double pos[] = { 3, 35, 97, 30, 50, 2, 40, 68 };
+	struct copies c = { pos, 0xff302010u };
+	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = c.bg };
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK_EQ_INT(count_wrong(&g, "edges", expect_copies, &c), 0);
+	CHECK_EQ_INT(g.sc.culled, 0);
+	rig_free(&g);
+}
+
+static void test_threshold(void)
+{
+	struct rig g;
+	rig_init(&g, 1, 28, 28, 1, 40, 40);
+	for (uint32_t y = 0; y < 28; y++)
+		for (uint32_t x = 0; x < 28; x++)
+			g.s.pix[y * 28 + x] = x < 14 ? 127 : 128;
+	rig_build(&g, 1);
+	double pos[] = { 20, 20 };
+	struct render_opts o = { .alpha = RENDER_DISCARD, .background = 0xff302010u };
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 6, 6), 0x10, 0x20, 0x30, 255));     /* 127 < 0.5: background */
+	CHECK(is_rgba(at(&g, 19, 20), 0x10, 0x20, 0x30, 255));
+	CHECK(is_rgba(at(&g, 20, 20), 128, 128, 128, 255));     /* 128 >= 0.5: drawn */
+	CHECK(is_rgba(at(&g, 33, 33), 128, 128, 128, 255));
+	o.threshold_set = 1;
+	o.threshold = 128 / 255.0;
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 19, 20), 0x10, 0x20, 0x30, 255));
+	CHECK(is_rgba(at(&g, 20, 20), 128, 128, 128, 255));
+	o.threshold = 0.51;
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 20), 0x10, 0x20, 0x30, 255));
+	rig_free(&g);
+}
+
+/* The shader's arithmetic for one gray texel v over bg, in double. */
+static void blend_one(uint8_t v, uint32_t tint, uint32_t bg, uint8_t *e)
+{
+	double a = v / 255.0, ta = (tint >> 24) / 255.0, ba = (bg >> 24) / 255.0, acc[4];
+	for (int k = 0; k < 3; k++)
+		acc[k] = (tint >> 8 * k & 255) / 255.0 * a * ta + (1 - a * ta) * (bg >> 8 * k & 255) / 255.0 * ba;
+	acc[3] = a * ta + (1 - a * ta) * ba;
+	if (acc[3] < 0.5 / 255) {           /* stored as transparent black */
+		memset(e, 0, 4);
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		e[k] = (uint8_t)floor((acc[3] > 0 && acc[3] < 1 ? acc[k] / acc[3] : acc[k]) * 255 + 0.5);
+	e[3] = (uint8_t)floor(acc[3] * 255 + 0.5);
+}
+
+static void test_blend(void)
+{
+	static const uint8_t vals[] = { 0, 1, 37, 64, 100, 128, 200, 254, 255 };
+	static const uint32_t bgs[] = { 0xff1e140au, 0x00000000u, 0x80406080u };
+	static const uint32_t tints[] = { 0xffffffffu, 0xff0080ffu, 0x80ffffffu, 0x4020c060u };
+	struct rig g;
+	rig_init(&g, 1, 9, 1, 1, 20, 10);
+	memcpy(g.s.pix, vals, sizeof vals);
+	rig_build(&g, 1);
+	/* a 9×1 image at native size: x0 = 10.5 - 4.5, y0 = 5.5 - 0.5 */
+	double pos[] = { 10.5, 5.5 };
+	int wrong = 0;
+	for (int b = 0; b < 3; b++)
+		for (int t = 0; t < 4; t++) {
+			struct render_opts o = { .alpha = RENDER_BLEND, .background = bgs[b] };
+			CHECK(rig_draw(&g, pos, 9, &tints[t], &o, NULL, 0) == 0);
+			for (int i = 0; i < 9; i++) {
+				uint8_t e[4];
+				const uint8_t *p = at(&g, 6 + i, 5);
+				blend_one(vals[i], tints[t], bgs[b], e);
+				if (memcmp(p, e, 4) && wrong++ == 0)
+					fprintf(stderr, "blend v=%u tint %08x bg %08x: %u,%u,%u,%u, expected %u,%u,%u,%u\n",
+						vals[i], tints[t], bgs[b], p[0], p[1], p[2], p[3], e[0], e[1], e[2], e[3]);
+			}
+			uint8_t e[4];
+			blend_one(0, 0, bgs[b], e);
+			CHECK(memcmp(at(&g, 2, 2), e, 4) == 0);  /* background alone */
+		}
+	CHECK_EQ_INT(wrong, 0);
+	rig_free(&g);
+}
+
+static void test_opaque_tint_none(void)
+{
+	struct rig g;
+	rig_init(&g, 2, 28, 28, 1, 80, 40);
+	memset(g.s.pix, 0, 28 * 28);           /* image 0: black */
+	rig_build(&g, 2);
+	double pos[] = { 20, 20, 60, 20 };
+	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0 };
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 20), 0, 0, 0, 255));     /* black texels drawn */
+	CHECK(is_rgba(at(&g, 2, 2), 0, 0, 0, 0));         /* background 'none' */
+	CHECK(is_rgba(at(&g, 40, 20), 0, 0, 0, 0));
+	o.alpha = RENDER_DISCARD;
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 20), 0, 0, 0, 0));       /* discarded */
+	/* tints: value × tint / 255, rounded; no ties can occur */
+	uint32_t tint[2] = { 0xff00ff00u, 0xff0080ffu };
+	o.alpha = RENDER_OPAQUE;
+	CHECK(rig_draw(&g, pos, 28, tint, &o, NULL, 0) == 0);
+	int wrong = 0;
+	for (uint32_t y = 0; y < 28; y++)
+		for (uint32_t x = 0; x < 28; x++) {
+			uint32_t v = pattern(1, x, y, 0);
+			const uint8_t *p = at(&g, 46 + (int)x, 6 + (int)y);
+			wrong += !is_rgba(p, (uint8_t)((v * 255 * 2 + 255) / 510), (uint8_t)((v * 128 * 2 + 255) / 510), 0, 255);
+		}
+	CHECK_EQ_INT(wrong, 0);
+	CHECK(is_rgba(at(&g, 20, 20), 0, 0, 0, 255));
+	rig_free(&g);
+}
+
+static void test_order_cull(void)
+{
+	struct rig g;
+	rig_init(&g, 3, 28, 28, 1, 80, 50);
+	memset(g.s.pix, 50, 28 * 28);
+	memset(g.s.pix + 28 * 28, 200, 28 * 28);
+	rig_build(&g, 2);
+	double pos[] = { 30, 25, 40, 25, -100, 25 };
+	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0xff000000u };
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 25), 50, 50, 50, 255));
+	CHECK(is_rgba(at(&g, 35, 25), 200, 200, 200, 255));  /* the later image on top */
+	CHECK(is_rgba(at(&g, 60, 25), 0, 0, 0, 255));
+	CHECK_EQ_INT(g.sc.culled, 1);                         /* image 2 is off the frame */
+	/* a highlighted sprite comes last: on top */
+	size_t hl = 0;
+	CHECK(rig_draw(&g, pos, 14, NULL, &o, &hl, 1) == 0);
+	CHECK(at(&g, 35, 25)[0] != 200);
+	/* nothing visible: all background */
+	double away[] = { -50, 25, 200, 25, 40, -60 };
+	CHECK(rig_draw(&g, away, 28, NULL, &o, NULL, 0) == 0);
+	int bg = 0;
+	for (int y = 0; y < g.h; y++)
+		for (int x = 0; x < g.w; x++)
+			bg += is_rgba(at(&g, x, y), 0, 0, 0, 255);
+	CHECK_EQ_INT(bg, g.w * g.h);
+	rig_free(&g);
+}
+
+static void test_outline(void)
+{
+	struct rig g;
+	rig_init(&g, 1, 28, 28, 1, 100, 100);
+	memset(g.s.pix, 100, 28 * 28);
+	rig_build(&g, 2);
+	double pos[] = { 50, 50 };
+	size_t hl = 0;
+	/* S = 28: the highlight is 56 px with an outline of floor(56 / 16 + 0.5) = 4 */
+	struct render_opts o = { .alpha = RENDER_DISCARD, .threshold_set = 1, .background = 0xff000000u };
+	for (int pass = 0; pass < 2; pass++) {
+		CHECK(rig_draw(&g, pos, 28, NULL, &o, &hl, 1) == 0);
+		uint8_t ol = pass == 0 ? 255 : 0;    /* default: white on dark, black on light */
+		int ring = 0, inner = 0, outside = 0;
+		for (int y = 0; y < g.h; y++)
+			for (int x = 0; x < g.w; x++) {
+				const uint8_t *p = at(&g, x, y);
+				bool in = x >= 22 && x < 78 && y >= 22 && y < 78;
+				bool core = x >= 26 && x < 74 && y >= 26 && y < 74;
+				if (!in)
+					outside += p[0] == (uint8_t)o.background;
+				else if (!core)
+					ring += is_rgba(p, ol, ol, ol, 255);
+				else
+					inner += is_rgba(p, 100, 100, 100, 255);
+			}
+		CHECK_EQ_INT(ring, 56 * 56 - 48 * 48);
+		CHECK_EQ_INT(inner, 48 * 48);
+		CHECK_EQ_INT(outside, 100 * 100 - 56 * 56);
+		o.background = 0xffe0e0e0u;
+	}
+	o.outline = 0xff0000ffu;
+	CHECK(rig_draw(&g, pos, 28, NULL, &o, &hl, 1) == 0);
+	CHECK(is_rgba(at(&g, 22, 50), 255, 0, 0, 255));
+	CHECK(is_rgba(at(&g, 25, 50), 255, 0, 0, 255));
+	CHECK(is_rgba(at(&g, 26, 50), 100, 100, 100, 255));
+	rig_free(&g);
+}
+
+/* Deterministic uniform in [0, 1) (xorshift64*). */
+static double rnd(uint64_t *s)
+{
+	*s ^= *s >> 12, *s ^= *s << 25, *s ^= *s >> 27;
+	return (double)((*s * 2685821657736338717ull) >> 11) / 9007199254740992.0;
+}
+
+/* One thread or five: the same bytes (5000 sprites: binning runs in chunks too). */
+static void test_threads(void)
+{
+	enum { N = 5000, W = 200, H = 150 };
+	struct rig g;
+	rig_init(&g, N, 12, 12, 1, W, H);
+	rig_build(&g, 1);
+	double *pos = malloc(N * 2 * sizeof *pos);
+	uint64_t seed = 7;
+	for (int i = 0; i < N; i++) {
+		pos[2 * i] = rnd(&seed) * (W + 20) - 10;
+		pos[2 * i + 1] = rnd(&seed) * (H + 20) - 10;
+	}
+	struct ap_err err;
+	struct swr *one = g.r, *five = swr_new(&g.a, &g.s, 5, &err);
+	CHECK_EQ_INT(swr_threads(five), 5);
+	uint8_t *ref = malloc((size_t)W * H * 4);
+	for (int m = 0; m < 3; m++) {
+		struct render_opts o = { .alpha = (enum render_alpha)m, .background = 0xff102030u };
+		g.r = one;
+		CHECK(rig_draw(&g, pos, 5.3 + m * 3, NULL, &o, NULL, 0) == 0);
+		memcpy(ref, g.px, (size_t)W * H * 4);
+		g.r = five;
+		CHECK(rig_draw(&g, pos, 5.3 + m * 3, NULL, &o, NULL, 0) == 0);
+		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
+	}
+	g.r = one;
+	swr_free(five);
+	free(ref);
+	free(pos);
+	rig_free(&g);
+}
+
+/* The portable gather gives the same bytes as the shuffled one, on every path. */
+static void test_portable_gather(void)
+{
+	static const struct { enum render_alpha alpha; double S; } cases[] = {
+		{ RENDER_BLEND, 11.3 }, { RENDER_DISCARD, 7.7 }, { RENDER_OPAQUE, 19.5 }, { RENDER_DISCARD, 40 },
+	};
+	static const uint32_t chans[] = { 1, 3, 4 };
+	for (int k = 0; k < 3; k++) {
+		struct rig g;
+		rig_init(&g, 200, 24, 24, chans[k], 160, 120);
+		rig_build(&g, 2);
+		double *pos = malloc(200 * 2 * sizeof *pos);
+		uint64_t seed = 5 + (uint64_t)k;
+		for (int i = 0; i < 200; i++) {
+			pos[2 * i] = rnd(&seed) * 180 - 10;
+			pos[2 * i + 1] = rnd(&seed) * 140 - 10;
+		}
+		uint8_t *one = malloc((size_t)160 * 120 * 4);
+		struct ap_err err;
+		setenv("ATLASPLOT_SWR_NO_SHUFFLE", "1", 1);
+		struct swr *plain = swr_new(&g.a, &g.s, 2, &err), *fast = g.r;
+		unsetenv("ATLASPLOT_SWR_NO_SHUFFLE");
+		for (int c = 0; c < 4; c++) {
+			struct render_opts o = { .alpha = cases[c].alpha, .background = 0xff102030u };
+			g.r = fast;
+			CHECK(rig_draw(&g, pos, cases[c].S, NULL, &o, NULL, 0) == 0);
+			memcpy(one, g.px, (size_t)160 * 120 * 4);
+			g.r = plain;
+			CHECK(rig_draw(&g, pos, cases[c].S, NULL, &o, NULL, 0) == 0);
+			CHECK(memcmp(one, g.px, (size_t)160 * 120 * 4) == 0);
+		}
+		g.r = fast;
+		swr_free(plain);
+		free(one);
+		free(pos);
+		rig_free(&g);
+	}
+}
+
+/* ---- the same scenes through the GL renderer ---- */
+
+static struct glctx *ctx;
+
+/* A digit-like disc, a ramp and noise: edges, smooth parts and the worst case. */
+static void fill_mixed(struct ap_imgset *s, uint64_t seed)
+{
+	for (size_t i = 0; i < s->n; i++)
+		for (uint32_t y = 0; y < s->h; y++)
+			for (uint32_t x = 0; x < s->w; x++)
+				for (uint32_t k = 0; k < s->c; k++) {
+					double dx = x - s->w / 2.0 + 0.5, dy = y - s->h / 2.0 + 0.5, r = s->w / 3.0;
+					uint8_t v;
+					switch (i % 3) {
+					case 0: v = dx * dx + dy * dy < r * r ? 255 : 0; break;
+					case 1: v = (uint8_t)((x * 255 / s->w + y * 37 + k * 50) & 255); break;
+					default: v = (uint8_t)(rnd(&seed) * 256); break;
+					}
+					s->pix[((i * s->h + y) * s->w + x) * s->c + k] = v;
+				}
+}
+
+struct cross {
+	const char *name;
+	uint32_t iw, ih, c;
+	bool mixed_sizes;
+};
+
+/* Largest channel difference between swr and GL for one scene. */
+static int cross_diff(struct rig *g, struct render *gl, const double *pos, double S, const uint32_t *tint,
+		      const struct render_opts *o, const size_t *hl, size_t nhl, uint8_t *ref)
+{
+	double *xy = malloc(g->s.n * 2 * sizeof *xy);
+	struct scene_frame f;
+	frame_of(g, pos, S, tint, hl, nhl, xy, &f);
+	struct ap_err err;
+	int d = -1;
+	if (scene_build(&g->src, xy, &f, &g->sc, &err) || render_frame(gl, &g->sc, g->w, g->h, o, ref, &err) ||
+	    swr_frame(g->r, &g->sc, g->w, g->h, o, g->px, &err)) {
+		fprintf(stderr, "cross: %s\n", err.msg);
+		goto out;
+	}
+	d = 0;
+	size_t worst = 0;
+	for (size_t i = 0; i < (size_t)g->w * g->h * 4; i++) {
+		const uint8_t *p = g->px + i / 4 * 4, *q = ref + i / 4 * 4;
+		int e = abs(g->px[i] - ref[i]);
+		/* the colour of a nearly transparent pixel is a quotient of tiny numbers (of
+		 * none at alpha 0): compare it premultiplied */
+		if (i % 4 < 3 && (p[3] < 16 || q[3] < 16))
+			e = abs(g->px[i] * p[3] - ref[i] * q[3]) / 255;
+		if (e > d) {
+			d = e;
+			worst = i;
+		}
+	}
+	if (d > 0)
+		fprintf(stderr, "  S=%g alpha %d: max difference %d at (%zu, %zu) channel %zu: swr %u, gl %u\n", S,
+			(int)o->alpha, d, worst / 4 % (size_t)g->w, worst / 4 / (size_t)g->w, worst % 4, g->px[worst],
+			ref[worst]);
+out:
+	free(xy);
+	return d;
+}
+
+static void test_against_gl(void)
+{
+	static const struct cross sets[] = {
+		{ "gray 28x28", 28, 28, 1, false },
+		{ "rgb 20x20", 20, 20, 3, false },
+		{ "rgba 16x12", 16, 12, 4, false },
+		{ "gray mixed sizes", 24, 24, 1, true },
+	};
+	struct ap_err err;
+	if (!ctx) {
+		fprintf(stderr, "swr: no OSMesa context, GL cross-check skipped\n");
+		return;
+	}
+	for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+		const struct cross *cs = &sets[k];
+		size_t n = 48;
+		struct rig g;
+		rig_init(&g, n, cs->iw, cs->ih, cs->c, 160, 120);
+		fill_mixed(&g.s, 11 + k);
+		if (cs->mixed_sizes) {
+			g.s.iw = malloc(n * sizeof *g.s.iw);
+			g.s.ih = malloc(n * sizeof *g.s.ih);
+			for (size_t i = 0; i < n; i++) {
+				g.s.iw[i] = (uint16_t)(cs->iw - i % 5 * 3);
+				g.s.ih[i] = (uint16_t)(cs->ih - i % 7 * 2);
+			}
+		}
+		rig_build(&g, 2);
+		struct render *gl = render_new(ctx, &g.a, &g.s, 0, &err);
+		if (!gl) {
+			fprintf(stderr, "%s: %s\n", cs->name, err.msg);
+			CHECK(gl != NULL);
+			rig_free(&g);
+			continue;
+		}
+		uint8_t *ref = malloc((size_t)g.w * g.h * 4);
+		double *pos = malloc(n * 2 * sizeof *pos);
+		uint32_t *tint = malloc(n * sizeof *tint);
+		uint64_t seed = 99 + k;
+		fprintf(stderr, "%s\n", cs->name);
+		/* native size on integer centres: identical, whatever the alpha mode */
+		for (size_t i = 0; i < n; i++) {
+			pos[2 * i] = 10 + (double)(i % 8) * 19;
+			pos[2 * i + 1] = 10 + (double)(i / 8) * 19;
+			tint[i] = 0xff000000u | (uint32_t)(rnd(&seed) * 0xffffff);
+		}
+		size_t hl[2] = { 3, 17 };
+		double native = cs->iw > cs->ih ? cs->iw : cs->ih;
+		/* (images smaller than the slot are scaled to it: not native, nearly equal) */
+		int tolerance = cs->mixed_sizes ? 2 : 0;
+		for (int m = 0; m < 3; m++) {
+			struct render_opts o = { .alpha = (enum render_alpha)m, .background = 0xff203040u };
+			CHECK(cross_diff(&g, gl, pos, native, NULL, &o, NULL, 0, ref) <= tolerance);
+			CHECK(cross_diff(&g, gl, pos, native, tint, &o, NULL, 0, ref) <= tolerance);
+		}
+		/* fractional places, minified, magnified, some tints translucent, highlights */
+		for (size_t i = 0; i < n; i++) {
+			pos[2 * i] = rnd(&seed) * 170 - 5;
+			pos[2 * i + 1] = rnd(&seed) * 130 - 5;
+			if (i % 4 == 0)
+				tint[i] = (tint[i] & 0xffffff) | (uint32_t)(64 + i) << 24;
+		}
+		static const double sizes[] = { 8, 13, 5.5, 40.5 };
+		for (int si = 0; si < 4; si++)
+			for (int m = RENDER_BLEND; m <= RENDER_OPAQUE; m++) {
+				struct render_opts o = { .alpha = (enum render_alpha)m, .background = si == 2 ? 0 : 0xff203040u };
+				CHECK(cross_diff(&g, gl, pos, sizes[si], NULL, &o, NULL, 0, ref) <= 2);
+				CHECK(cross_diff(&g, gl, pos, sizes[si], tint, &o, hl, 2, ref) <= 2);
+			}
+		free(tint);
+		free(pos);
+		free(ref);
+		render_free(gl);
+		rig_free(&g);
+	}
+}
+
+int main(void)
+{
+	struct ap_err err;
+	test_native_copy();
+	test_edges();
+	test_threshold();
+	test_blend();
+	test_opaque_tint_none();
+	test_order_cull();
+	test_outline();
+	test_threads();
+	test_portable_gather();
+	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))
+		fprintf(stderr, "%s\n", err.msg);
+	test_against_gl();
+	glctx_free(ctx);
+	return t_done();
+}
