@@ -1,6 +1,7 @@
 #include "frames.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,15 @@ int frames_open(struct frames_engine *e, struct cli_common *c, const char *comma
 	double t0 = frames_now();
 	if (sess_open(&e->s, &e->d.imgs, &c->so, err))
 		goto out_free;
+	/* Gray images, no tints, a gray opaque background and gray outlines make gray frames:
+	 * say so, and the encoder skips looking at every pixel to find out. */
+	uint32_t bg = c->ro.background, ol = c->ro.outline;
+	bool gray = (bg & 255) == (bg >> 8 & 255) && (bg & 255) == (bg >> 16 & 255) && (bg >> 24) == 255;
+	bool ol_gray = !ol || ((ol & 255) == (ol >> 8 & 255) && (ol & 255) == (ol >> 16 & 255) && (ol >> 24) == 255);
+	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) ? PNGIO_GRAY : PNGIO_AUTO;
+	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
+	free(e->d.imgs.pix);
+	e->d.imgs.pix = NULL;
 	if (c->w > sess_max_size(&e->s) || c->h > sess_max_size(&e->s)) {
 		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h, e->s.cpu ? "backend's" : "GL",
 			sess_max_size(&e->s));
@@ -134,7 +144,8 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		{ "Camera", camtxt },
 		{ "Command", e->command },
 	};
-	struct pngio_wopts wo = { .level = e->c->png_level, .text = text, .ntext = e->command ? 3 : 2 };
+	struct pngio_wopts wo = { .fmt = e->png_fmt, .level = e->c->png_level, .text = text,
+				  .ntext = e->command ? 3 : 2 };
 	e->frames++;
 	return outq_submit(e->q, buf, path, (uint32_t)e->c->w, (uint32_t)e->c->h, &wo);
 }

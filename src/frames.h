@@ -35,6 +35,7 @@ struct frames_engine {
 	struct outq *q;
 	const char *command;
 	double t_start;              /* when frames_open began (load included) */
+	enum pngio_fmt png_fmt;      /* GRAY when nothing in the scene has colour */
 	double t_render, t_wait;     /* seconds, for -v */
 	size_t frames;
 };

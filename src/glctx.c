@@ -1,5 +1,6 @@
 #include "glctx.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,9 +8,39 @@
 #include <EGL/eglext.h>
 #include <GL/osmesa.h>
 
+/*
+ * libOSMesa and libEGL are opened when a context is asked for, not linked: loading
+ * them maps LLVM (about 50 MB of resident pages) into every run, also those that draw
+ * on the cpu backend, and a machine without Mesa can still run those. They are never
+ * closed: Mesa's llvmpipe threads and exit hooks outlive the context.
+ */
+#define OSMESA_LIB "libOSMesa.so.8"
+#define EGL_LIB "libEGL.so.1"
+
+struct osmesa_api {
+	OSMesaContext (*CreateContextAttribs)(const int *, OSMesaContext);
+	GLboolean (*MakeCurrent)(OSMesaContext, void *, GLenum, GLsizei, GLsizei);
+	OSMESAproc (*GetProcAddress)(const char *);
+	void (*DestroyContext)(OSMesaContext);
+};
+
+struct egl_api {
+	__eglMustCastToProperFunctionPointerType (*GetProcAddress)(const char *);
+	EGLBoolean (*Initialize)(EGLDisplay, EGLint *, EGLint *);
+	EGLBoolean (*BindAPI)(EGLenum);
+	EGLContext (*CreateContext)(EGLDisplay, EGLConfig, EGLContext, const EGLint *);
+	EGLBoolean (*MakeCurrent)(EGLDisplay, EGLSurface, EGLSurface, EGLContext);
+	EGLint (*GetError)(void);
+	EGLBoolean (*DestroyContext)(EGLDisplay, EGLContext);
+	EGLBoolean (*Terminate)(EGLDisplay);
+};
+
 struct glctx {
 	struct glfn gl;
 	const char *name;
+	void *osm_lib, *egl_lib;
+	struct osmesa_api osmx;
+	struct egl_api eglx;
 	/* OSMesa */
 	OSMesaContext osm;
 	unsigned char osm_buf[4];
@@ -20,24 +51,59 @@ struct glctx {
 
 typedef void (*glctx_proc)(void);
 
-static int load_funcs(struct glctx *c, glctx_proc (*get)(const char *), struct ap_err *err)
+/* Resolve each listed symbol of lib into the struct's function pointers, in order. */
+static int resolve(void *lib, const char *libname, const char *const *names, void (**slots)(void), int n,
+		   struct ap_err *err)
 {
-#define GLCTX_LOAD(type, fname) \
-	if (!(c->gl.fname = (type)get("gl" #fname))) \
-		return ap_errf(err, "gl: %s: function gl%s not available", c->name, #fname);
-	GLCTX_FUNCS(GLCTX_LOAD)
-#undef GLCTX_LOAD
+	for (int i = 0; i < n; i++) {
+		void *f = dlsym(lib, names[i]);
+		if (!f)
+			return ap_errf(err, "gl: %s has no %s", libname, names[i]);
+		memcpy(&slots[i], &f, sizeof f);
+	}
 	return 0;
 }
 
-static glctx_proc osmesa_get(const char *name)
+static void *open_lib(const char *name, struct ap_err *err)
 {
-	return (glctx_proc)OSMesaGetProcAddress(name);
+	void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	if (!lib)
+		ap_errf(err, "gl: cannot load %s (install Mesa's libosmesa6 and libegl1, or use --backend cpu)", name);
+	return lib;
 }
 
-static glctx_proc egl_get(const char *name)
+static int load_osmesa(struct glctx *c, struct ap_err *err)
 {
-	return (glctx_proc)eglGetProcAddress(name);
+	static const char *const names[] = { "OSMesaCreateContextAttribs", "OSMesaMakeCurrent",
+					     "OSMesaGetProcAddress", "OSMesaDestroyContext" };
+	if (!c->osm_lib && !(c->osm_lib = open_lib(OSMESA_LIB, err)))
+		return -1;
+	return resolve(c->osm_lib, OSMESA_LIB, names, (void (**)(void))&c->osmx, 4, err);
+}
+
+static int load_egl(struct glctx *c, struct ap_err *err)
+{
+	static const char *const names[] = { "eglGetProcAddress", "eglInitialize", "eglBindAPI",
+					     "eglCreateContext", "eglMakeCurrent", "eglGetError",
+					     "eglDestroyContext", "eglTerminate" };
+	if (!c->egl_lib && !(c->egl_lib = open_lib(EGL_LIB, err)))
+		return -1;
+	return resolve(c->egl_lib, EGL_LIB, names, (void (**)(void))&c->eglx, 8, err);
+}
+
+/* GL entry points through the backend's own lookup. */
+static int load_funcs_with(struct glctx *c, int egl, struct ap_err *err)
+{
+#define GLCTX_LOAD(type, fname) \
+	{ \
+		glctx_proc f = egl ? (glctx_proc)c->eglx.GetProcAddress("gl" #fname) \
+				   : (glctx_proc)c->osmx.GetProcAddress("gl" #fname); \
+		if (!(c->gl.fname = (type)f)) \
+			return ap_errf(err, "gl: %s: function gl%s not available", c->name, #fname); \
+	}
+	GLCTX_FUNCS(GLCTX_LOAD)
+#undef GLCTX_LOAD
+	return 0;
 }
 
 static int osmesa_open(struct glctx *c, struct ap_err *err)
@@ -51,22 +117,24 @@ static int osmesa_open(struct glctx *c, struct ap_err *err)
 		0,
 	};
 	c->name = "osmesa";
-	c->osm = OSMesaCreateContextAttribs(attribs, NULL);
+	if (load_osmesa(c, err))
+		return -1;
+	c->osm = c->osmx.CreateContextAttribs(attribs, NULL);
 	if (!c->osm)
 		return ap_errf(err, "gl: osmesa: cannot create a GL 4.3 core context");
 	/* A 1×1 default framebuffer: OSMesa needs one to make the context current. */
-	if (!OSMesaMakeCurrent(c->osm, c->osm_buf, GL_UNSIGNED_BYTE, 1, 1))
+	if (!c->osmx.MakeCurrent(c->osm, c->osm_buf, GL_UNSIGNED_BYTE, 1, 1))
 		return ap_errf(err, "gl: osmesa: cannot make the context current");
-	return load_funcs(c, osmesa_get, err);
+	return load_funcs_with(c, 0, err);
 }
 
 static int egl_try_display(struct glctx *c, EGLDisplay dpy, struct ap_err *err)
 {
 	EGLint major, minor;
-	if (dpy == EGL_NO_DISPLAY || !eglInitialize(dpy, &major, &minor))
+	if (dpy == EGL_NO_DISPLAY || !c->eglx.Initialize(dpy, &major, &minor))
 		return ap_errf(err, "gl: %s: cannot initialise the EGL display", c->name);
 	c->dpy = dpy;
-	if (!eglBindAPI(EGL_OPENGL_API))
+	if (!c->eglx.BindAPI(EGL_OPENGL_API))
 		return ap_errf(err, "gl: %s: no desktop OpenGL API", c->name);
 	static const EGLint ctx_attribs[] = {
 		EGL_CONTEXT_MAJOR_VERSION, 4,
@@ -75,22 +143,22 @@ static int egl_try_display(struct glctx *c, EGLDisplay dpy, struct ap_err *err)
 		EGL_NONE,
 	};
 	/* EGL_KHR_no_config_context and surfaceless_context: no config, no surface. */
-	c->egl = eglCreateContext(dpy, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, ctx_attribs);
+	c->egl = c->eglx.CreateContext(dpy, EGL_NO_CONFIG_KHR, EGL_NO_CONTEXT, ctx_attribs);
 	if (c->egl == EGL_NO_CONTEXT)
 		return ap_errf(err, "gl: %s: cannot create a GL 4.3 core context (EGL error 0x%x)",
-			       c->name, eglGetError());
-	if (!eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, c->egl))
+			       c->name, c->eglx.GetError());
+	if (!c->eglx.MakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, c->egl))
 		return ap_errf(err, "gl: %s: cannot make the context current", c->name);
-	return load_funcs(c, egl_get, err);
+	return load_funcs_with(c, 1, err);
 }
 
 static void egl_close(struct glctx *c)
 {
 	if (c->dpy != EGL_NO_DISPLAY) {
-		eglMakeCurrent(c->dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+		c->eglx.MakeCurrent(c->dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
 		if (c->egl != EGL_NO_CONTEXT)
-			eglDestroyContext(c->dpy, c->egl);
-		eglTerminate(c->dpy);
+			c->eglx.DestroyContext(c->dpy, c->egl);
+		c->eglx.Terminate(c->dpy);
 	}
 	c->dpy = EGL_NO_DISPLAY;
 	c->egl = EGL_NO_CONTEXT;
@@ -100,11 +168,13 @@ static void egl_close(struct glctx *c)
 static int egl_device_open(struct glctx *c, struct ap_err *err)
 {
 	c->name = "egl-device";
-	PFNEGLQUERYDEVICESEXTPROC query = (PFNEGLQUERYDEVICESEXTPROC)eglGetProcAddress("eglQueryDevicesEXT");
+	if (load_egl(c, err))
+		return -1;
+	PFNEGLQUERYDEVICESEXTPROC query = (PFNEGLQUERYDEVICESEXTPROC)c->eglx.GetProcAddress("eglQueryDevicesEXT");
 	PFNEGLQUERYDEVICESTRINGEXTPROC qstr =
-		(PFNEGLQUERYDEVICESTRINGEXTPROC)eglGetProcAddress("eglQueryDeviceStringEXT");
+		(PFNEGLQUERYDEVICESTRINGEXTPROC)c->eglx.GetProcAddress("eglQueryDeviceStringEXT");
 	PFNEGLGETPLATFORMDISPLAYEXTPROC getdpy =
-		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+		(PFNEGLGETPLATFORMDISPLAYEXTPROC)c->eglx.GetProcAddress("eglGetPlatformDisplayEXT");
 	if (!query || !getdpy)
 		return ap_errf(err, "gl: egl: no EGL device enumeration");
 	EGLDeviceEXT devs[16];
@@ -126,8 +196,10 @@ static int egl_device_open(struct glctx *c, struct ap_err *err)
 static int egl_surfaceless_open(struct glctx *c, struct ap_err *err)
 {
 	c->name = "egl-surfaceless";
+	if (load_egl(c, err))
+		return -1;
 	PFNEGLGETPLATFORMDISPLAYEXTPROC getdpy =
-		(PFNEGLGETPLATFORMDISPLAYEXTPROC)eglGetProcAddress("eglGetPlatformDisplayEXT");
+		(PFNEGLGETPLATFORMDISPLAYEXTPROC)c->eglx.GetProcAddress("eglGetPlatformDisplayEXT");
 	if (!getdpy)
 		return ap_errf(err, "gl: egl: no eglGetPlatformDisplayEXT");
 	return egl_try_display(c, getdpy(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, NULL), err);
@@ -136,10 +208,11 @@ static int egl_surfaceless_open(struct glctx *c, struct ap_err *err)
 static void close_all(struct glctx *c)
 {
 	if (c->osm)
-		OSMesaDestroyContext(c->osm);
+		c->osmx.DestroyContext(c->osm);
 	c->osm = NULL;
 	egl_close(c);
 }
+
 
 struct glctx *glctx_new(enum glctx_backend backend, struct ap_err *err)
 {
@@ -152,6 +225,9 @@ struct glctx *glctx_new(enum glctx_backend backend, struct ap_err *err)
 	c->egl = EGL_NO_CONTEXT;
 	int rc;
 	switch (backend) {
+	case GLCTX_EGL_DEVICE:
+		rc = egl_device_open(c, err);
+		break;
 	case GLCTX_OSMESA:
 		rc = osmesa_open(c, err);
 		break;

@@ -16,7 +16,8 @@
 enum glctx_backend {
 	GLCTX_AUTO = 0,          /* EGL device (GPU) if present, else OSMesa, else EGL surfaceless */
 	GLCTX_OSMESA,
-	GLCTX_EGL,
+	GLCTX_EGL,               /* a GPU's EGL device, else Mesa's surfaceless platform */
+	GLCTX_EGL_DEVICE,        /* a GPU's EGL device only */
 };
 
 /* The GL functions the renderer uses: X(type, name). */

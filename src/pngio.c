@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <png.h>
+#include <zlib.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +12,24 @@
 #include <unistd.h>
 
 /*
- * Encoder settings, measured on 1920×1080 RGB frames (a sparse MNIST scatter on a dark
- * and on a light background, and a zoomed-in frame of large smooth sprites), libpng
- * 1.6.39 / zlib 1.2.13, one core:
+ * Encoder settings, measured on 1920×1080 MNIST frames (70,000 8-px sprites: the gray
+ * overview, the same coloured by label, a gray zoom ×8), libpng 1.6.39 / zlib 1.2.13,
+ * one core, best of 5:
  *
- *   level 1, default strategy, filter NONE   25-37 ms   209 KB sparse, 363 KB zoomed
- *   level 1, default strategy, filter UP     29-30 ms   237 KB sparse, 313 KB zoomed
- *   level 1, default strategy, all filters   77-87 ms   273 KB sparse, 338 KB zoomed
- *   level 1, Z_RLE, filter UP                31-35 ms   345 KB sparse, 615 KB zoomed
- *   level 1, Z_RLE, filter PAETH             43-51 ms   320 KB sparse, 283 KB zoomed
- *   level 6, default strategy, filter NONE   80-90 ms   138 KB sparse, -
+ *                       gray overview     RGB overview      gray zoom
+ *   level 1, default, NONE   11.0 ms 161 KB    26.4 ms 327 KB    26.6 ms 474 KB
+ *   level 1, default, UP     12.7 ms 198 KB    37.3 ms 443 KB    29.3 ms 582 KB
+ *   level 1, Z_RLE, NONE      9.1 ms 137 KB    27.1 ms 401 KB    16.6 ms 419 KB
+ *   level 1, Z_RLE, UP       10.7 ms 178 KB    31.4 ms 462 KB    19.3 ms 533 KB
+ *   level 1, default, PAETH  17.5 ms 198 KB    47.9 ms 449 KB    36.2 ms 562 KB
+ *   (level 2 is level 1 again; libpng's per-row filter choice costs 2.5× for nothing)
  *
- * Z_RLE is no faster than level 1's deflate_fast here and its files are larger, and
- * letting libpng pick a filter per row (the default) costs 2.5× the time for no gain.
- * UP is as fast as NONE (within noise) and keeps smooth, zoomed-in frames smaller, so:
- * level 1, default strategy, filter UP.
+ * Scatter frames are mostly runs of background between sprites, which filters only
+ * break up: no filter, Z_RLE for gray (fastest and smallest), the default strategy for
+ * colour (Z_RLE's files grow there for no speed).
  */
 #define ENC_DEFAULT_LEVEL 1
-#define ENC_FILTER PNG_FILTER_UP
+#define ENC_FILTER PNG_FILTER_NONE
 #define ENC_ZBUF_SIZE (64 * 1024)
 
 /* One stream and the first reason it failed; shared by libpng's I/O and error hooks. */
@@ -113,6 +114,8 @@ static int encode(png_structp png, png_infop info, const uint8_t *rgba, uint32_t
 	if (setjmp(png_jmpbuf(png)))
 		return -1;
 	png_set_compression_level(png, level);
+	if (fmt == PNGIO_GRAY && level <= 2)
+		png_set_compression_strategy(png, Z_RLE);
 	png_set_filter(png, PNG_FILTER_TYPE_BASE, ENC_FILTER);
 	png_set_compression_buffer_size(png, ENC_ZBUF_SIZE);
 	png_set_IHDR(png, info, w, h, 8, ctype[fmt], PNG_INTERLACE_NONE,

@@ -28,10 +28,9 @@ static int open_gl(struct sess *s, const struct ap_imgset *imgs, enum glctx_back
 static int try_gpu(struct sess *s, const struct ap_imgset *imgs, uint32_t ppg)
 {
 	struct ap_err ignore;
-	if (!(s->ctx = glctx_new(GLCTX_EGL, &ignore)))
+	if (!(s->ctx = glctx_new(GLCTX_EGL_DEVICE, &ignore)))
 		return -1;
-	if (strcmp(glctx_backend_name(s->ctx), "egl-device") == 0 &&
-	    (s->r = render_new(s->ctx, &s->atlas, imgs, ppg, &ignore)) &&
+	if ((s->r = render_new(s->ctx, &s->atlas, imgs, ppg, &ignore)) &&
 	    scene_src_init(&s->src, &s->atlas, imgs, render_pages_per_group(s->r), &ignore) == 0)
 		return 0;
 	render_free(s->r);
