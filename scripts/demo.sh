@@ -24,6 +24,6 @@ demo: wrote
   out/mnist_umap_1.png         zoom x6 into the twos
   out/mnist_umap_2.png         zoom x24 into the zeros: single digits
   out/transition/frame_*.png   the transition, 60 frames
-  out/transition_sheet.png     every fifth frame of it on one page
+  out/transition_sheet.png     12 of its frames on one page
 video: ffmpeg -framerate 30 -i out/transition/frame_%03d.png -pix_fmt yuv420p out/transition.mp4
 EOM
