@@ -70,10 +70,8 @@ for s in $scenes; do
 		bad "$label: no reference golden/$name.png (make golden creates it; review it first)"
 		continue
 	fi
-	# a per-backend copy in a scratch folder, so diff names it NAME.png against the reference
-	mkdir -p "$T/cmp" && cp "$actual" "$T/cmp/$name.png"
 	# shellcheck disable=SC2086
-	"$AP" diff "golden/$name.png" "$T/cmp/$name.png" $dopts --out "${actual%.png}_diff.png" >"$T/diff" 2>&1
+	"$AP" diff "golden/$name.png" "$actual" $dopts --out "${actual%.png}_diff.png" >"$T/diff" 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then
 		ok
