@@ -12,8 +12,9 @@
 # software compositor and the GL shader on llvmpipe) against the same references, made
 # by the cpu backend.
 #
-# A scene file: '#' comments, one line 'COMMAND ARGS...' (render or atlas; -o is added),
-# and optionally 'diff: OPTIONS' for atlasplot diff. $M and $F stand for the MNIST cache
+# A scene file: '#' comments, one line 'COMMAND ARGS...' (render, animate or atlas; -o is
+# added), optionally 'diff: OPTIONS' for atlasplot diff, and for animate 'frames: K...':
+# the frames compared, each against golden/NAME_K.png. $M and $F stand for the MNIST cache
 # and the Fashion-MNIST folder. A missing reference is a failure, never created silently.
 . "$(dirname "$0")/setup"
 regen=0
@@ -32,54 +33,62 @@ else
 fi
 for s in $scenes; do
 	name=$(basename "$s" .scene)
-	cmd=$(grep -v '^#' "$s" | grep -v '^diff:' | grep -v '^[[:space:]]*$' | sed -e "s|\$M|$M|g" -e "s|\$F|$F|g")
+	cmd=$(grep -v '^#' "$s" | grep -v '^diff:' | grep -v '^frames:' | grep -v '^[[:space:]]*$' | sed -e "s|\$M|$M|g" -e "s|\$F|$F|g")
 	dopts=$(sed -n 's/^diff://p' "$s")
+	frames=$(sed -n 's/^frames://p' "$s")
 	for b in $backends; do
 	# shellcheck disable=SC2086
 	set -- $cmd
 	verb=$1; shift
-	label="$name [$b]"
-	actual="$out/$name.png"
-	[ "$b" = cpu ] || actual="$out/$name.$b.png"
-	rm -f "$actual" "${actual%.png}_diff.png"
+	sfx=""
+	[ "$b" = cpu ] || sfx=".$b"
+	rm -rf "$T/anim"
 	case "$verb" in
 	atlas)
 		[ "$b" = cpu ] || continue          # no drawing: one backend is enough
 		rm -rf "$T/atlas"
-		"$AP" atlas "$@" -o "$T/atlas" 2>"$T/err" && mv "$T/atlas/page_000.png" "$actual" ;;
+		"$AP" atlas "$@" -o "$T/atlas" 2>"$T/err" && mv "$T/atlas/page_000.png" "$out/$name.png" ;;
+	animate)
+		mkdir -p "$T/anim" && "$AP" animate "$@" --backend "$b" -o "$T/anim/f_%d.png" 2>"$T/err" &&
+			for k in $frames; do mv "$T/anim/f_$k.png" "$out/${name}_$k$sfx.png" || exit 1; done ;;
 	*)
-		"$AP" "$verb" "$@" --backend "$b" -o "$actual" 2>"$T/err" ;;
+		"$AP" "$verb" "$@" --backend "$b" -o "$out/$name$sfx.png" 2>"$T/err" ;;
 	esac
-	if [ $? != 0 ] || [ ! -s "$actual" ]; then
+	rc=$?
+	if [ "$verb" = animate ]; then items=$(for k in $frames; do printf '%s_%s ' "$name" "$k"; done); else items=$name; fi
+	for item in $items; do
+	label="$item [$b]"
+	actual="$out/$item$sfx.png"
+	if [ $rc != 0 ] || [ ! -s "$actual" ]; then
 		bad "$label: the command failed: $(cat "$T/err")"
 		continue
 	fi
 	if [ "$regen" = 1 ]; then
-		if [ -e "golden/$name.png" ]; then
+		if [ -e "golden/$item.png" ]; then
 			# shellcheck disable=SC2086
-			"$AP" diff "golden/$name.png" "$actual" $dopts | sed "s|^|was: |"
+			"$AP" diff "golden/$item.png" "$actual" $dopts | sed "s|^|was: |"
 		else
-			echo "new: $name"
+			echo "new: $item"
 		fi
-		cp "$actual" "golden/$name.png"
+		cp "$actual" "golden/$item.png"
 		rm -f "$actual"
 		ok
 		continue
 	fi
-	if [ ! -e "golden/$name.png" ]; then
-		bad "$label: no reference golden/$name.png (make golden creates it; review it first)"
+	if [ ! -e "golden/$item.png" ]; then
+		bad "$label: no reference golden/$item.png (make golden creates it; review it first)"
 		continue
 	fi
 	# shellcheck disable=SC2086
-	"$AP" diff "golden/$name.png" "$actual" $dopts --out "${actual%.png}_diff.png" >"$T/diff" 2>&1
-	rc=$?
-	if [ $rc = 0 ]; then
+	"$AP" diff "golden/$item.png" "$actual" $dopts --out "${actual%.png}_diff.png" >"$T/diff" 2>&1
+	if [ $? = 0 ]; then
 		ok
 		rm -f "$actual"
 	else
 		cat "$T/diff" >&2
-		bad "$label: differs from golden/$name.png; actual: $actual, diff: ${actual%.png}_diff.png"
+		bad "$label: differs from golden/$item.png; actual: $actual, diff: ${actual%.png}_diff.png"
 	fi
+	done
 	done
 done
 rmdir "$out" 2>/dev/null
