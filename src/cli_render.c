@@ -48,11 +48,8 @@ static int read_shots(const char *path, struct render_args *a, struct ap_err *er
 {
 	uint8_t *buf;
 	size_t len;
-	if (load_file(path, 16 << 20, &buf, &len, err)) {
-		char msg[sizeof err->msg];
-		memcpy(msg, err->msg, sizeof msg);
-		return ap_errf(err, "shots %s", msg);
-	}
+	if (load_file(path, 16 << 20, &buf, &len, err))
+		return ap_err_subject(err, "shots");
 	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, &a->ncams, err);
 	free(buf);
 	return rc;

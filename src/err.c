@@ -38,6 +38,16 @@ int ap_err_prefix(struct ap_err *err, const char *fmt, ...)
 	return -1;
 }
 
+int ap_err_subject(struct ap_err *err, const char *what)
+{
+	if (err) {
+		char old[sizeof err->msg];
+		memcpy(old, err->msg, sizeof old);
+		ap_errf(err, "%s %s", what, old);
+	}
+	return -1;
+}
+
 int ap_mul_size(size_t a, size_t b, size_t *out)
 {
 	if (a && b > SIZE_MAX / a)

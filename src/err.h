@@ -16,6 +16,10 @@ struct ap_err {
 int ap_errf(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Put "<what> " in front of a message that starts with a quoted path ("'f.npy': ..."),
+ * naming what the file was for: "images 'f.npy': ...". Returns -1. */
+int ap_err_subject(struct ap_err *err, const char *what);
+
 /* Prefix the message already in err with "<prefix>: " (for adding context upward). */
 int ap_err_prefix(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

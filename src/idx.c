@@ -11,18 +11,6 @@
 /* larger sides are a corrupt header, not a data set anyone can plot */
 #define IDX_MAX_SIDE 4096
 
-/* Put `what` in front of a message that starts with the quoted path. */
-static int subject(struct ap_err *err, const char *what)
-{
-	if (err) {
-		char old[sizeof err->msg];
-
-		memcpy(old, err->msg, sizeof old);
-		ap_errf(err, "%s %s", what, old);
-	}
-	return -1;
-}
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -159,7 +147,7 @@ int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, s
 
 	memset(out, 0, sizeof *out);
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "images");
+		return ap_err_subject(err, "images");
 	return idx_parse_images(buf, len, path, out, err);
 }
 
@@ -171,6 +159,6 @@ int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t
 	*labels = NULL;
 	*n = 0;
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "labels");
+		return ap_err_subject(err, "labels");
 	return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
 }

@@ -35,18 +35,6 @@ static int sys_err(struct ap_err *err, const char *what, const char *path, const
 	return ap_errf(err, "%s '%s': %s: %s", what, path, doing, why);
 }
 
-/* Put `what` in front of a message that starts with the quoted path (load_file's). */
-static int subject(struct ap_err *err, const char *what)
-{
-	if (err) {
-		char old[sizeof err->msg];
-
-		memcpy(old, err->msg, sizeof old);
-		ap_errf(err, "%s %s", what, old);
-	}
-	return -1;
-}
-
 /* ---- sRGB <-> linear ---- */
 
 #define SRGB_BINS 4096
@@ -1103,7 +1091,7 @@ int imgdir_load_manifest(const char *csv, const struct imgdir_opts *o, struct ap
 	if (resolve_opts(o, &opts, "manifest", csv, err) < 0)
 		return -1;
 	if (load_file(csv, opts.max_bytes, &buf, &len, err) < 0)
-		return subject(err, "manifest");
+		return ap_err_subject(err, "manifest");
 	if (mani_parse(&m, (char *)buf, len, err) < 0)
 		goto out_free;
 	b.n = m.n;

@@ -25,18 +25,6 @@ struct csv {
 	size_t cap;             /* rows allocated */
 };
 
-/* Put `what` in front of a message that starts with the quoted path. */
-static int subject(struct ap_err *err, const char *what)
-{
-	if (err) {
-		char old[sizeof err->msg];
-
-		memcpy(old, err->msg, sizeof old);
-		ap_errf(err, "%s %s", what, old);
-	}
-	return -1;
-}
-
 void lay_free(struct ap_layout *l)
 {
 	if (!l)
@@ -301,7 +289,7 @@ static int lay_npy(const uint8_t *buf, size_t len, const char *path, size_t max,
 	size_t n, bytes;
 
 	if (npy_parse(buf, len, path, &a, err) < 0)
-		return subject(err, "layout");
+		return ap_err_subject(err, "layout");
 	if (a.descr[1] != 'f' || (a.itemsize != 4 && a.itemsize != 8))
 		return ap_errf(err, "layout '%s': unsupported dtype '%s' (need float32 '<f4' or float64 '<f8')",
 			path, a.descr);
@@ -359,7 +347,7 @@ int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct a
 
 	memset(out, 0, sizeof *out);
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "layout");
+		return ap_err_subject(err, "layout");
 	if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0)
 		rc = lay_npy(buf, len, path, max, out, err);
 	else

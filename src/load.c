@@ -10,18 +10,6 @@
 
 #define NPY_MAX_SIDE 4096
 
-/* Put `what` in front of a message that starts with the quoted path. */
-static int subject(struct ap_err *err, const char *what)
-{
-	if (err) {
-		char old[sizeof err->msg];
-
-		memcpy(old, err->msg, sizeof old);
-		ap_errf(err, "%s %s", what, old);
-	}
-	return -1;
-}
-
 enum fmt { FMT_IDX, FMT_NPY, FMT_UNKNOWN };
 
 /* Very short files go to the IDX reader, which says what is wrong with them. */
@@ -54,7 +42,7 @@ static int npy_images(uint8_t *buf, size_t len, const char *path, struct ap_imgs
 	int rc = -1;
 
 	if (npy_parse(buf, len, path, &a, err) < 0) {
-		subject(err, "images");
+		ap_err_subject(err, "images");
 		goto out_free_buf;
 	}
 	shape_str(shape, sizeof shape, &a);
@@ -101,7 +89,7 @@ int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struc
 
 	memset(out, 0, sizeof *out);
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "images");
+		return ap_err_subject(err, "images");
 	switch (sniff(buf, len)) {
 	case FMT_NPY:
 		return npy_images(buf, len, path, out, err);
@@ -147,7 +135,7 @@ static int npy_labels(uint8_t *buf, size_t len, const char *path, size_t max_byt
 	int rc = -1;
 
 	if (npy_parse(buf, len, path, &a, err) < 0) {
-		subject(err, "labels");
+		ap_err_subject(err, "labels");
 		goto out_free_buf;
 	}
 	shape_str(shape, sizeof shape, &a);
@@ -195,7 +183,7 @@ int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n,
 	*labels = NULL;
 	*n = 0;
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
-		return subject(err, "labels");
+		return ap_err_subject(err, "labels");
 	switch (sniff(buf, len)) {
 	case FMT_NPY:
 		return npy_labels(buf, len, path, max_bytes, labels, n, err);
