@@ -52,3 +52,22 @@ int pal_parse(const char *s, uint32_t *out)
 		*out = PAL_RGBA(v >> 24 & 255, v >> 16 & 255, v >> 8 & 255, v & 255);
 	return 0;
 }
+
+void pal_premul(uint32_t c, float out[4])
+{
+	float a = (float)(c >> 24 & 255) / 255.0f;
+	out[0] = (float)(c & 255) / 255.0f * a;
+	out[1] = (float)(c >> 8 & 255) / 255.0f * a;
+	out[2] = (float)(c >> 16 & 255) / 255.0f * a;
+	out[3] = a;
+}
+
+uint32_t pal_outline(uint32_t c, uint32_t bg)
+{
+	if (c)
+		return c;
+	if (!(bg >> 24))
+		return 0xffffffffu;
+	float lum = 0.2126f * (float)(bg & 255) + 0.7152f * (float)(bg >> 8 & 255) + 0.0722f * (float)(bg >> 16 & 255);
+	return lum < 128 ? 0xffffffffu : 0xff000000u;
+}

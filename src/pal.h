@@ -15,6 +15,13 @@
  * then tab20 cycled. */
 uint32_t pal_label(int32_t label, int32_t nlabels);
 
+/* The colour premultiplied by its alpha, as floats 0..1. */
+void pal_premul(uint32_t c, float out[4]);
+
+/* A highlight outline: c when set, else one that contrasts with the background bg
+ * (white on dark or transparent, black on light). */
+uint32_t pal_outline(uint32_t c, uint32_t bg);
+
 /* "RRGGBB", "#RRGGBB", "RRGGBBAA" or "none" (transparent). 0 ok, -1 bad. */
 int pal_parse(const char *s, uint32_t *out);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pal.h"
 #include "shaders.h"
 
 struct render {
@@ -206,15 +207,6 @@ static void upload(const struct glfn *gl, GLuint buf, GLuint binding, const void
 	gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buf);
 }
 
-static void premul(uint32_t c, float out[4])
-{
-	float a = (c >> 24 & 255) / 255.0f;
-	out[0] = (c & 255) / 255.0f * a;
-	out[1] = (c >> 8 & 255) / 255.0f * a;
-	out[2] = (c >> 16 & 255) / 255.0f * a;
-	out[3] = a;
-}
-
 int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 		 const struct render_opts *o, uint8_t *rgba, struct ap_err *err)
 {
@@ -239,17 +231,8 @@ int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 	upload(gl, r->buf[2], 2, sc->index, sc->nindex * sizeof *sc->index);
 
 	float bg[4], ol[4];
-	premul(o->background, bg);
-	uint32_t outline = o->outline;
-	if (!outline) {
-		/* contrast with the background: white on dark, black on light */
-		float lum = 0.2126f * (o->background & 255) + 0.7152f * (o->background >> 8 & 255) +
-			    0.0722f * (o->background >> 16 & 255);
-		outline = lum < 128 && (o->background >> 24) ? 0xffffffffu : 0xff000000u;
-		if (!(o->background >> 24))
-			outline = 0xffffffffu;
-	}
-	premul(outline, ol);
+	pal_premul(o->background, bg);
+	pal_premul(pal_outline(o->outline, o->background), ol);
 	gl->Uniform2i(r->u.frame_size, w, h);
 	gl->Uniform1ui(r->u.tiles_x, sc->tiles_x);
 	gl->Uniform1i(r->u.alpha_mode, (int)o->alpha);

@@ -1,5 +1,7 @@
 #include "swr.h"
 
+#include "pal.h"
+
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
@@ -154,26 +156,6 @@ static uint32_t store(const float acc[4])
 	if (a < 0.5f / 255.0f)
 		return 0;               /* what stores as transparent is transparent black */
 	return pack(unorm8(acc[0] * m), unorm8(acc[1] * m), unorm8(acc[2] * m), unorm8(a));
-}
-
-static void premul(uint32_t c, float out[4])
-{
-	float a = (float)(c >> 24 & 255) / 255.0f;
-	out[0] = (float)(c & 255) / 255.0f * a;
-	out[1] = (float)(c >> 8 & 255) / 255.0f * a;
-	out[2] = (float)(c >> 16 & 255) / 255.0f * a;
-	out[3] = a;
-}
-
-/* render.c's rule for outline 0: white on dark or transparent, black on light. */
-static uint32_t outline_colour(uint32_t outline, uint32_t bg)
-{
-	if (outline)
-		return outline;
-	if (!(bg >> 24))
-		return 0xffffffffu;
-	float lum = 0.2126f * (float)(bg & 255) + 0.7152f * (float)(bg >> 8 & 255) + 0.0722f * (float)(bg >> 16 & 255);
-	return lum < 128 ? 0xffffffffu : 0xff000000u;
 }
 
 /* ---- atlas pages ---- */
@@ -610,7 +592,7 @@ static void setup_sprite(const struct job *j, const struct item *it, const struc
 			p->border8 = j->ol8;
 			memcpy(p->border, j->ol, sizeof p->border);
 		} else {
-			premul(c | 0xff000000u, p->border);
+			pal_premul(c | 0xff000000u, p->border);
 			float ta = (float)(c >> 24) / 255.0f;
 			for (int k = 0; k < 4; k++)
 				p->border[k] *= ta;
@@ -1151,7 +1133,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 {
 	if (w <= 0 || h <= 0 || w > 65535 || h > 65535)
 		return ap_errf(err, "frame %dx%d: outside 1..65535", w, h);
-	uint32_t ol = outline_colour(o->outline, o->background);
+	uint32_t ol = pal_outline(o->outline, o->background);
 	struct job j = {
 		.r = r, .w = w, .h = h, .rgba = rgba,
 		.mode = o->alpha, .ch = (int)r->a.channels,
@@ -1160,9 +1142,9 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 	j.tiles_x = (w + TILE_W - 1) / TILE_W;
 	j.ntiles = j.tiles_x * ((h + STRIP - 1) / STRIP);
 	j.thr88 = threshold88(j.thr);
-	premul(o->background, j.bg);
+	pal_premul(o->background, j.bg);
 	j.bg8 = store(j.bg);
-	premul(ol, j.ol);
+	pal_premul(ol, j.ol);
 	j.ol8 = store(j.ol);
 	atomic_init(&j.next, 0);
 	int translucent;
