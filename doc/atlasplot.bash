@@ -6,7 +6,7 @@
 
 _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
 _atlasplot_draw_opts='--size --margin --sprite --sprite-growth --sprite-min --sprite-max
-	--alpha --threshold --color-by --background --highlight --highlight-scale --outline
+	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
 	--backend --page-size --png-level --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
@@ -18,6 +18,7 @@ _atlasplot_value()
 	--alpha) _atlasplot_words='discard blend opaque' ;;
 	--backend) _atlasplot_words='auto cpu osmesa egl' ;;
 	--color-by) _atlasplot_words='label none' ;;
+	--coverage) _atlasplot_words='keep plain' ;;
 	--ease | --path-ease)
 		_atlasplot_words='linear quad-in quad-out quad-in-out cubic-in cubic-out cubic-in-out
 			sine-in sine-out sine-in-out exp-in-out' ;;

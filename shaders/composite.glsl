@@ -12,6 +12,7 @@ struct Sprite {
 layout(std430, binding = 0) readonly buffer Sprites { Sprite spr[]; };
 layout(std430, binding = 1) readonly buffer Offsets { uint off[]; };
 layout(std430, binding = 2) readonly buffer Index { uint idx[]; };
+layout(std430, binding = 3) readonly buffer Coverage { float cov[]; };   // images × levels
 
 layout(binding = 0) uniform sampler2DArray atlas;
 layout(rgba8, binding = 0) uniform writeonly image2D frame;
@@ -32,6 +33,10 @@ uniform vec4 background;     // premultiplied
 uniform vec4 outline;        // premultiplied
 uniform int first_batch;
 uniform int last_batch;
+uniform int use_cov;         // scale the discard test to keep each level's coverage
+uniform uint cols;           // atlas cells per page row
+uniform uint per_page;       // atlas cells per page
+uniform uint levels;
 
 void main()
 {
@@ -81,7 +86,13 @@ void main()
 		}
 		vec4 src;
 		if (alpha_mode == 0) {
-			if (a < threshold)
+			float sc = 1.0;
+			if (use_cov != 0) {
+				uint img = (s.u.z & 0xffffu) * per_page + uint(cell.y / pitch) * cols + uint(cell.x / pitch);
+				uint la = uint(floor(lod)), lb = min(la + 1u, levels - 1u);
+				sc = mix(cov[img * levels + la], cov[img * levels + lb], fract(lod));
+			}
+			if (a < threshold / sc)
 				continue;
 			src = vec4(rgb * tint.rgb, 1.0) * tint.a;
 		} else if (alpha_mode == 1) {

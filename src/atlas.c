@@ -1,6 +1,7 @@
 #include "atlas.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint32_t roundup(uint32_t v, uint32_t m)
@@ -88,23 +89,43 @@ static void texel(const struct ap_imgset *s, const uint8_t *img, uint32_t iw, ui
 	}
 }
 
+/* Image i's cell, edges extruded, into dst with a row stride of stride texels. */
+static void build_cell(const struct atlas *a, const struct ap_imgset *s, size_t i, uint8_t *dst, size_t stride)
+{
+	uint32_t P = a->pitch, ch = a->channels;
+	long ox = (long)(a->pitch - a->slot_w) / 2, oy = (long)(a->pitch - a->slot_h) / 2;
+	long iw = (long)imgset_iw(s, i), ih = (long)imgset_ih(s, i);
+	const uint8_t *img = imgset_pixels(s, i);
+	uint32_t xmap[ATLAS_MAX_PITCH];
+	for (uint32_t x = 0; x < P; x++) {
+		long sx = (long)x - ox;
+		xmap[x] = (uint32_t)(sx < 0 ? 0 : sx >= iw ? iw - 1 : sx);
+	}
+	for (uint32_t y = 0; y < P; y++) {
+		long sy = (long)y - oy;
+		sy = sy < 0 ? 0 : sy >= ih ? ih - 1 : sy;
+		const uint8_t *src = img + (size_t)sy * s->w * s->c;
+		uint8_t *row = dst + (size_t)y * stride * ch;
+		if (ch == 1) {
+			for (uint32_t x = 0; x < P; x++)
+				row[x] = src[xmap[x]];
+			continue;
+		}
+		for (uint32_t x = 0; x < P; x++)
+			texel(s, src, (uint32_t)iw, 1, (long)xmap[x], 0, ch, row + (size_t)x * ch);
+	}
+}
+
 void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t p, uint8_t *dst)
 {
 	size_t per_page = (size_t)a->cols * a->rows;
 	size_t first = (size_t)p * per_page;
-	uint32_t ch = a->channels;
 	memset(dst, 0, atlas_level_bytes(a, 0));
 	for (size_t i = first; i < s->n && i < first + per_page; i++) {
 		uint32_t page, ix, iy;
 		atlas_place(a, i, &page, &ix, &iy);
 		uint32_t cx = ix - (a->pitch - a->slot_w) / 2, cy = iy - (a->pitch - a->slot_h) / 2;
-		uint32_t iw = imgset_iw(s, i), ih = imgset_ih(s, i);
-		const uint8_t *img = imgset_pixels(s, i);
-		for (uint32_t y = 0; y < a->pitch; y++) {
-			uint8_t *row = dst + ((size_t)(cy + y) * a->page_w + cx) * ch;
-			for (uint32_t x = 0; x < a->pitch; x++)
-				texel(s, img, iw, ih, (long)(cx + x) - ix, (long)(cy + y) - iy, ch, row + (size_t)x * ch);
-		}
+		build_cell(a, s, i, dst + ((size_t)cy * a->page_w + cx) * a->channels, a->page_w);
 	}
 }
 
@@ -121,4 +142,71 @@ void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uin
 				d[(size_t)x * ch + c] = (uint8_t)((r0[o] + r0[o + ch] + r1[o] + r1[o + ch] + 2) / 4);
 			}
 	}
+}
+
+/* The value the discard test looks at, of one texel of a page or cell buffer. */
+static uint8_t test_value(const uint8_t *t, uint32_t channels, bool has_alpha)
+{
+	if (channels == 1)
+		return t[0];
+	if (has_alpha)
+		return t[3];
+	return (uint8_t)(0.2126 * t[0] + 0.7152 * t[1] + 0.0722 * t[2] + 0.5);
+}
+
+float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
+{
+	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
+	bool has_alpha = s->c == 4;
+	float *tab = malloc(a->n * L * sizeof *tab);
+	uint8_t *cell[2] = { malloc((size_t)P * P * ch), malloc((size_t)P * P * ch) };
+	if (!tab || !cell[0] || !cell[1]) {
+		free(tab);
+		tab = NULL;
+		goto out_free;
+	}
+	/* a one-cell atlas: the same box filter as the pages */
+	struct atlas one = *a;
+	one.n = 1;
+	one.cols = one.rows = 1;
+	one.page_w = one.page_h = P;
+	one.pages = 1;
+	double T = threshold * 255;
+	for (size_t i = 0; i < a->n; i++) {
+		build_cell(a, s, i, cell[0], P);
+		float *row = tab + i * L;
+		row[0] = 1;
+		size_t n0 = (size_t)P * P, pass0 = 0;
+		for (size_t k = 0; k < n0; k++)
+			pass0 += test_value(cell[0] + k * ch, ch, has_alpha) >= T;
+		double c0 = (double)pass0 / (double)n0;
+		for (uint32_t k = 1; k < L; k++) {
+			atlas_downsample(&one, k - 1, cell[(k - 1) & 1], cell[k & 1]);
+			size_t nk = (size_t)(P >> k) * (P >> k), hist[256] = { 0 };
+			for (size_t t = 0; t < nk; t++)
+				hist[test_value(cell[k & 1] + t * ch, ch, has_alpha)]++;
+			size_t m = (size_t)(c0 * (double)nk + 0.5);
+			double alpha = 1;
+			if (pass0 && T > 0) {
+				if (m == 0)
+					m = 1;       /* something passed at level 0: keep at least a texel */
+				/* v: the m-th largest value; the threshold goes midway between it
+				 * and the next smaller value present, as 0.5 lies between 127 and
+				 * 128, so that filtering's last bit does not decide */
+				int v = 255;
+				for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+					;
+				int below = v - 1;
+				while (below > 0 && !hist[below])
+					below--;
+				double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+				alpha = mid > 0 ? T / mid : 16;
+			}
+			row[k] = (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+		}
+	}
+out_free:
+	free(cell[0]);
+	free(cell[1]);
+	return tab;
 }

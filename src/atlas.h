@@ -24,6 +24,7 @@
 
 #define ATLAS_DEFAULT_PAGE 2048
 #define ATLAS_MAX_LEVELS 6
+#define ATLAS_MAX_PITCH 32768     /* cells are at most a page */
 
 struct atlas {
 	size_t n;                /* images */
@@ -50,5 +51,20 @@ void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t
 
 /* Build level k+1 from level k (dst: atlas_level_bytes(a, k+1) bytes). */
 void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uint8_t *dst);
+
+/*
+ * Coverage for the discard test. Box-filtered mip levels dim thin strokes, so a digit
+ * drawn at a few pixels would lose most of its texels to the threshold and vanish. For
+ * each image and level k this finds the scale a_k by which level k's values must be
+ * multiplied so that the share of its cell passing the threshold equals level 0's
+ * (alpha-test coverage preservation, Castaño 2010), the scaled threshold falling midway
+ * between two values present, as 0.5 does between 127 and 128: a_0 = 1, a_k clamped to
+ * [1/16, 16], 1 when nothing passes at level 0. The value tested is the gray value,
+ * the alpha of RGBA images, or the luminance of RGB ones. A sprite sampled at LOD l
+ * tests value * lerp(a_floor(l), a_ceil(l), frac(l)) against the threshold.
+ *
+ * Returns a malloc'd table of n × levels floats (image-major), or NULL (out of memory).
+ */
+float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold);
 
 #endif

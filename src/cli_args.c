@@ -33,6 +33,10 @@ const char cli_common_help[] =
 	"  --alpha MODE         discard (default; texels below the threshold are transparent),\n"
 	"                       blend (gradual transparency) or opaque (whole tiles)\n"
 	"  --threshold T        discard threshold on luminance or alpha, 0..1 (default 0.5)\n"
+	"  --coverage MODE      keep (default: minified sprites keep the share of texels that\n"
+	"                       pass the threshold at full size, so small digits do not fade\n"
+	"                       away) or plain (the plain test on filtered values, as the\n"
+	"                       original demo)\n"
 	"  --color-by label     multiply gray sprites by their label's tab10/tab20 colour\n"
 	"  --background COLOR   RRGGBB, RRGGBBAA or none for a transparent PNG (default 000000)\n"
 	"  --highlight LIST     image indices (3,17,42) or label=K: drawn on top, enlarged,\n"
@@ -171,6 +175,14 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 		c->ro.threshold = d;
 		c->ro.threshold_set = 1;
 		return 1;
+	case OPT_COVERAGE:
+		if (!strcmp(arg, "keep"))
+			c->plain_discard = false;
+		else if (!strcmp(arg, "plain"))
+			c->plain_discard = true;
+		else
+			return ap_errf(err, "--coverage '%s': expected keep or plain", arg);
+		return 1;
 	case OPT_COLOR_BY:
 		if (!strcmp(arg, "label"))
 			c->color_by_label = true;
@@ -237,6 +249,8 @@ int cli_common_prepare(struct cli_common *c, const struct ds *d, uint32_t **tint
 		return ap_errf(err, "--sprite-min %g is larger than --sprite-max %g", lo, hi);
 	if (opts_highlight_resolve(&c->hl, d->labels, n, err))
 		return -1;
+	c->so.coverage = c->ro.alpha == RENDER_DISCARD && !c->plain_discard;
+	c->so.threshold = c->ro.threshold_set ? c->ro.threshold : RENDER_DEFAULT_THRESHOLD;
 
 	/* What the work will hold at once: images, atlas (CPU page + GL copy with mips),
 	 * frames in flight and one frame's sprite lists. */

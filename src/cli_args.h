@@ -19,7 +19,7 @@ enum {
 	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
-	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD,
+	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -37,6 +37,7 @@ enum {
 	{ "sprite-max", required_argument, NULL, OPT_SPRITE_MAX }, \
 	{ "alpha", required_argument, NULL, OPT_ALPHA }, \
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD }, \
+	{ "coverage", required_argument, NULL, OPT_COVERAGE }, \
 	{ "color-by", required_argument, NULL, OPT_COLOR_BY }, \
 	{ "background", required_argument, NULL, OPT_BACKGROUND }, \
 	{ "highlight", required_argument, NULL, OPT_HIGHLIGHT }, \
@@ -62,6 +63,7 @@ struct cli_common {
 	bool sprite_given;
 	struct render_opts ro;
 	bool color_by_label;
+	bool plain_discard;          /* --coverage plain */
 	struct opts_highlight hl;
 	double highlight_scale;
 	struct sess_opts so;

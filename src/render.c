@@ -15,13 +15,15 @@ struct render {
 	uint32_t pages_per_group, ngroups;
 	GLuint *arrays;             /* one texture array per group */
 	GLuint prog;
-	GLuint buf[3];              /* sprites, offsets, index */
+	GLuint buf[4];              /* sprites, offsets, index, coverage */
+	int use_cov;
 	GLuint frame_tex, accum_tex;
 	int fw, fh, aw, ah;
 	GLint max_size;
 	struct {
 		GLint frame_size, tiles_x, off_base, page_base, alpha_mode, threshold, gray, has_alpha,
-		      pitch, inv_page, max_lod, background, outline, first_batch, last_batch;
+		      pitch, inv_page, max_lod, background, outline, first_batch, last_batch,
+		      use_cov, cols, per_page, levels;
 	} u;
 };
 
@@ -64,6 +66,7 @@ static int build_program(struct render *r, struct ap_err *err)
 	LOC(frame_size); LOC(tiles_x); LOC(off_base); LOC(page_base); LOC(alpha_mode);
 	LOC(threshold); LOC(gray); LOC(has_alpha); LOC(pitch); LOC(inv_page); LOC(max_lod);
 	LOC(background); LOC(outline); LOC(first_batch); LOC(last_batch);
+	LOC(use_cov); LOC(cols); LOC(per_page); LOC(levels);
 #undef LOC
 	return 0;
 }
@@ -142,7 +145,7 @@ struct render *render_new(struct glctx *ctx, const struct atlas *a, const struct
 		goto out_free;
 	}
 	gl->GenTextures((GLsizei)r->ngroups, r->arrays);
-	gl->GenBuffers(3, r->buf);
+	gl->GenBuffers(4, r->buf);
 	if (build_program(r, err) || upload_atlas(r, s, err))
 		goto out_free;
 	return r;
@@ -165,10 +168,22 @@ void render_free(struct render *r)
 	if (r->accum_tex)
 		gl->DeleteTextures(1, &r->accum_tex);
 	if (r->buf[0])
-		gl->DeleteBuffers(3, r->buf);
+		gl->DeleteBuffers(4, r->buf);
 	if (r->prog)
 		gl->DeleteProgram(r->prog);
 	free(r);
+}
+
+int render_set_coverage(struct render *r, const float *table, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	r->use_cov = table != NULL;
+	if (!table)
+		return 0;
+	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->buf[3]);
+	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(r->atlas.n * r->atlas.levels * sizeof *table), table,
+		       GL_STATIC_DRAW);
+	return gl_check(r, "uploading the coverage table", err);
 }
 
 uint32_t render_pages_per_group(const struct render *r)
@@ -244,6 +259,12 @@ int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 	gl->Uniform4f(r->u.background, bg[0], bg[1], bg[2], bg[3]);
 	gl->Uniform4f(r->u.outline, ol[0], ol[1], ol[2], ol[3]);
 	gl->Uniform1f(r->u.max_lod, (float)(a->levels - 1));
+	gl->Uniform1i(r->u.use_cov, r->use_cov && o->alpha == RENDER_DISCARD);
+	gl->Uniform1ui(r->u.cols, a->cols);
+	gl->Uniform1ui(r->u.per_page, a->cols * a->rows);
+	gl->Uniform1ui(r->u.levels, a->levels);
+	if (r->use_cov)
+		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 3, r->buf[3]);
 	gl->BindImageTexture(0, r->frame_tex, 0, GL_FALSE, 0, GL_WRITE_ONLY, GL_RGBA8);
 	if (sc->nbatches > 1)
 		gl->BindImageTexture(1, r->accum_tex, 0, GL_FALSE, 0, GL_READ_WRITE, GL_RGBA32F);

@@ -1,6 +1,7 @@
 #include "sess.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int sess_backend_parse(const char *s, enum sess_backend *out)
@@ -64,6 +65,17 @@ int sess_open(struct sess *s, const struct ap_imgset *imgs, const struct sess_op
 		if (!rc)
 			rc = scene_src_init(&s->src, &s->atlas, imgs, 0, err);
 		break;
+	}
+	if (!rc && o->coverage) {
+		float *tab = atlas_coverage_table(&s->atlas, imgs, o->threshold);
+		if (!tab) {
+			rc = ap_errf(err, "atlas: out of memory for the coverage table");
+		} else if (s->cpu) {
+			swr_set_coverage(s->cpu, tab);
+		} else {
+			rc = render_set_coverage(s->r, tab, err);
+			free(tab);
+		}
 	}
 	if (rc) {
 		sess_close(s);

@@ -36,6 +36,8 @@ struct sess_opts {
 	enum sess_backend backend;
 	uint32_t page_size;          /* atlas page side; 0 = 2048 */
 	uint32_t pages_per_group;    /* 0 = GL limit; smaller only to test batching */
+	int coverage;                /* discard mode: keep each mip level's coverage */
+	double threshold;            /* the discard threshold it is kept for */
 };
 
 struct sess {

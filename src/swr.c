@@ -62,10 +62,13 @@ struct tls {
 	float *acc;                  /* a tile of premultiplied RGBA (float path) */
 	float msx, msy, mhalfw;      /* the last sprite scale and what it gave */
 	int mla, mfl;
+	float mfrac;                 /* the LOD's fraction, as the shader mixes levels */
+	int mfloor;                  /* and its whole part */
 };
 
 struct swr {
 	struct atlas a;
+	float *cov;                  /* atlas_coverage_table, or NULL: no coverage scaling */
 	int has_alpha;
 	int threads;
 	bool ssse3;
@@ -121,6 +124,10 @@ struct sp {
 	float k[3];                  /* fast path: 8.8 value to output byte, tint included */
 	float tint[4];               /* float path: tint rgb × tint alpha, tint alpha */
 	uint32_t border8;            /* outline or label frame: as the frame stores it */
+	float frac;                  /* the LOD's fraction and whole part, as the shader has them */
+	int lfloor;
+	float thr;                   /* discard: this sprite's threshold (coverage-scaled) */
+	uint32_t thr88;
 	float border[4];             /* premultiplied */
 };
 
@@ -266,10 +273,17 @@ out_oom:
 
 static void free_scratch(struct swr *r);
 
+void swr_set_coverage(struct swr *r, float *table)
+{
+	free(r->cov);
+	r->cov = table;
+}
+
 void swr_free(struct swr *r)
 {
 	if (!r)
 		return;
+	free(r->cov);
 	free(r->cells);
 	free_scratch(r);
 	free(r->span);
@@ -365,12 +379,14 @@ static bool setup_shuffle(struct tls *t, const struct sp *p, int lanes, int ch)
 }
 #endif
 
+static uint32_t threshold88(float thr);
+
 /* ---- compositing one row of one sprite ---- */
 
 /* Opaque sources, gray pages: write over what is there. */
 static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
 {
-	uint32_t thr = j->mode == RENDER_DISCARD ? j->thr88 : 0;
+	uint32_t thr = j->mode == RENDER_DISCARD ? p->thr88 : 0;
 	if (p->white) {
 		for (int i = 0; i < n; i++) {
 			uint32_t c = (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u;
@@ -388,22 +404,22 @@ static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v
 
 /* Whether a colour texel passes the discard test: its alpha, or its luminance. Near
  * the threshold, the luminance of texel bytes is computed as the shader's is. */
-static bool covers(const struct job *j, const uint16_t *v)
+static bool covers(const struct job *j, const struct sp *p, const uint16_t *v)
 {
 	if (j->r->has_alpha)
-		return v[3] >= j->thr88;
+		return v[3] >= p->thr88;
 	float lum = (0.2126f * (float)v[0] + 0.7152f * (float)v[1] + 0.0722f * (float)v[2]) * (1.0f / ONE88);
-	if (lum < j->thr - 1e-5f || lum > j->thr + 1e-5f)
-		return lum > j->thr;
+	if (lum < p->thr - 1e-5f || lum > p->thr + 1e-5f)
+		return lum > p->thr;
 	float r = (float)v[0] / ONE88, g = (float)v[1] / ONE88, b = (float)v[2] / ONE88;
-	return !(0.2126f * r + 0.7152f * g + 0.0722f * b < j->thr);
+	return !(0.2126f * r + 0.7152f * g + 0.0722f * b < p->thr);
 }
 
 static void fast_rgba(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
 {
 	bool discard = j->mode == RENDER_DISCARD;
 	for (int i = 0; i < n; i++, v += 4) {
-		if (discard && !covers(j, v))
+		if (discard && !covers(j, p, v))
 			continue;
 		put(dst + 4 * i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
 				      (uint32_t)((float)v[2] * p->k[2] + 0.5f), 255));
@@ -446,7 +462,7 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 			if (blend) {
 				c = tint * r;
 			} else {
-				if (discard && x[0] < j->thr88)
+				if (discard && x[0] < p->thr88)
 					continue;
 				c = tint * (f32x4){ r, r, r, 1 };
 			}
@@ -455,7 +471,7 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 			if (blend) {
 				c = tint * rgb * (has_alpha ? (float)x[3] * s : 1.0f);
 			} else {
-				if (discard && !covers(j, x))
+				if (discard && !covers(j, p, x))
 					continue;
 				c = tint * rgb;
 			}
@@ -492,10 +508,14 @@ static void setup_lod(const struct job *j, struct tls *t, struct sp *p)
 		t->msy = p->sy;
 		t->mla = la;
 		t->mfl = fl;
+		t->mfrac = lod - floorf(lod);
+		t->mfloor = (int)floorf(lod);
 		t->mhalfw = 0.5f * (float)(1 << (int)ceilf(lod));
 	}
 	p->la = t->mla;
 	p->fl = t->mfl;
+	p->frac = t->mfrac;
+	p->lfloor = t->mfloor;
 	p->nl = p->fl ? 2 : 1;
 	p->halfw = t->mhalfw;
 }
@@ -672,7 +692,7 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 		base[l] = p->texels + r->lvoff[lv];
 		row[l] = (size_t)(r->a.pitch >> lv) * (size_t)ch;
 	}
-	uint16_t thr = (uint16_t)(j->mode == RENDER_DISCARD ? j->thr88 : 0), *val = t->val[0];
+	uint16_t thr = (uint16_t)(j->mode == RENDER_DISCARD ? p->thr88 : 0), *val = t->val[0];
 	int full = kind == K_WHITE ? n / LANES * LANES : 0;
 	/* in locals: the frame writes below could alias them, for all the compiler knows */
 	const int32_t *xo[2] = { t->xo[0], t->xo[1] };
@@ -823,6 +843,18 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 	if (n <= 0 || p.ry0 >= p.ry1)
 		return;
 	setup_lod(j, t, &p);
+	p.thr = j->thr;
+	p.thr88 = j->thr88;
+	if (j->mode == RENDER_DISCARD && j->r->cov) {
+		/* the shader's coverage scale: mix of the two levels' by the LOD's fraction */
+		const struct swr *r = j->r;
+		size_t img = (size_t)(it->s.page_flags & 0xffff) * r->a.cols * r->a.rows +
+			     (size_t)cell_of(r, it->s.tex >> 16) * r->a.cols + cell_of(r, it->s.tex & 0xffff);
+		const float *c = r->cov + img * r->a.levels;
+		int la = p.lfloor, lb = la + 1 < (int)r->a.levels ? la + 1 : la;
+		p.thr = j->thr / (c[la] + (c[lb] - c[la]) * p.frac);
+		p.thr88 = threshold88(p.thr);
+	}
 	int lanes = setup_texels(j, t, it, &p);
 #if SHUFFLE
 	p.shuf = j->r->ssse3 && setup_shuffle(t, &p, lanes, j->ch);

@@ -143,6 +143,29 @@ static void test_atlas_extrude(void)
 	free(pg);
 }
 
+/* Coverage scales: a thin line fades under box filtering; its scale brings it back. */
+static void test_coverage(void)
+{
+	struct ap_imgset s = { .n = 2, .w = 28, .h = 28, .c = 1 };
+	s.pix = calloc(2 * 28 * 28, 1);
+	for (int y = 4; y < 24; y++)
+		s.pix[y * 28 + 14] = 255;                 /* image 0: a 1-px line of 20 texels */
+	struct atlas a;
+	CHECK_EQ_INT(atlas_plan(&s, 0, &a, NULL), 0);
+	float *tab = atlas_coverage_table(&a, &s, 0.5);
+	CHECK(tab != NULL);
+	CHECK(tab[0] == 1.0f);                            /* level 0: as it is */
+	/* level 2 (8x8): the line is 4x4 averages of 255 and zeros, 64 at best; 20/1024 of
+	 * 64 texels is one texel, so the scaled threshold falls midway between 64 and the
+	 * next value present below it, 32 where the line ends halfway into a block */
+	CHECK_NEAR(tab[2], 127.5 / 48, 1e-6);    /* the line's ends give 32 */
+	CHECK(tab[a.levels - 1] <= 16.0f);
+	for (uint32_t k = 0; k < a.levels; k++)
+		CHECK(tab[a.levels + k] == 1.0f);          /* image 1 is blank: nothing to keep */
+	free(tab);
+	free(s.pix);
+}
+
 static void test_pal_opts(void)
 {
 	CHECK_EQ_INT(pal_label(0, 10), PAL_RGBA(0x1f, 0x77, 0xb4, 255));
@@ -188,6 +211,7 @@ int main(void)
 	test_atlas_plan();
 	test_atlas_no_bleed();
 	test_atlas_extrude();
+	test_coverage();
 	test_pal_opts();
 	return t_done();
 }
