@@ -56,9 +56,61 @@ int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, 
 	return 0;
 }
 
+static uint64_t spread(uint32_t v)
+{
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000ffff0000ffffull;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+	x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full;
+	x = (x | x << 2) & 0x3333333333333333ull;
+	x = (x | x << 1) & 0x5555555555555555ull;
+	return x;
+}
+
+struct keyed {
+	uint64_t key;
+	uint32_t i;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	return a->key < b->key ? -1 : a->key > b->key ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+void atlas_order(size_t n, const double *xy, uint32_t *cell_of, uint32_t *image_at)
+{
+	double x0 = xy[0], x1 = xy[0], y0 = xy[1], y1 = xy[1];
+	for (size_t i = 1; i < n; i++) {
+		x0 = xy[2 * i] < x0 ? xy[2 * i] : x0;
+		x1 = xy[2 * i] > x1 ? xy[2 * i] : x1;
+		y0 = xy[2 * i + 1] < y0 ? xy[2 * i + 1] : y0;
+		y1 = xy[2 * i + 1] > y1 ? xy[2 * i + 1] : y1;
+	}
+	double sx = x1 > x0 ? 65535 / (x1 - x0) : 0, sy = y1 > y0 ? 65535 / (y1 - y0) : 0;
+	struct keyed *k = malloc(n * sizeof *k);
+	if (!k) {                    /* no memory for a better order: the plain one */
+		for (size_t i = 0; i < n; i++)
+			cell_of[i] = image_at[i] = (uint32_t)i;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t gx = (uint32_t)((xy[2 * i] - x0) * sx), gy = (uint32_t)((xy[2 * i + 1] - y0) * sy);
+		k[i] = (struct keyed){ spread(gx) | spread(gy) << 1, (uint32_t)i };
+	}
+	qsort(k, n, sizeof *k, cmp_keyed);
+	for (size_t c = 0; c < n; c++) {
+		image_at[c] = k[c].i;
+		cell_of[k[c].i] = (uint32_t)c;
+	}
+	free(k);
+}
+
 void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y)
 {
 	size_t per_page = (size_t)a->cols * a->rows;
+	if (a->cell_of)
+		i = a->cell_of[i];
 	size_t cell = i % per_page;
 	*page = (uint32_t)(i / per_page);
 	*x = (uint32_t)(cell % a->cols) * a->pitch + (a->pitch - a->slot_w) / 2;
@@ -121,7 +173,8 @@ void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t
 	size_t per_page = (size_t)a->cols * a->rows;
 	size_t first = (size_t)p * per_page;
 	memset(dst, 0, atlas_level_bytes(a, 0));
-	for (size_t i = first; i < s->n && i < first + per_page; i++) {
+	for (size_t c = first; c < s->n && c < first + per_page; c++) {
+		size_t i = a->image_at ? a->image_at[c] : c;
 		uint32_t page, ix, iy;
 		atlas_place(a, i, &page, &ix, &iy);
 		uint32_t cx = ix - (a->pitch - a->slot_w) / 2, cy = iy - (a->pitch - a->slot_h) / 2;
@@ -174,7 +227,7 @@ float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, do
 	double T = threshold * 255;
 	for (size_t i = 0; i < a->n; i++) {
 		build_cell(a, s, i, cell[0], P);
-		float *row = tab + i * L;
+		float *row = tab + (a->cell_of ? a->cell_of[i] : i) * L;
 		row[0] = 1;
 		size_t n0 = (size_t)P * P, pass0 = 0;
 		for (size_t k = 0; k < n0; k++)

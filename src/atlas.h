@@ -35,10 +35,18 @@ struct atlas {
 	uint32_t page_w, page_h; /* texels */
 	uint32_t pages;
 	uint32_t channels;       /* 1 or 4 */
+	/* Optional placement order (atlas_order): image i in cell cell_of[i], cell c holding
+	 * image_at[c]. NULL: image i in cell i. Owned by the caller. */
+	const uint32_t *cell_of, *image_at;
 };
 
 /* Plan the packing. page_max 0 means ATLAS_DEFAULT_PAGE; it must be at least one cell. */
 int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, struct ap_err *err);
+
+/* A placement that keeps images near each other in xy (n points) near each other in the
+ * atlas: cells in Morton order of the points, so the sprites of one screen tile read
+ * nearby memory rather than the whole atlas. Fills cell_of and image_at (n each). */
+void atlas_order(size_t n, const double *xy, uint32_t *cell_of, uint32_t *image_at);
 
 /* Where image i's top-left texel is: page and level-0 texel position. */
 void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y);
@@ -63,7 +71,8 @@ void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uin
  * the alpha of RGBA images, or the luminance of RGB ones. A sprite sampled at LOD l
  * tests value * lerp(a_floor(l), a_ceil(l), frac(l)) against the threshold.
  *
- * Returns a malloc'd table of n × levels floats (image-major), or NULL (out of memory).
+ * Returns a malloc'd table of n × levels floats, by cell (the renderers know a sprite's
+ * cell, not its image), or NULL (out of memory).
  */
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold);
 

@@ -211,7 +211,7 @@ int cli_info(int argc, char **argv)
 	       a.page_w, a.page_h, a.channels, a.pitch, a.levels);
 	struct sess se;
 	char desc[256];
-	rc = sess_open(&se, &d.imgs, &c.so, &err);
+	rc = sess_open(&se, &d.imgs, NULL, &c.so, &err);
 	ds_free(&d);
 	if (rc)
 		return cli_fail(AP_EXIT_ERR, &err);

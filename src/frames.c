@@ -66,7 +66,7 @@ int frames_open(struct frames_engine *e, struct cli_common *c, const char *comma
 	if (cli_common_prepare(c, &e->d, &e->tint, err))
 		goto out_free;
 	double t0 = frames_now();
-	if (sess_open(&e->s, &e->d.imgs, &c->so, err))
+	if (sess_open(&e->s, &e->d.imgs, e->d.lay.xy, &c->so, err))
 		goto out_free;
 	/* Gray images, no tints, a gray opaque background and gray outlines make gray frames:
 	 * say so, and the encoder skips looking at every pixel to find out. */

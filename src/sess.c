@@ -41,11 +41,21 @@ static int try_gpu(struct sess *s, const struct ap_imgset *imgs, uint32_t ppg)
 	return -1;
 }
 
-int sess_open(struct sess *s, const struct ap_imgset *imgs, const struct sess_opts *o, struct ap_err *err)
+int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, const struct sess_opts *o,
+	      struct ap_err *err)
 {
 	memset(s, 0, sizeof *s);
 	if (atlas_plan(imgs, o->page_size, &s->atlas, err))
 		return -1;
+	if (xy && imgs->n > 1) {
+		s->cell_of = malloc(imgs->n * sizeof *s->cell_of);
+		s->image_at = malloc(imgs->n * sizeof *s->image_at);
+		if (s->cell_of && s->image_at) {
+			atlas_order(imgs->n, xy, s->cell_of, s->image_at);
+			s->atlas.cell_of = s->cell_of;
+			s->atlas.image_at = s->image_at;
+		}
+	}
 	int rc;
 	switch (o->backend) {
 	case SESS_OSMESA:
@@ -119,5 +129,7 @@ void sess_close(struct sess *s)
 	swr_free(s->cpu);
 	render_free(s->r);
 	glctx_free(s->ctx);
+	free(s->cell_of);
+	free(s->image_at);
 	memset(s, 0, sizeof *s);
 }

@@ -41,6 +41,7 @@ struct sess_opts {
 };
 
 struct sess {
+	uint32_t *cell_of, *image_at; /* the atlas order (atlas_order), or NULL */
 	struct swr *cpu;             /* the cpu backend, or NULL */
 	struct glctx *ctx;           /* the GL backends */
 	struct atlas atlas;
@@ -49,7 +50,10 @@ struct sess {
 	struct scene_out sc;
 };
 
-int sess_open(struct sess *s, const struct ap_imgset *imgs, const struct sess_opts *o, struct ap_err *err);
+/* xy (imgs->n points, may be NULL): a layout to place the atlas cells by, so that
+ * sprites near each other on screen read texels near each other in memory. */
+int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, const struct sess_opts *o,
+	      struct ap_err *err);
 int sess_frame(struct sess *s, const double *xy, const struct scene_frame *f, const struct render_opts *ro,
 	       uint8_t *rgba, struct ap_err *err);
 void sess_close(struct sess *s);
