@@ -207,15 +207,15 @@ static uint8_t test_value(const uint8_t *t, uint32_t channels, bool has_alpha)
 	return (uint8_t)(0.2126 * t[0] + 0.7152 * t[1] + 0.0722 * t[2] + 0.5);
 }
 
-float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
+int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
+			size_t to, float *tab)
 {
 	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
 	bool has_alpha = s->c == 4;
-	float *tab = malloc(a->n * L * sizeof *tab);
+	int rc = 0;
 	uint8_t *cell[2] = { malloc((size_t)P * P * ch), malloc((size_t)P * P * ch) };
-	if (!tab || !cell[0] || !cell[1]) {
-		free(tab);
-		tab = NULL;
+	if (!cell[0] || !cell[1]) {
+		rc = -1;
 		goto out_free;
 	}
 	/* a one-cell atlas: the same box filter as the pages */
@@ -225,7 +225,7 @@ float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, do
 	one.page_w = one.page_h = P;
 	one.pages = 1;
 	double T = threshold * 255;
-	for (size_t i = 0; i < a->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		build_cell(a, s, i, cell[0], P);
 		float *row = tab + (a->cell_of ? a->cell_of[i] : i) * L;
 		row[0] = 1;
@@ -261,5 +261,15 @@ float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, do
 out_free:
 	free(cell[0]);
 	free(cell[1]);
+	return rc;
+}
+
+float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
+{
+	float *tab = malloc(a->n * a->levels * sizeof *tab);
+	if (tab && atlas_coverage_rows(a, s, threshold, 0, a->n, tab)) {
+		free(tab);
+		tab = NULL;
+	}
 	return tab;
 }

@@ -75,5 +75,9 @@ void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uin
  * cell, not its image), or NULL (out of memory).
  */
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold);
+/* The same for images [from, to) into a table of n × levels floats the caller owns, so
+ * that threads can share the work. 0, or -1 (out of memory). */
+int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
+			size_t to, float *tab);
 
 #endif

@@ -1,5 +1,7 @@
 #include "sess.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,46 @@ static int try_gpu(struct sess *s, const struct ap_imgset *imgs, uint32_t ppg)
 	return -1;
 }
 
+struct cov_part {
+	const struct atlas *a;
+	const struct ap_imgset *imgs;
+	double threshold;
+	size_t from, to;
+	float *tab;
+	int rc;
+};
+
+static void *cov_part(void *arg)
+{
+	struct cov_part *p = arg;
+	p->rc = atlas_coverage_rows(p->a, p->imgs, p->threshold, p->from, p->to, p->tab);
+	return NULL;
+}
+
+/* atlas_coverage_table on two threads: 0.3 s of MNIST's start-up otherwise. */
+static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs, double threshold)
+{
+	float *tab = malloc(a->n * a->levels * sizeof *tab);
+	if (!tab)
+		return NULL;
+	struct cov_part half[2] = {
+		{ a, imgs, threshold, 0, a->n / 2, tab, 0 },
+		{ a, imgs, threshold, a->n / 2, a->n, tab, 0 },
+	};
+	pthread_t th;
+	bool started = pthread_create(&th, NULL, cov_part, &half[1]) == 0;
+	cov_part(&half[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		cov_part(&half[1]);
+	if (half[0].rc || half[1].rc) {
+		free(tab);
+		return NULL;
+	}
+	return tab;
+}
+
 int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, const struct sess_opts *o,
 	      struct ap_err *err)
 {
@@ -77,7 +119,7 @@ int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, co
 		break;
 	}
 	if (!rc && o->coverage) {
-		float *tab = atlas_coverage_table(&s->atlas, imgs, o->threshold);
+		float *tab = coverage_table(&s->atlas, imgs, o->threshold);
 		if (!tab) {
 			rc = ap_errf(err, "atlas: out of memory for the coverage table");
 		} else if (s->cpu) {
