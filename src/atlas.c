@@ -207,61 +207,68 @@ static uint8_t test_value(const uint8_t *t, uint32_t channels, bool has_alpha)
 	return (uint8_t)(0.2126 * t[0] + 0.7152 * t[1] + 0.0722 * t[2] + 0.5);
 }
 
+void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
+			float *row)
+{
+	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
+	double T = threshold * 255;
+	row[0] = 1;
+	size_t n0 = (size_t)P * P, pass0 = 0;
+	for (size_t k = 0; k < n0; k++)
+		pass0 += test_value(levels[0] + k * ch, ch, has_alpha) >= T;
+	double c0 = (double)pass0 / (double)n0;
+	for (uint32_t k = 1; k < L; k++) {
+		size_t nk = (size_t)(P >> k) * (P >> k), hist[256] = { 0 };
+		for (size_t t = 0; t < nk; t++)
+			hist[test_value(levels[k] + t * ch, ch, has_alpha)]++;
+		size_t m = (size_t)(c0 * (double)nk + 0.5);
+		double alpha = 1;
+		if (pass0 && T > 0) {
+			if (m == 0)
+				m = 1;       /* something passed at level 0: keep at least a texel */
+			/* v: the m-th largest value; the threshold goes midway between it and the
+			 * next smaller value present, as 0.5 lies between 127 and 128, so that
+			 * filtering's last bit does not decide */
+			int v = 255;
+			for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+				;
+			int below = v - 1;
+			while (below > 0 && !hist[below])
+				below--;
+			double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+			alpha = mid > 0 ? T / mid : 16;
+		}
+		row[k] = (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+	}
+}
+
 int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
 			size_t to, float *tab)
 {
 	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
-	bool has_alpha = s->c == 4;
-	int rc = 0;
-	uint8_t *cell[2] = { malloc((size_t)P * P * ch), malloc((size_t)P * P * ch) };
-	if (!cell[0] || !cell[1]) {
-		rc = -1;
-		goto out_free;
-	}
+	const uint8_t *levels[ATLAS_MAX_LEVELS];
+	size_t off[ATLAS_MAX_LEVELS + 1] = { 0 };
+	for (uint32_t k = 0; k < L; k++)
+		off[k + 1] = off[k] + (size_t)(P >> k) * (P >> k) * ch;
+	uint8_t *buf = malloc(off[L]);
+	if (!buf)
+		return -1;
 	/* a one-cell atlas: the same box filter as the pages */
 	struct atlas one = *a;
 	one.n = 1;
 	one.cols = one.rows = 1;
 	one.page_w = one.page_h = P;
 	one.pages = 1;
-	double T = threshold * 255;
+	for (uint32_t k = 0; k < L; k++)
+		levels[k] = buf + off[k];
 	for (size_t i = from; i < to; i++) {
-		build_cell(a, s, i, cell[0], P);
-		float *row = tab + (a->cell_of ? a->cell_of[i] : i) * L;
-		row[0] = 1;
-		size_t n0 = (size_t)P * P, pass0 = 0;
-		for (size_t k = 0; k < n0; k++)
-			pass0 += test_value(cell[0] + k * ch, ch, has_alpha) >= T;
-		double c0 = (double)pass0 / (double)n0;
-		for (uint32_t k = 1; k < L; k++) {
-			atlas_downsample(&one, k - 1, cell[(k - 1) & 1], cell[k & 1]);
-			size_t nk = (size_t)(P >> k) * (P >> k), hist[256] = { 0 };
-			for (size_t t = 0; t < nk; t++)
-				hist[test_value(cell[k & 1] + t * ch, ch, has_alpha)]++;
-			size_t m = (size_t)(c0 * (double)nk + 0.5);
-			double alpha = 1;
-			if (pass0 && T > 0) {
-				if (m == 0)
-					m = 1;       /* something passed at level 0: keep at least a texel */
-				/* v: the m-th largest value; the threshold goes midway between it
-				 * and the next smaller value present, as 0.5 lies between 127 and
-				 * 128, so that filtering's last bit does not decide */
-				int v = 255;
-				for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
-					;
-				int below = v - 1;
-				while (below > 0 && !hist[below])
-					below--;
-				double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
-				alpha = mid > 0 ? T / mid : 16;
-			}
-			row[k] = (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
-		}
+		build_cell(a, s, i, buf, P);
+		for (uint32_t k = 1; k < L; k++)
+			atlas_downsample(&one, k - 1, buf + off[k - 1], buf + off[k]);
+		atlas_coverage_cell(a, levels, s->c == 4, threshold, tab + (a->cell_of ? a->cell_of[i] : i) * L);
 	}
-out_free:
-	free(cell[0]);
-	free(cell[1]);
-	return rc;
+	free(buf);
+	return 0;
 }
 
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)

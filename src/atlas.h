@@ -16,6 +16,7 @@
 #ifndef AP_ATLAS_H
 #define AP_ATLAS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,9 @@ void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uin
  * cell, not its image), or NULL (out of memory).
  */
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold);
+/* One cell's row of the table from its levels (level k: (pitch >> k)² texels). */
+void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
+			 float *row);
 /* The same for images [from, to) into a table of n × levels floats the caller owns, so
  * that threads can share the work. 0, or -1 (out of memory). */
 int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,

@@ -118,12 +118,12 @@ int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, co
 			rc = scene_src_init(&s->src, &s->atlas, imgs, 0, err);
 		break;
 	}
-	if (!rc && o->coverage) {
+	if (!rc && o->coverage && s->cpu) {
+		rc = swr_coverage(s->cpu, o->threshold, err);
+	} else if (!rc && o->coverage) {
 		float *tab = coverage_table(&s->atlas, imgs, o->threshold);
 		if (!tab) {
 			rc = ap_errf(err, "atlas: out of memory for the coverage table");
-		} else if (s->cpu) {
-			swr_set_coverage(s->cpu, tab);
 		} else {
 			rc = render_set_coverage(s->r, tab, err);
 			free(tab);

@@ -273,10 +273,38 @@ out_oom:
 
 static void free_scratch(struct swr *r);
 
-void swr_set_coverage(struct swr *r, float *table)
+struct cov_job {
+	struct swr *r;
+	double threshold;
+	atomic_uint next;
+};
+
+/* The coverage rows of whole pages, from the levels already stored cell by cell. */
+static void *cov_pages(void *arg)
+{
+	struct cov_job *cj = arg;
+	struct swr *r = cj->r;
+	const struct atlas *a = &r->a;
+	size_t per_page = (size_t)a->cols * a->rows;
+	for (uint32_t p; (p = atomic_fetch_add(&cj->next, 1)) < a->pages;)
+		for (size_t c = 0; c < per_page && p * per_page + c < a->n; c++) {
+			const uint8_t *cell = r->cells + p * r->page_bytes + c * r->cell_bytes, *lv[ATLAS_MAX_LEVELS];
+			for (uint32_t k = 0; k < a->levels; k++)
+				lv[k] = cell + r->lvoff[k];
+			atlas_coverage_cell(a, lv, r->has_alpha, cj->threshold, r->cov + (p * per_page + c) * a->levels);
+		}
+	return NULL;
+}
+
+int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 {
 	free(r->cov);
-	r->cov = table;
+	if (!(r->cov = malloc(r->a.n * r->a.levels * sizeof *r->cov)))
+		return ap_errf(err, "swr: out of memory for the coverage table");
+	struct cov_job cj = { .r = r, .threshold = threshold };
+	atomic_init(&cj.next, 0);
+	run_threads(r->threads, cov_pages, &cj);
+	return 0;
 }
 
 void swr_free(struct swr *r)

@@ -44,9 +44,9 @@ struct swr;
 struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int threads, struct ap_err *err);
 void swr_free(struct swr *r);
 
-/* Take table (atlas_coverage_table, freed with r) to scale the discard test per image
- * and LOD; NULL: the plain test. */
-void swr_set_coverage(struct swr *r, float *table);
+/* Scale the discard test per image and LOD to keep each mip level's coverage
+ * (atlas_coverage_cell on the levels already built, on all threads). */
+int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
 
 /* The threads swr_new and swr_frame use. */
 int swr_threads(const struct swr *r);
