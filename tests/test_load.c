@@ -5,6 +5,7 @@
  */
 #include "load.h"
 #include "t.h"
+#include "t_files.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -14,38 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-static char dir[64];
-static struct ap_err err;
-
-/* A call that must fail with exactly this message (printf-style, usually with the path). */
-#define CHECK_ERR(call, ...) do { \
-	char e_[1024]; \
-	memset(&err, 0, sizeof err); \
-	int rc_ = (call); \
-	snprintf(e_, sizeof e_, __VA_ARGS__); \
-	CHECK(rc_ < 0); \
-	CHECK_STR(err.msg, e_); \
-} while (0)
-
-#define CHECK_OK(call) do { \
-	memset(&err, 0, sizeof err); \
-	int rc_ = (call); \
-	if (rc_ != 0) fprintf(stderr, "  error: %s\n", err.msg); \
-	CHECK_EQ_INT(rc_, 0); \
-} while (0)
-
 /* ---- scratch files ---- */
-
-/* dir/name, in one of a few rotating buffers. */
-static const char *P(const char *name)
-{
-	static char ring[8][256];
-	static int at;
-	char *p = ring[at++ % 8];
-
-	snprintf(p, sizeof ring[0], "%s/%s", dir, name);
-	return p;
-}
 
 static const char *put(const char *name, const void *data, size_t n)
 {
