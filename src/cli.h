@@ -22,6 +22,10 @@ int cli_diff(int argc, char **argv);
 
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);
+/* getopt_long's ':' (missing value) or anything else it returned for an option the
+ * command does not know, as an error naming the option. Returns -1. */
+int cli_bad_option(int opt, char **argv, struct ap_err *err);
+
 /* Print "atlasplot: <msg> (see 'atlasplot CMD --help')" and return AP_EXIT_USAGE. */
 int cli_usage(const char *cmd, const struct ap_err *err);
 /* Print "atlasplot: <formatted>" (plus a --help hint for usage errors) and return code. */

@@ -326,12 +326,12 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 		if (opt == 'h')
 			return 1;
 		if (opt == ':')
-			return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
+			return cli_bad_option(opt, argv, err);
 		r = parse_own(a, opt, optarg, err);
 		if (r < 0)
 			return -1;
 		if (r > 0)
-			return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(opt, argv, err);
 	}
 	if (optind < argc)
 		return ap_errf(err, "unexpected argument '%s'", argv[optind]);

@@ -60,18 +60,16 @@ static int parse(int argc, char **argv, struct cli_common *c, const char **out, 
 			return 1;
 		case 'o':
 			if (!want_out)
-				return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+				return cli_bad_option(opt, argv, err);
 			*out = optarg;
 			break;
 		case OPT_LAYOUT_I:
 			if (want_out)
-				return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+				return cli_bad_option(opt, argv, err);
 			c->paths.layout = optarg;
 			break;
-		case ':':
-			return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(opt, argv, err);
 		}
 	}
 	if (optind < argc)

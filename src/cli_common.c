@@ -1,3 +1,4 @@
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -26,4 +27,11 @@ int cli_usage(const char *cmd, const struct ap_err *err)
 {
 	fprintf(stderr, "atlasplot: %s (see 'atlasplot %s --help')\n", err->msg, cmd);
 	return AP_EXIT_USAGE;
+}
+
+int cli_bad_option(int opt, char **argv, struct ap_err *err)
+{
+	if (opt == ':')
+		return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
+	return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
 }

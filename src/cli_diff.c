@@ -714,10 +714,8 @@ static int parse(int argc, char **argv, struct diff_cfg *c, const char **exp, co
 		case 'q':
 			c->quiet = true;
 			break;
-		case ':':
-			return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(opt, argv, err);
 		}
 	}
 	if (argc - optind < 2)

@@ -98,10 +98,8 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 			if (read_shots(optarg, a, err))
 				return -2;
 			break;
-		case ':':
-			return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(opt, argv, err);
 		}
 	}
 	if (optind < argc)
