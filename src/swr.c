@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define THR_UNSET 0xffffu
+
 /* The unit of work, a tile of 32 rows by 512 columns: small enough to balance dense
  * clusters between threads and to keep a float accumulator in L2 (256 KiB), large
  * enough that few sprites straddle two tiles and pay their setup twice (measured on
@@ -44,6 +46,14 @@ typedef uint8_t u8x16 __attribute__((vector_size(16)));
 #define SHUFFLE 0
 #endif
 
+/* The shader's LOD for a sprite of scale sx, sy (texels per pixel). */
+struct lod {
+	int la, fl;                  /* the first level sampled, the second's weight 0..255 */
+	float frac;                  /* the LOD's fraction and whole part, as the shader has them */
+	int lfloor;
+	float halfw;                 /* the clamp's margin */
+};
+
 /* A sprite as a tile sees it: the scene's record and the pixels it covers. */
 struct item {
 	struct scene_sprite s;
@@ -60,15 +70,21 @@ struct tls {
 	u8x16 *mask[2];              /* per mip level and LANES lanes: where their pairs lie */
 #endif
 	float *acc;                  /* a tile of premultiplied RGBA (float path) */
-	float msx, msy, mhalfw;      /* the last sprite scale and what it gave */
-	int mla, mfl;
-	float mfrac;                 /* the LOD's fraction, as the shader mixes levels */
-	int mfloor;                  /* and its whole part */
+	float msx, msy;              /* the last sprite scale and what it gave */
+	struct lod mlod;
 };
 
 struct swr {
 	struct atlas a;
 	float *cov;                  /* atlas_coverage_table, or NULL: no coverage scaling */
+	/* Per cell, its scaled discard threshold as 8.8 (THR_UNSET until a sprite needs it)
+	 * for the threshold and LOD in key: a transition's frames share them, and the table
+	 * is 2 bytes a cell where cov is a cache line. */
+	_Atomic uint16_t *thr_cell;
+	struct {
+		float thr, frac;
+		int lfloor;
+	} key;
 	int has_alpha;
 	int threads;
 	bool ssse3;
@@ -299,8 +315,12 @@ static void *cov_pages(void *arg)
 int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 {
 	free(r->cov);
-	if (!(r->cov = malloc(r->a.n * r->a.levels * sizeof *r->cov)))
+	free(r->thr_cell);
+	r->thr_cell = NULL;
+	if (!(r->cov = malloc(r->a.n * r->a.levels * sizeof *r->cov)) ||
+	    !(r->thr_cell = malloc(r->a.n * sizeof *r->thr_cell)))
 		return ap_errf(err, "swr: out of memory for the coverage table");
+	r->key.thr = -1;             /* no key: swr_frame sets one */
 	struct cov_job cj = { .r = r, .threshold = threshold };
 	atomic_init(&cj.next, 0);
 	run_threads(r->threads, cov_pages, &cj);
@@ -312,6 +332,7 @@ void swr_free(struct swr *r)
 	if (!r)
 		return;
 	free(r->cov);
+	free(r->thr_cell);
 	free(r->cells);
 	free_scratch(r);
 	free(r->span);
@@ -520,32 +541,37 @@ static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t
 
 /* ---- one sprite in one tile ---- */
 
-/* The shader's LOD, from the scale; sprites of one frame mostly share it. */
+static void lod_of(const struct swr *r, float sx, float sy, struct lod *d)
+{
+	float lod = log2f(sx > sy ? sx : sy), top = (float)(r->a.levels - 1);
+	lod = lod > 0 ? lod : 0;     /* and NaN to 0 */
+	lod = lod < top ? lod : top;
+	int la = (int)lod, fl = (int)((lod - (float)la) * 256.0f + 0.5f);
+	if (fl >= 256) {
+		la++;
+		fl = 0;
+	}
+	d->la = la;
+	d->fl = fl;
+	d->frac = lod - floorf(lod);
+	d->lfloor = (int)floorf(lod);
+	d->halfw = 0.5f * (float)(1 << (int)ceilf(lod));
+}
+
+/* Sprites of one frame mostly share their scale: remember the last one's LOD. */
 static void setup_lod(const struct job *j, struct tls *t, struct sp *p)
 {
 	if (p->sx != t->msx || p->sy != t->msy) {
-		float lod = log2f(p->sx > p->sy ? p->sx : p->sy), top = (float)(j->r->a.levels - 1);
-		lod = lod > 0 ? lod : 0;     /* and NaN to 0 */
-		lod = lod < top ? lod : top;
-		int la = (int)lod, fl = (int)((lod - (float)la) * 256.0f + 0.5f);
-		if (fl >= 256) {
-			la++;
-			fl = 0;
-		}
 		t->msx = p->sx;
 		t->msy = p->sy;
-		t->mla = la;
-		t->mfl = fl;
-		t->mfrac = lod - floorf(lod);
-		t->mfloor = (int)floorf(lod);
-		t->mhalfw = 0.5f * (float)(1 << (int)ceilf(lod));
+		lod_of(j->r, p->sx, p->sy, &t->mlod);
 	}
-	p->la = t->mla;
-	p->fl = t->mfl;
-	p->frac = t->mfrac;
-	p->lfloor = t->mfloor;
+	p->la = t->mlod.la;
+	p->fl = t->mlod.fl;
+	p->frac = t->mlod.frac;
+	p->lfloor = t->mlod.lfloor;
 	p->nl = p->fl ? 2 : 1;
-	p->halfw = t->mhalfw;
+	p->halfw = t->mlod.halfw;
 }
 
 /* The shader's texel coordinates along one axis, for the pixels from i0 on (n of
@@ -616,6 +642,13 @@ INLINE uint32_t cell_of(const struct swr *r, uint32_t v)
 	return (uint32_t)((uint64_t)v * r->pitch_inv >> 32);
 }
 
+/* A sprite's cell, counted over all pages. */
+INLINE size_t cell_index(const struct swr *r, const struct scene_sprite *s)
+{
+	return (size_t)(s->page_flags & 0xffff) * r->a.cols * r->a.rows +
+	       (size_t)cell_of(r, s->tex >> 16) * r->a.cols + cell_of(r, s->tex & 0xffff);
+}
+
 /* The first texel of a sprite's cell. */
 INLINE const uint8_t *cell_texels(const struct swr *r, const struct scene_sprite *s)
 {
@@ -623,6 +656,17 @@ INLINE const uint8_t *cell_texels(const struct swr *r, const struct scene_sprite
 	assert(page < r->a.pages);
 	return r->cells + page * r->page_bytes +
 	       ((size_t)cell_of(r, s->tex >> 16) * r->a.cols + cell_of(r, s->tex & 0xffff)) * r->cell_bytes;
+}
+
+/* Texels per pixel. */
+INLINE float scale_x(const struct scene_sprite *s)
+{
+	return (float)(s->size & 0xffff) / (s->x1 - s->x0);
+}
+
+INLINE float scale_y(const struct scene_sprite *s)
+{
+	return (float)(s->size >> 16) / (s->y1 - s->y0);
 }
 
 static void setup_sprite(const struct job *j, const struct item *it, const struct tile *tl, struct sp *p)
@@ -667,8 +711,8 @@ static void setup_sprite(const struct job *j, const struct item *it, const struc
 	p->texels = cell_texels(r, &it->s);
 	p->cellx = cell_of(r, s->tex & 0xffff) * r->a.pitch;
 	p->celly = cell_of(r, s->tex >> 16) * r->a.pitch;
-	p->sx = (float)(s->size & 0xffff) / (s->x1 - s->x0);
-	p->sy = (float)(s->size >> 16) / (s->y1 - s->y0);
+	p->sx = scale_x(s);
+	p->sy = scale_y(s);
 }
 
 /* The lanes of a and b interleaved: a0 b0 a1 b1 a2 b2 a3 b3 (lo) and a4 b4 ... (hi). */
@@ -875,13 +919,22 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 	p.thr88 = j->thr88;
 	if (j->mode == RENDER_DISCARD && j->r->cov) {
 		/* the shader's coverage scale: mix of the two levels' by the LOD's fraction */
-		const struct swr *r = j->r;
-		size_t img = (size_t)(it->s.page_flags & 0xffff) * r->a.cols * r->a.rows +
-			     (size_t)cell_of(r, it->s.tex >> 16) * r->a.cols + cell_of(r, it->s.tex & 0xffff);
-		const float *c = r->cov + img * r->a.levels;
-		int la = p.lfloor, lb = la + 1 < (int)r->a.levels ? la + 1 : la;
-		p.thr = j->thr / (c[la] + (c[lb] - c[la]) * p.frac);
-		p.thr88 = threshold88(p.thr);
+		struct swr *r = j->r;
+		size_t img = cell_index(r, &it->s);
+		/* colour without alpha tests luminance in float: it needs thr, not thr88 */
+		bool cached = (j->ch == 1 || r->has_alpha) && p.lfloor == r->key.lfloor && p.frac == r->key.frac &&
+			      j->thr == r->key.thr;
+		uint16_t v = cached ? atomic_load_explicit(&r->thr_cell[img], memory_order_relaxed) : THR_UNSET;
+		if (v != THR_UNSET) {
+			p.thr88 = v;
+		} else {
+			const float *c = r->cov + img * r->a.levels;
+			int la = p.lfloor, lb = la + 1 < (int)r->a.levels ? la + 1 : la;
+			p.thr = j->thr / (c[la] + (c[lb] - c[la]) * p.frac);
+			p.thr88 = threshold88(p.thr);
+			if (cached)
+				atomic_store_explicit(&r->thr_cell[img], (uint16_t)p.thr88, memory_order_relaxed);
+		}
 	}
 	int lanes = setup_texels(j, t, it, &p);
 #if SHUFFLE
@@ -904,11 +957,13 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 static void prefetch(const struct job *j, const struct tls *t, const struct item *it)
 {
 	const struct swr *r = j->r;
-	int la = t->mla >= 0 ? t->mla : 0, lb = la + 2 < (int)r->a.levels ? la + 2 : (int)r->a.levels;
+	int la = t->mlod.la, lb = la + 2 < (int)r->a.levels ? la + 2 : (int)r->a.levels;
 	const uint8_t *c = cell_texels(r, &it->s);
 	uintptr_t from = (uintptr_t)(c + r->lvoff[la]), to = (uintptr_t)c + (lb < (int)r->a.levels ? r->lvoff[lb] : r->cell_bytes);
 	for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
 		__builtin_prefetch((const void *)a);
+	if (r->thr_cell)
+		__builtin_prefetch((const void *)&r->thr_cell[cell_index(r, &it->s)]);
 }
 
 /* The float path: the columns each tile row's sprites touch, so that clearing and
@@ -1210,6 +1265,18 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 	int translucent;
 	if (alloc_scratch(r, w) || (translucent = bin(r, sc, w, h, ol)) < 0)
 		return ap_errf(err, "swr: out of memory for a %dx%d frame of %zu sprites", w, h, sc->nsprites);
+	if (r->thr_cell && o->alpha == RENDER_DISCARD && sc->nsprites) {
+		/* the key: the first sprite's LOD, which most share */
+		struct lod d;
+		lod_of(r, scale_x(&sc->sprites[0]), scale_y(&sc->sprites[0]), &d);
+		if (d.lfloor != r->key.lfloor || d.frac != r->key.frac || j.thr != r->key.thr) {
+			for (size_t i = 0; i < r->a.n; i++)
+				atomic_init(&r->thr_cell[i], THR_UNSET);
+			r->key.thr = j.thr;
+			r->key.frac = d.frac;
+			r->key.lfloor = d.lfloor;
+		}
+	}
 	/* every source opaque: painting may overwrite */
 	j.fast = o->alpha != RENDER_BLEND && !translucent;
 	struct worker wk = { .j = &j };

@@ -400,6 +400,49 @@ static void test_threads(void)
 	rig_free(&g);
 }
 
+/* Coverage-scaled discard: the per-cell thresholds remembered across frames give the
+ * bytes a fresh renderer gives, as the scale, the threshold and a highlight change. */
+static void test_coverage_memo(void)
+{
+	enum { N = 300, W = 160, H = 120 };
+	struct rig g;
+	rig_init(&g, N, 24, 24, 1, W, H);
+	for (size_t i = 0; i < N * 24 * 24; i++)       /* strokes on black, as digits */
+		g.s.pix[i] = g.s.pix[i] > 150 ? g.s.pix[i] : 0;
+	rig_build(&g, 2);
+	struct ap_err err;
+	CHECK(swr_coverage(g.r, RENDER_DEFAULT_THRESHOLD, &err) == 0);
+	double *pos = malloc(N * 2 * sizeof *pos);
+	uint64_t seed = 11;
+	for (int i = 0; i < N; i++) {
+		pos[2 * i] = rnd(&seed) * (W + 10) - 5;
+		pos[2 * i + 1] = rnd(&seed) * (H + 10) - 5;
+	}
+	static const struct { double S, thr; size_t hl; } steps[] = {
+		{ 7.7, 0.5, N }, { 7.7, 0.5, N }, { 11.3, 0.5, N }, { 7.7, 0.5, 3 }, { 7.7, 0.3, N }, { 4.2, 0.3, 7 },
+	};
+	uint8_t *ref = malloc((size_t)W * H * 4);
+	struct swr *kept = g.r;
+	for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+		struct render_opts o = { .alpha = RENDER_DISCARD, .background = 0xff000000u, .threshold_set = true,
+					 .threshold = steps[k].thr };
+		size_t hl = steps[k].hl;
+		g.r = kept;
+		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
+		memcpy(ref, g.px, (size_t)W * H * 4);
+		struct swr *fresh = swr_new(&g.a, &g.s, 2, &err);
+		CHECK(fresh && swr_coverage(fresh, RENDER_DEFAULT_THRESHOLD, &err) == 0);
+		g.r = fresh;
+		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
+		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
+		swr_free(fresh);
+	}
+	g.r = kept;
+	free(ref);
+	free(pos);
+	rig_free(&g);
+}
+
 /* The portable gather gives the same bytes as the shuffled one, on every path. */
 static void test_portable_gather(void)
 {
@@ -593,6 +636,7 @@ int main(void)
 	test_outline();
 	test_threads();
 	test_portable_gather();
+	test_coverage_memo();
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))
 		fprintf(stderr, "%s\n", err.msg);
 	test_against_gl();
