@@ -67,9 +67,9 @@ def main():
         canvas = np.zeros((H + 2 * S) * W2, np.uint8)
         base = (py + S) * W2 + (px + S)
         allin = keep.all()
-        for k in range(S * S):
-            m = drawn[k] if allin else drawn[k] & keep
-            canvas[base[m] + ((k // S) * W2 + k % S)] = texel[k][m]
+        for o in range(S * S):
+            m = drawn[o] if allin else drawn[o] & keep
+            canvas[base[m] + ((o // S) * W2 + o % S)] = texel[o][m]
         frame = canvas.reshape(H + 2 * S, W2)[S:S + H, S:S + W]
         t1 = time.time()
         Image.fromarray(np.ascontiguousarray(frame)).save(os.path.join(outdir, "b_%05d.png" % k), compress_level=1)

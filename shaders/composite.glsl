@@ -13,8 +13,11 @@ layout(std430, binding = 0) readonly buffer Sprites { Sprite spr[]; };
 layout(std430, binding = 1) readonly buffer Offsets { uint off[]; };
 layout(std430, binding = 2) readonly buffer Index { uint idx[]; };
 layout(std430, binding = 3) readonly buffer Coverage { float cov[]; };   // images × levels
+// The prescaled images' coverage scales (the images: pre_tex).
+layout(std430, binding = 5) readonly buffer PreCov { float pre_cov[]; };
 
 layout(binding = 0) uniform sampler2DArray atlas;
+uniform sampler2DArray pre_tex;   // prescaled images (presc.h) in a grid of slots, one level
 layout(rgba8, binding = 0) uniform writeonly image2D frame;
 layout(rgba32f, binding = 1) uniform image2D accum;
 
@@ -37,6 +40,12 @@ uniform int use_cov;         // scale the discard test to keep each level's cove
 uniform uint cols;           // atlas cells per page row
 uniform uint per_page;       // atlas cells per page
 uniform uint levels;
+uniform int pre_on;          // sprites of scale pre_scale (within pre_step) use pre_tex
+uniform vec2 pre_scale;
+uniform float pre_step;
+uniform ivec2 pre_grid;      // slots a layer row, rows a layer
+uniform ivec2 pre_slot;      // texels a slot
+uniform float pre_inv;       // 1 / layer side
 
 void main()
 {
@@ -69,12 +78,22 @@ void main()
 		vec2 scale = tsize / (s.rect.zw - s.rect.xy);     // texels per pixel
 		vec2 t = tpos + (c - s.rect.xy) * scale;
 		float lod = clamp(log2(max(scale.x, scale.y)), 0.0, max_lod);
-		// keep the filter footprint of the coarser level inside this image's cell
-		float halfw = 0.5 * exp2(ceil(lod));
 		vec2 cell = floor(tpos / pitch) * pitch;
-		t = clamp(t, cell + halfw, cell + pitch - halfw);
-		float layer = float((s.u.z & 0xffffu) - page_base);
-		vec4 tx = textureLod(atlas, vec3(t * inv_page, layer), lod);
+		bool from_pre = pre_on != 0 && all(lessThanEqual(abs(scale - pre_scale), vec2(pre_step)));
+		vec4 tx;
+		if (from_pre) {
+			// one texel a pixel, a border of one texel: bilinear at one offset for the sprite
+			uint img = (s.u.z & 0xffffu) * per_page + uint(cell.y / pitch) * cols + uint(cell.x / pitch);
+			int slot = int(img), per = pre_grid.x * pre_grid.y;
+			vec2 o = vec2(ivec2(slot % pre_grid.x, slot / pre_grid.x % pre_grid.y) * pre_slot);
+			tx = textureLod(pre_tex, vec3((o + c - s.rect.xy + 1.0) * pre_inv, float(slot / per)), 0.0);
+		} else {
+			// keep the filter footprint of the coarser level inside this image's cell
+			float halfw = 0.5 * exp2(ceil(lod));
+			t = clamp(t, cell + halfw, cell + pitch - halfw);
+			float layer = float((s.u.z & 0xffffu) - page_base);
+			tx = textureLod(atlas, vec3(t * inv_page, layer), lod);
+		}
 		vec3 rgb;
 		float a;
 		if (gray != 0) {
@@ -90,7 +109,7 @@ void main()
 			if (use_cov != 0) {
 				uint img = (s.u.z & 0xffffu) * per_page + uint(cell.y / pitch) * cols + uint(cell.x / pitch);
 				uint la = uint(floor(lod)), lb = min(la + 1u, levels - 1u);
-				sc = mix(cov[img * levels + la], cov[img * levels + lb], fract(lod));
+				sc = from_pre ? pre_cov[img] : mix(cov[img * levels + la], cov[img * levels + lb], fract(lod));
 			}
 			if (a < threshold / sc)
 				continue;

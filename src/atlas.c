@@ -255,53 +255,69 @@ static size_t count_at_least(const uint8_t *p, size_t n, double t)
 	return count;
 }
 
-void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
-			float *row)
+double atlas_pass_fraction(const uint8_t *texels, uint32_t w, uint32_t h, size_t stride, uint32_t ch,
+			   bool has_alpha, double threshold)
 {
-	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
 	double T = threshold * 255;
-	row[0] = 1;
-	size_t n0 = (size_t)P * P, pass0 = 0;
-	if (ch == 1)
-		pass0 = count_at_least(levels[0], n0, T);
-	else
-		for (size_t k = 0; k < n0; k++)
-			pass0 += test_value(levels[0] + k * ch, ch, has_alpha) >= T;
-	double c0 = (double)pass0 / (double)n0;
-	for (uint32_t k = 1; k < L; k++) {
-		size_t nk = (size_t)(P >> k) * (P >> k);
-		/* 0 is never looked at below, and most texels are 0: counting them would
-		 * chain every increment through one slot */
-		uint32_t hist[256];
-		memset(hist, 0, sizeof hist);
-		for (size_t t = 0; t < nk; t++) {
-			uint8_t v = test_value(levels[k] + t * ch, ch, has_alpha);
+	size_t pass = 0;
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *row = texels + y * stride * ch;
+		if (ch == 1)
+			pass += count_at_least(row, w, T);
+		else
+			for (uint32_t x = 0; x < w; x++)
+				pass += test_value(row + x * ch, ch, has_alpha) >= T;
+	}
+	return (double)pass / ((double)w * h);
+}
+
+float atlas_coverage_scale(double c0, double threshold, const uint8_t *texels, uint32_t w, uint32_t h,
+			   size_t stride, uint32_t ch, bool has_alpha)
+{
+	double T = threshold * 255;
+	if (!(c0 > 0) || !(T > 0))
+		return 1;
+	size_t nk = (size_t)w * h;
+	/* 0 is never looked at below, and most texels are 0: counting them would chain
+	 * every increment through one slot */
+	uint32_t hist[256];
+	memset(hist, 0, sizeof hist);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			uint8_t v = test_value(texels + (y * stride + x) * ch, ch, has_alpha);
 			if (v)
 				hist[v]++;
 		}
-		size_t m = (size_t)(c0 * (double)nk + 0.5);
-		double alpha = 1;
-		if (pass0 && T > 0) {
-			if (m == 0)
-				m = 1;       /* something passed at level 0: keep at least a texel */
-			/* v: the m-th largest value; the threshold goes midway between it and the
-			 * next smaller value present, as 0.5 lies between 127 and 128, so that
-			 * filtering's last bit does not decide */
-			int v = 255;
-			for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
-				;
-			int below = v - 1;
-			while (below > 0 && !hist[below])
-				below--;
-			double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
-			alpha = mid > 0 ? T / mid : 16;
-		}
-		row[k] = (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
-	}
+	size_t m = (size_t)(c0 * (double)nk + 0.5);
+	if (m == 0)
+		m = 1;               /* something passed at level 0: keep at least a texel */
+	/* v: the m-th largest value; the threshold goes midway between it and the next
+	 * smaller value present, as 0.5 lies between 127 and 128, so that filtering's last
+	 * bit does not decide */
+	int v = 255;
+	for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+		;
+	int below = v - 1;
+	while (below > 0 && !hist[below])
+		below--;
+	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+	double alpha = mid > 0 ? T / mid : 16;
+	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+}
+
+void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
+			 float *row)
+{
+	uint32_t P = a->pitch;
+	/* a whole cell's rows are contiguous: one run */
+	double c0 = atlas_pass_fraction(levels[0], P * P, 1, 0, a->channels, has_alpha, threshold);
+	row[0] = 1;
+	for (uint32_t k = 1; k < a->levels; k++)
+		row[k] = atlas_coverage_scale(c0, threshold, levels[k], P >> k, P >> k, P >> k, a->channels, has_alpha);
 }
 
 int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
-			size_t to, float *tab)
+			size_t to, float *tab, float *c0)
 {
 	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
 	const uint8_t *levels[ATLAS_MAX_LEVELS];
@@ -323,7 +339,13 @@ int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double
 		build_cell(a, s, i, buf, P);
 		for (uint32_t k = 1; k < L; k++)
 			atlas_downsample(&one, k - 1, buf + off[k - 1], buf + off[k]);
-		atlas_coverage_cell(a, levels, s->c == 4, threshold, tab + (a->cell_of ? a->cell_of[i] : i) * L);
+		size_t cell = a->cell_of ? a->cell_of[i] : i;
+		atlas_coverage_cell(a, levels, s->c == 4, threshold, tab + cell * L);
+		if (c0) {
+			size_t ox = (P - a->slot_w) / 2, oy = (P - a->slot_h) / 2;
+			c0[cell] = (float)atlas_pass_fraction(buf + (oy * P + ox) * ch, imgset_iw(s, i), imgset_ih(s, i), P,
+							      ch, s->c == 4, threshold);
+		}
 	}
 	free(buf);
 	return 0;
@@ -332,7 +354,7 @@ int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
 {
 	float *tab = malloc(a->n * a->levels * sizeof *tab);
-	if (tab && atlas_coverage_rows(a, s, threshold, 0, a->n, tab)) {
+	if (tab && atlas_coverage_rows(a, s, threshold, 0, a->n, tab, NULL)) {
 		free(tab);
 		tab = NULL;
 	}

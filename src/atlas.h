@@ -79,9 +79,18 @@ float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, do
 /* One cell's row of the table from its levels (level k: (pitch >> k)² texels). */
 void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
 			 float *row);
+/* Its parts: the share of a set of texels (w×h of ch bytes, rows stride texels apart)
+ * that passes the threshold, and the scale of another set that keeps that share c0
+ * passing. */
+double atlas_pass_fraction(const uint8_t *texels, uint32_t w, uint32_t h, size_t stride, uint32_t ch,
+			   bool has_alpha, double threshold);
+float atlas_coverage_scale(double c0, double threshold, const uint8_t *texels, uint32_t w, uint32_t h,
+			   size_t stride, uint32_t ch, bool has_alpha);
 /* The same for images [from, to) into a table of n × levels floats the caller owns, so
- * that threads can share the work. 0, or -1 (out of memory). */
+ * that threads can share the work; and, unless c0 is NULL, into c0 (n floats by cell)
+ * the share of each image passing at full size (atlas_pass_fraction). 0, or -1 (out
+ * of memory). */
 int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
-			size_t to, float *tab);
+			size_t to, float *tab, float *c0);
 
 #endif

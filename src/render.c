@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pal.h"
+#include "presc.h"
 #include "shaders.h"
 
 struct render {
@@ -17,13 +18,29 @@ struct render {
 	GLuint prog;
 	GLuint buf[4];              /* sprites, offsets, index, coverage */
 	int use_cov;
+	float *c0;                  /* per cell: its image's share passing at full size */
+	double cov_thr;
+	/* Minified sprites of the frame's common scale: drawn from prescaled images, as the
+	 * cpu backend draws them (presc.h), made on the CPU from a level read back once. */
+	struct {
+		bool made;
+		struct presc_key key;
+		uint8_t *texels;
+		size_t cap;
+		uint8_t *built;         /* per cell */
+		float *scale;           /* per cell: the discard test's coverage scale */
+		uint8_t *level[ATLAS_MAX_LEVELS];   /* levels read back, all pages */
+		uint8_t *layer;         /* one layer of the texture, being filled */
+		GLuint tex, buf;        /* the images in a texture array, slots in a grid; scales */
+		uint32_t cols, rows, side, layers;
+	} pre;
 	GLuint frame_tex, accum_tex;
 	int fw, fh, aw, ah;
 	GLint max_size;
 	struct {
 		GLint frame_size, tiles_x, off_base, page_base, alpha_mode, threshold, gray, has_alpha,
 		      pitch, inv_page, max_lod, background, outline, first_batch, last_batch,
-		      use_cov, cols, per_page, levels;
+		      use_cov, cols, per_page, levels, pre_on, pre_scale, pre_step, pre_grid, pre_slot, pre_inv, pre_tex;
 	} u;
 };
 
@@ -67,6 +84,7 @@ static int build_program(struct render *r, struct ap_err *err)
 	LOC(threshold); LOC(gray); LOC(has_alpha); LOC(pitch); LOC(inv_page); LOC(max_lod);
 	LOC(background); LOC(outline); LOC(first_batch); LOC(last_batch);
 	LOC(use_cov); LOC(cols); LOC(per_page); LOC(levels);
+	LOC(pre_on); LOC(pre_scale); LOC(pre_step); LOC(pre_grid); LOC(pre_slot); LOC(pre_inv); LOC(pre_tex);
 #undef LOC
 	return 0;
 }
@@ -146,6 +164,7 @@ struct render *render_new(struct glctx *ctx, const struct atlas *a, const struct
 	}
 	gl->GenTextures((GLsizei)r->ngroups, r->arrays);
 	gl->GenBuffers(4, r->buf);
+	gl->GenBuffers(1, &r->pre.buf);
 	if (build_program(r, err) || upload_atlas(r, s, err))
 		goto out_free;
 	return r;
@@ -169,17 +188,36 @@ void render_free(struct render *r)
 		gl->DeleteTextures(1, &r->accum_tex);
 	if (r->buf[0])
 		gl->DeleteBuffers(4, r->buf);
+	if (r->pre.buf)
+		gl->DeleteBuffers(1, &r->pre.buf);
+	if (r->pre.tex)
+		gl->DeleteTextures(1, &r->pre.tex);
+	free(r->pre.layer);
+	free(r->pre.texels);
+	free(r->pre.built);
+	free(r->pre.scale);
+	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
+		free(r->pre.level[k]);
+	free(r->c0);
 	if (r->prog)
 		gl->DeleteProgram(r->prog);
 	free(r);
 }
 
-int render_set_coverage(struct render *r, const float *table, struct ap_err *err)
+int render_set_coverage(struct render *r, const float *table, const float *c0, double threshold,
+			struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
 	r->use_cov = table != NULL;
+	r->pre.made = false;        /* their coverage scales change */
+	free(r->c0);
+	r->c0 = NULL;
 	if (!table)
 		return 0;
+	if (!(r->c0 = malloc(r->atlas.n * sizeof *r->c0)))
+		return ap_errf(err, "render: out of memory for the coverage table");
+	memcpy(r->c0, c0, r->atlas.n * sizeof *r->c0);
+	r->cov_thr = threshold;
 	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->buf[3]);
 	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(r->atlas.n * r->atlas.levels * sizeof *table), table,
 		       GL_STATIC_DRAW);
@@ -220,6 +258,117 @@ static void upload(const struct glfn *gl, GLuint buf, GLuint binding, const void
 	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(bytes ? bytes : sizeof zero),
 		       bytes ? data : zero, GL_STREAM_DRAW);
 	gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buf);
+}
+
+/* Make the prescaled images the frame's sprites of the key's scale need, and upload
+ * them. The level they average is read back from the texture arrays once. */
+static int pre_update(struct render *r, const struct scene_out *sc, const struct presc_key *key,
+		      struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	const struct atlas *a = &r->atlas;
+	size_t n = a->n, per_page = (size_t)a->cols * a->rows;
+	uint32_t ch = a->channels;
+	if (!r->pre.made || key->sx != r->pre.key.sx || key->sy != r->pre.key.sy) {
+		size_t bytes = (key->slot * n + 7) / 4 * 4;
+		if (bytes > r->pre.cap) {
+			free(r->pre.texels);
+			r->pre.cap = 0;
+			if (!(r->pre.texels = calloc(1, bytes)))
+				goto oom;
+			r->pre.cap = bytes;
+		}
+		if ((!r->pre.built && !(r->pre.built = malloc(n))) ||
+		    (!r->pre.scale && !(r->pre.scale = malloc(n * sizeof *r->pre.scale))))
+			goto oom;
+		memset(r->pre.built, 0, n);
+		r->pre.key = *key;
+		r->pre.made = true;
+	}
+	bool missing = false;
+	for (size_t i = 0; i < sc->nsprites && !missing; i++) {
+		const struct scene_sprite *s = &sc->sprites[i];
+		size_t cell = (s->page_flags & 0xffff) * per_page + (size_t)((s->tex >> 16) / a->pitch) * a->cols +
+			      (s->tex & 0xffff) / a->pitch;
+		missing = !r->pre.built[cell] && presc_match(key, (float)(s->size & 0xffff) / (s->x1 - s->x0),
+							      (float)(s->size >> 16) / (s->y1 - s->y0));
+	}
+	if (!missing)
+		return 0;
+	int k = key->k;
+	size_t side = a->page_w >> k, layer = side * (a->page_h >> k) * ch;
+	if (!r->pre.level[k]) {
+		if (!(r->pre.level[k] = malloc(layer * a->pages)))
+			goto oom;
+		gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
+		for (uint32_t g = 0; g < r->ngroups; g++) {
+			gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g]);
+			gl->GetTexImage(GL_TEXTURE_2D_ARRAY, k, ch == 1 ? GL_RED : GL_RGBA, GL_UNSIGNED_BYTE,
+					r->pre.level[k] + (size_t)g * r->pages_per_group * layer);
+		}
+		if (gl_check(r, "reading the atlas back", err))
+			return -1;
+	}
+	for (size_t i = 0; i < sc->nsprites; i++) {
+		const struct scene_sprite *s = &sc->sprites[i];
+		uint32_t page = s->page_flags & 0xffff, cx = (s->tex & 0xffff) / a->pitch, cy = (s->tex >> 16) / a->pitch;
+		size_t cell = page * per_page + (size_t)cy * a->cols + cx;
+		if (r->pre.built[cell] || !presc_match(key, (float)(s->size & 0xffff) / (s->x1 - s->x0),
+						      (float)(s->size >> 16) / (s->y1 - s->y0)))
+			continue;
+		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
+								      ((cx * a->pitch) >> k)) * ch;
+		r->pre.scale[cell] = presc_image(key, lv, (uint32_t)side, ch, (s->tex & 0xffff) - cx * a->pitch,
+						 (s->tex >> 16) - cy * a->pitch, s->size & 0xffff, s->size >> 16,
+						 r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
+						 r->pre.texels + cell * key->slot);
+		r->pre.built[cell] = 1;
+	}
+	/* into a texture array, slot i at column i % cols, row i / cols % rows, layer
+	 * i / (cols rows), for the texture units' bilinear filtering: buffer loads are what
+	 * llvmpipe runs slowest */
+	uint32_t tside = r->max_size < 4096 ? (uint32_t)r->max_size : 4096;
+	uint32_t cols = tside / key->w, rows = tside / key->h, layers = (uint32_t)((n + (size_t)cols * rows - 1) / ((size_t)cols * rows));
+	GLenum ifmt = ch == 1 ? GL_R8 : GL_RGBA8, fmt = ch == 1 ? GL_RED : GL_RGBA;
+	if (!r->pre.tex || cols != r->pre.cols || rows != r->pre.rows || tside != r->pre.side || layers != r->pre.layers) {
+		if (r->pre.tex)
+			gl->DeleteTextures(1, &r->pre.tex);
+		gl->GenTextures(1, &r->pre.tex);
+		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->pre.tex);
+		gl->TexStorage3D(GL_TEXTURE_2D_ARRAY, 1, ifmt, (GLsizei)tside, (GLsizei)tside, (GLsizei)layers);
+		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+		free(r->pre.layer);
+		if (!(r->pre.layer = malloc((size_t)tside * tside * ch)))
+			goto oom;
+		r->pre.cols = cols;
+		r->pre.rows = rows;
+		r->pre.side = tside;
+		r->pre.layers = layers;
+		if (gl_check(r, "allocating the prescaled images' texture", err))
+			return -1;
+	}
+	gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->pre.tex);
+	gl->PixelStorei(GL_UNPACK_ALIGNMENT, 1);
+	size_t per_layer = (size_t)cols * rows, row = (size_t)key->w * ch;
+	for (uint32_t l = 0; l < layers; l++) {
+		memset(r->pre.layer, 0, (size_t)tside * tside * ch);
+		for (size_t i = l * per_layer; i < n && i < (l + 1) * per_layer; i++) {
+			size_t j = i - l * per_layer, x = j % cols * key->w, y = j / cols * key->h;
+			for (uint32_t t = 0; t < key->h; t++)
+				memcpy(r->pre.layer + ((y + t) * tside + x) * ch, r->pre.texels + i * key->slot + t * row, row);
+		}
+		gl->TexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, (GLint)l, (GLsizei)tside, (GLsizei)tside, 1, fmt,
+				  GL_UNSIGNED_BYTE, r->pre.layer);
+	}
+	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->pre.buf);
+	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(n * sizeof *r->pre.scale), r->pre.scale, GL_STATIC_DRAW);
+	return gl_check(r, "uploading the prescaled images", err);
+oom:
+	r->pre.made = false;
+	return ap_errf(err, "render: out of memory for %zu prescaled images", n);
 }
 
 int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
@@ -265,6 +414,25 @@ int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 	gl->Uniform1ui(r->u.levels, a->levels);
 	if (r->use_cov)
 		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 3, r->buf[3]);
+	struct presc_key key;
+	const struct scene_sprite *s0 = sc->nsprites ? &sc->sprites[0] : NULL;
+	bool pre = s0 && !getenv("ATLASPLOT_NO_PRESCALE") &&
+		   presc_choose((float)(s0->size & 0xffff) / (s0->x1 - s0->x0), (float)(s0->size >> 16) / (s0->y1 - s0->y0),
+				a->levels, a->slot_w, a->slot_h, a->channels, a->n, &key);
+	if (pre && pre_update(r, sc, &key, err))
+		return -1;
+	gl->Uniform1i(r->u.pre_on, pre);
+	gl->Uniform1i(r->u.pre_tex, 1);
+	if (pre) {
+		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 5, r->pre.buf);
+		gl->ActiveTexture(GL_TEXTURE1);
+		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->pre.tex);
+		gl->Uniform2f(r->u.pre_scale, key.sx, key.sy);
+		gl->Uniform1f(r->u.pre_step, PRESC_STEP);
+		gl->Uniform2i(r->u.pre_grid, (GLint)r->pre.cols, (GLint)r->pre.rows);
+		gl->Uniform2i(r->u.pre_slot, (GLint)key.w, (GLint)key.h);
+		gl->Uniform1f(r->u.pre_inv, 1.0f / (float)r->pre.side);
+	}
 	gl->BindImageTexture(0, r->frame_tex, 0, GL_FALSE, 0, GL_WRITE_ONLY, GL_RGBA8);
 	if (sc->nbatches > 1)
 		gl->BindImageTexture(1, r->accum_tex, 0, GL_FALSE, 0, GL_READ_WRITE, GL_RGBA32F);

@@ -46,8 +46,10 @@ struct render *render_new(struct glctx *ctx, const struct atlas *a, const struct
 void render_free(struct render *r);
 
 /* Upload table (atlas_coverage_table, n × levels floats; the caller keeps it) to scale
- * the discard test per image and LOD; NULL: the plain test. */
-int render_set_coverage(struct render *r, const float *table, struct ap_err *err);
+ * the discard test per image and LOD, and keep c0 (atlas_coverage_rows', n floats)
+ * for prescaled images; both made for threshold. NULL: the plain test. */
+int render_set_coverage(struct render *r, const float *table, const float *c0, double threshold,
+			struct ap_err *err);
 
 /* Pages one texture array holds (for scene_src_init). */
 uint32_t render_pages_per_group(const struct render *r);

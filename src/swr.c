@@ -1,6 +1,7 @@
 #include "swr.h"
 
 #include "pal.h"
+#include "presc.h"
 
 #include <assert.h>
 #include <math.h>
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #define THR_UNSET 0xffffu
+
+/* A prescaled image's state: not made, being made by a thread, made. */
+enum { PRE_NONE, PRE_BUSY, PRE_DONE };
 
 /* The unit of work, a tile of 32 rows by 512 columns: small enough to balance dense
  * clusters between threads and to keep a float accumulator in L2 (256 KiB), large
@@ -31,6 +35,7 @@
 #define LANES 8
 typedef uint16_t u16x8 __attribute__((vector_size(16)));
 typedef uint16_t u16x4 __attribute__((vector_size(8)));
+typedef uint8_t u8x8 __attribute__((vector_size(8)));
 typedef int32_t i32x4 __attribute__((vector_size(16)));
 typedef float f32x4 __attribute__((vector_size(16)));
 
@@ -58,7 +63,10 @@ struct lod {
 struct item {
 	struct scene_sprite s;
 	int32_t ix0, ix1, iy0, iy1;
+	uint32_t pre;                /* its cell, when drawn from a prescaled image; else NO_PRE */
 };
+
+#define NO_PRE UINT32_MAX
 
 struct tls {
 	int32_t *xo[2];              /* per mip level and lane: left texel's byte offset in a cell row */
@@ -85,6 +93,21 @@ struct swr {
 		float thr, frac;
 		int lfloor;
 	} key;
+	double cov_thr;              /* the threshold cov was made for */
+	/* Sprites of the frame's common scale when minified, drawn from their images
+	 * prescaled to it (presc.h) as binning first meets them: the scale and threshold
+	 * they were made for, and per cell the texels, their state and discard threshold. */
+	struct {
+		bool on;                 /* this frame draws from them */
+		bool made;               /* key and thr are what the images were made for */
+		struct presc_key key;
+		float thr;
+		uint8_t *texels;
+		_Atomic uint8_t *state;
+		float *thr_f;            /* the coverage-scaled threshold, and as 8.8 */
+		uint16_t *thr88;
+		size_t cap;              /* bytes texels holds */
+	} pre;
 	int has_alpha;
 	int threads;
 	bool ssse3;
@@ -145,6 +168,11 @@ struct sp {
 	float thr;                   /* discard: this sprite's threshold (coverage-scaled) */
 	uint32_t thr88;
 	float border[4];             /* premultiplied */
+	/* drawn from its prescaled image: the texels of the first pixel's top-left
+	 * neighbour, the row length, and the fixed weights of the right and lower ones */
+	const uint8_t *pre_top;
+	size_t pre_row;
+	uint16_t pfx, pfy;
 };
 
 /* RGBA8 pixels as r | g << 8 | b << 16 | a << 24, stored in that byte order. */
@@ -321,6 +349,8 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 	    !(r->thr_cell = malloc(r->a.n * sizeof *r->thr_cell)))
 		return ap_errf(err, "swr: out of memory for the coverage table");
 	r->key.thr = -1;             /* no key: swr_frame sets one */
+	r->cov_thr = threshold;
+	r->pre.made = false;         /* prescaled thresholds: made again */
 	struct cov_job cj = { .r = r, .threshold = threshold };
 	atomic_init(&cj.next, 0);
 	run_threads(r->threads, cov_pages, &cj);
@@ -333,6 +363,10 @@ void swr_free(struct swr *r)
 		return;
 	free(r->cov);
 	free(r->thr_cell);
+	free(r->pre.texels);
+	free((void *)r->pre.state);
+	free(r->pre.thr_f);
+	free(r->pre.thr88);
 	free(r->cells);
 	free_scratch(r);
 	free(r->span);
@@ -753,65 +787,112 @@ enum kind {
 
 /* The sprite's rows inside the outline: filter, composite. Inlined for each channel
  * count, level count and kind, so that the loops carry no tests of them. */
+INLINE u16x8 widen8(const uint8_t *p)
+{
+	u8x8 v;
+	memcpy(&v, p, sizeof v);
+	return __builtin_convertvector(v, u16x8);
+}
+
+/* 8 lanes of a prescaled image's row pair: bilinear at one offset for all, as bilerp. */
+INLINE u16x8 lerp_pre(const uint8_t *a, const uint8_t *b, int ch, uint16_t fx, uint16_t fy)
+{
+	u16x8 f = (u16x8){ 0 } + fx, f1 = 256 - f;
+	u16x8 top = (widen8(a) * f1 + widen8(a + ch) * f + 128) >> 8;
+	u16x8 bot = (widen8(b) * f1 + widen8(b + ch) * f + 128) >> 8;
+	return top * (uint16_t)(256 - fy) + bot * fy;
+}
+
+/* Per lane and level: texel offsets, weights, shuffle masks (struct tls's, held in
+ * locals: the frame writes could alias them, for all the compiler knows). */
+struct lanes {
+	const int32_t *xo[2];
+	const uint16_t *xf[2];
+#if SHUFFLE
+	const u8x16 *mask[2];
+#endif
+};
+
+/* Trilinear filtering of 8 lanes: rows a0, a1 of the first level, b0, b1 of the
+ * second (nl == 2), lanes from b on. */
+INLINE u16x8 tri8(const struct lanes *t, const uint8_t *a0, const uint8_t *a1, const uint8_t *b0,
+		  const uint8_t *b1, uint16_t fa, uint16_t fb, int fl, int b, int ch, int nl, bool shuf)
+{
+	u16x8 f, v, p0, p1;
+	memcpy(&f, t->xf[0] + b, sizeof f);
+#if SHUFFLE
+	if (shuf) {
+		u8x16 ra0 = load16(a0, t->xo[0] + b), ra1 = load16(a1, t->xo[0] + b);
+		u8x16 rb0 = ra0, rb1 = ra1;
+		if (nl == 2) {
+			rb0 = load16(b0, t->xo[1] + b);
+			rb1 = load16(b1, t->xo[1] + b);
+		}
+		p0 = shuffled(ra0, t->mask[0][b / LANES]);
+		p1 = shuffled(ra1, t->mask[0][b / LANES]);
+		v = bilerp(p0, p1, f, fa);
+		if (nl == 2) {
+			memcpy(&f, t->xf[1] + b, sizeof f);
+			u16x8 w = bilerp(shuffled(rb0, t->mask[1][b / LANES]), shuffled(rb1, t->mask[1][b / LANES]), f, fb);
+			v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
+		}
+		return v;
+	}
+#endif
+	p0 = gather(a0, t->xo[0] + b, ch);
+	p1 = gather(a1, t->xo[0] + b, ch);
+	v = bilerp(p0, p1, f, fa);
+	if (nl == 2) {
+		memcpy(&f, t->xf[1] + b, sizeof f);
+		p0 = gather(b0, t->xo[1] + b, ch);
+		p1 = gather(b1, t->xo[1] + b, ch);
+		u16x8 w = bilerp(p0, p1, f, fb);
+		v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
+	}
+	return v;
+}
+
+/* The sprite's rows inside the outline: filter (trilinear, or its prescaled image),
+ * composite. Inlined for each channel count, level count, kind and filter, so that
+ * the loops carry no tests of them. */
 INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes,
-			const struct tile *tl, int ch, int nl, enum kind kind, bool shuf)
+			const struct tile *tl, int ch, int nl, enum kind kind, bool shuf, bool pre)
 {
 	const struct swr *r = j->r;
-	const uint8_t *base[2];
-	size_t row[2];
-	for (int l = 0; l < nl; l++) {
+	const uint8_t *base[2] = { NULL, NULL };
+	size_t row[2] = { 0, 0 };
+	for (int l = 0; l < nl && !pre; l++) {
 		int lv = p->la + l;
 		base[l] = p->texels + r->lvoff[lv];
 		row[l] = (size_t)(r->a.pitch >> lv) * (size_t)ch;
 	}
 	uint16_t thr = (uint16_t)(j->mode == RENDER_DISCARD ? p->thr88 : 0), *val = t->val[0];
 	int full = kind == K_WHITE ? n / LANES * LANES : 0;
-	/* in locals: the frame writes below could alias them, for all the compiler knows */
-	const int32_t *xo[2] = { t->xo[0], t->xo[1] };
-	const uint16_t *xf[2] = { t->xf[0], t->xf[1] };
+	struct lanes ln = { { t->xo[0], t->xo[1] }, { t->xf[0], t->xf[1] },
 #if SHUFFLE
-	const u8x16 *mask[2] = { t->mask[0], t->mask[1] };
+			    { t->mask[0], t->mask[1] },
 #endif
+	};
 	int fl = p->fl;
 	uint8_t *dst = j->rgba + ((size_t)p->ry0 * (size_t)j->w + (size_t)p->ia) * 4;
 	for (int k = 0; k < p->ry1 - p->ry0; k++, dst += (size_t)j->w * 4) {
-		/* at the cell's last row the next one has weight 0: reading it is harmless */
-		const uint8_t *a0 = base[0] + (size_t)t->yo[0][k] * row[0], *a1 = a0 + row[0];
-		const uint8_t *b0 = nl == 2 ? base[1] + (size_t)t->yo[1][k] * row[1] : a0, *b1 = b0 + row[1];
-		uint16_t fa = t->yf[0][k], fb = t->yf[1][k];
+		const uint8_t *a0, *a1, *b0 = NULL, *b1 = NULL;
+		uint16_t fa = 0, fb = 0;
+		if (pre) {
+			a0 = p->pre_top + (size_t)k * p->pre_row;
+			a1 = a0 + p->pre_row;
+		} else {
+			/* at the cell's last row the next one has weight 0: reading it is harmless */
+			a0 = base[0] + (size_t)t->yo[0][k] * row[0];
+			a1 = a0 + row[0];
+			b0 = nl == 2 ? base[1] + (size_t)t->yo[1][k] * row[1] : a0;
+			b1 = b0 + row[1];
+			fa = t->yf[0][k];
+			fb = t->yf[1][k];
+		}
 		for (int b = 0; b < lanes; b += LANES) {
-			u16x8 f, v, p0, p1;
-			memcpy(&f, xf[0] + b, sizeof f);
-#if SHUFFLE
-			if (shuf) {
-				u8x16 ra0 = load16(a0, xo[0] + b), ra1 = load16(a1, xo[0] + b);
-				u8x16 rb0 = ra0, rb1 = ra1;
-				if (nl == 2) {
-					rb0 = load16(b0, xo[1] + b);
-					rb1 = load16(b1, xo[1] + b);
-				}
-				p0 = shuffled(ra0, mask[0][b / LANES]);
-				p1 = shuffled(ra1, mask[0][b / LANES]);
-				v = bilerp(p0, p1, f, fa);
-				if (nl == 2) {
-					memcpy(&f, xf[1] + b, sizeof f);
-					u16x8 w = bilerp(shuffled(rb0, mask[1][b / LANES]), shuffled(rb1, mask[1][b / LANES]), f, fb);
-					v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
-				}
-			} else
-#endif
-			{
-				p0 = gather(a0, xo[0] + b, ch);
-				p1 = gather(a1, xo[0] + b, ch);
-				v = bilerp(p0, p1, f, fa);
-				if (nl == 2) {
-					memcpy(&f, xf[1] + b, sizeof f);
-					p0 = gather(b0, xo[1] + b, ch);
-					p1 = gather(b1, xo[1] + b, ch);
-					u16x8 w = bilerp(p0, p1, f, fb);
-					v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
-				}
-			}
+			u16x8 v = pre ? lerp_pre(a0 + b, a1 + b, ch, p->pfx, p->pfy)
+				      : tri8(&ln, a0, a1, b0, b1, fa, fb, fl, b, ch, nl, shuf);
 			if (b < full)
 				put8_white(dst + 4 * b, v, thr);
 			else
@@ -829,25 +910,25 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 	}
 }
 
-#define ROWS_GRAY(shuf) do { \
+#define ROWS_GRAY(shuf, pre) do { \
 	enum kind kind = !j->fast ? K_FLOAT : p->white ? K_WHITE : K_TINT; \
 	bool two = p->nl == 2; \
 	if (kind == K_WHITE) \
-		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_WHITE, shuf) \
-		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_WHITE, shuf); \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_WHITE, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_WHITE, shuf, pre); \
 	else if (kind == K_TINT) \
-		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_TINT, shuf) \
-		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_TINT, shuf); \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_TINT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_TINT, shuf, pre); \
 	else \
-		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_FLOAT, shuf) \
-		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_FLOAT, shuf); \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_FLOAT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_FLOAT, shuf, pre); \
 } while (0)
 
 #if SHUFFLE
 __attribute__((target("ssse3")))
 static void rows_gray_shuffled(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
 {
-	ROWS_GRAY(true);
+	ROWS_GRAY(true, false);
 }
 #endif
 
@@ -859,24 +940,30 @@ static void rows_gray(const struct job *j, struct tls *t, const struct sp *p, in
 		return;
 	}
 #endif
-	ROWS_GRAY(false);
+	ROWS_GRAY(false, false);
 }
 
-#define ROWS_RGBA(shuf) do { \
+/* From the prescaled image: one level, no gather. */
+static void rows_gray_pre(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_GRAY(false, true);
+}
+
+#define ROWS_RGBA(shuf, pre) do { \
 	bool two = p->nl == 2; \
 	if (j->fast) \
-		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_RGBA, shuf) \
-		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_RGBA, shuf); \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_RGBA, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_RGBA, shuf, pre); \
 	else \
-		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_FLOAT, shuf) \
-		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_FLOAT, shuf); \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_FLOAT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_FLOAT, shuf, pre); \
 } while (0)
 
 #if SHUFFLE
 __attribute__((target("ssse3")))
 static void rows_rgba_shuffled(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
 {
-	ROWS_RGBA(true);
+	ROWS_RGBA(true, false);
 }
 #endif
 
@@ -888,7 +975,28 @@ static void rows_rgba(const struct job *j, struct tls *t, const struct sp *p, in
 		return;
 	}
 #endif
-	ROWS_RGBA(false);
+	ROWS_RGBA(false, false);
+}
+
+static void rows_rgba_pre(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_RGBA(false, true);
+}
+
+/* Where the sprite's first pixel reads its prescaled image, and the weights of the
+ * texels right of and below it: the same for every pixel, one texel a pixel. The
+ * image's texel t (border included) is centred at x0 + t - 0.5. */
+static void setup_pre(const struct job *j, const struct item *it, struct sp *p, size_t cell)
+{
+	const struct swr *r = j->r;
+	p->pre_row = (size_t)r->pre.key.w * (size_t)j->ch;
+	/* 256 (t - 0.5), as setup_axis; t >= 1 inside the sprite: no clamping */
+	int32_t ux = (int32_t)(((float)p->ia + 0.5f - it->s.x0 + 1.0f) * 256.0f - 127.5f);
+	int32_t uy = (int32_t)(((float)p->ry0 + 0.5f - it->s.y0 + 1.0f) * 256.0f - 127.5f);
+	p->pfx = (uint16_t)(ux & 255);
+	p->pfy = (uint16_t)(uy & 255);
+	p->pre_top = r->pre.texels + cell * r->pre.key.slot + (size_t)(uy >> 8) * p->pre_row +
+		     (size_t)(ux >> 8) * (size_t)j->ch;
 }
 
 static void draw_sprite(const struct job *j, struct tls *t, const struct item *it, const struct tile *tl)
@@ -914,12 +1022,26 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 	int n = p.ib - p.ia;
 	if (n <= 0 || p.ry0 >= p.ry1)
 		return;
-	setup_lod(j, t, &p);
 	p.thr = j->thr;
 	p.thr88 = j->thr88;
+	struct swr *r = j->r;
+	if (it->pre != NO_PRE) {
+		size_t cell = it->pre;
+		if (j->mode == RENDER_DISCARD && r->cov) {
+			p.thr = r->pre.thr_f[cell];
+			p.thr88 = r->pre.thr88[cell];
+		}
+		setup_pre(j, it, &p, cell);
+		int lanes = (n * j->ch + LANES - 1) / LANES * LANES;
+		if (j->ch == 1)
+			rows_gray_pre(j, t, &p, n, lanes, tl);
+		else
+			rows_rgba_pre(j, t, &p, n, lanes, tl);
+		return;
+	}
+	setup_lod(j, t, &p);
 	if (j->mode == RENDER_DISCARD && j->r->cov) {
 		/* the shader's coverage scale: mix of the two levels' by the LOD's fraction */
-		struct swr *r = j->r;
 		size_t img = cell_index(r, &it->s);
 		/* colour without alpha tests luminance in float: it needs thr, not thr88 */
 		bool cached = (j->ch == 1 || r->has_alpha) && p.lfloor == r->key.lfloor && p.frac == r->key.frac &&
@@ -957,6 +1079,14 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 static void prefetch(const struct job *j, const struct tls *t, const struct item *it)
 {
 	const struct swr *r = j->r;
+	if (it->pre != NO_PRE) {
+		uintptr_t from = (uintptr_t)(r->pre.texels + it->pre * r->pre.key.slot), to = from + r->pre.key.slot;
+		for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
+			__builtin_prefetch((const void *)a);
+		if (r->cov)
+			__builtin_prefetch((const void *)&r->pre.thr88[it->pre]);
+		return;
+	}
 	int la = t->mlod.la, lb = la + 2 < (int)r->a.levels ? la + 2 : (int)r->a.levels;
 	const uint8_t *c = cell_texels(r, &it->s);
 	uintptr_t from = (uintptr_t)(c + r->lvoff[la]), to = (uintptr_t)c + (lb < (int)r->a.levels ? r->lvoff[lb] : r->cell_bytes);
@@ -1120,6 +1250,84 @@ static int alloc_scratch(struct swr *r, int w)
 	return 0;
 }
 
+/* ---- prescaled images ---- */
+
+/* Whether this frame draws from prescaled images, and for which scale: the first
+ * sprite's, which most share, if minified and small enough. Made again when the scale
+ * or the threshold changes. 0, or -1 when out of memory. */
+static int pre_key(struct swr *r, const struct scene_out *sc, float thr)
+{
+	r->pre.on = false;
+	struct presc_key key;
+	if (!sc->nsprites || getenv("ATLASPLOT_NO_PRESCALE") ||
+	    !presc_choose(scale_x(&sc->sprites[0]), scale_y(&sc->sprites[0]), r->a.levels, r->a.slot_w, r->a.slot_h,
+			  r->a.channels, r->a.n, &key))
+		return 0;
+	r->pre.on = true;
+	if (r->pre.made && key.sx == r->pre.key.sx && key.sy == r->pre.key.sy && thr == r->pre.thr)
+		return 0;
+	/* the kernel reads 16 bytes from a row's texels on */
+	size_t n = r->a.n, bytes = key.slot * n + 64;
+	if (bytes > r->pre.cap) {
+		free(r->pre.texels);
+		r->pre.cap = 0;
+		if (!(r->pre.texels = calloc(1, bytes)))
+			goto oom;
+		r->pre.cap = bytes;
+	}
+	if ((!r->pre.state && !(r->pre.state = malloc(n))) ||
+	    (!r->pre.thr_f && !(r->pre.thr_f = malloc(n * sizeof *r->pre.thr_f))) ||
+	    (!r->pre.thr88 && !(r->pre.thr88 = malloc(n * sizeof *r->pre.thr88))))
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&r->pre.state[i], PRE_NONE);
+	r->pre.key = key;
+	r->pre.thr = thr;
+	r->pre.made = true;
+	return 0;
+oom:
+	r->pre.on = r->pre.made = false;
+	return -1;
+}
+
+/* Whether sprite s is drawn from a prescaled image. */
+INLINE bool pre_match(const struct swr *r, const struct scene_sprite *s)
+{
+	return r->pre.on && presc_match(&r->pre.key, scale_x(s), scale_y(s));
+}
+
+/* Make the prescaled image of sprite s's cell unless made: the first thread to claim
+ * it makes it, one that meets it being made waits (microseconds). */
+static void pre_make(struct swr *r, const struct scene_sprite *s)
+{
+	size_t cell = cell_index(r, s);
+	_Atomic uint8_t *st = &r->pre.state[cell];
+	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
+	if (v == PRE_DONE)
+		return;
+	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+		const struct atlas *a = &r->a;
+		uint32_t ch = a->channels, ox = (s->tex & 0xffff) - cell_of(r, s->tex & 0xffff) * a->pitch;
+		uint32_t oy = (s->tex >> 16) - cell_of(r, s->tex >> 16) * a->pitch;
+		uint32_t iw = s->size & 0xffff, ih = s->size >> 16;
+		const uint8_t *c = cell_texels(r, s);
+		int k = r->pre.key.k;
+		/* the image's share passing at full size, kept by the prescaled image */
+		double c0 = r->cov ? (float)atlas_pass_fraction(c + ((size_t)oy * a->pitch + ox) * ch, iw, ih, a->pitch, ch,
+							 r->has_alpha, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
+		float scale = presc_image(&r->pre.key, c + r->lvoff[k], a->pitch >> k, ch, ox, oy, iw, ih, c0, r->cov_thr,
+					  r->has_alpha, r->pre.texels + cell * r->pre.key.slot);
+		if (r->cov) {
+			r->pre.thr_f[cell] = r->pre.thr / scale;
+			r->pre.thr88[cell] = (uint16_t)threshold88(r->pre.thr_f[cell]);
+		}
+		atomic_store_explicit(st, PRE_DONE, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
+		;
+}
+
 /* Binning: the pixels every sprite covers, and per tile the sprites touching it in
  * draw order, copied so that a tile reads its sprites in sequence. Two passes over
  * chunks of the sprite array, on all threads: count per chunk and tile, then fill
@@ -1164,6 +1372,8 @@ static void *bin_count(void *arg)
 			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					cnt[ty * b->tiles_x + tx]++;
+			if (pre_match(r, s))
+				pre_make(r, s);
 			translucent |= (s->tint >> 24) != 255 ||
 				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
 		}
@@ -1185,7 +1395,8 @@ static void *bin_fill(void *arg)
 			const int32_t *sp = r->span + 4 * i;
 			if (sp[2] >= sp[3])
 				continue;
-			struct item it = { b->sc->sprites[i], sp[0], sp[1], sp[2], sp[3] };
+			const struct scene_sprite *s = &b->sc->sprites[i];
+			struct item it = { *s, sp[0], sp[1], sp[2], sp[3], pre_match(r, s) ? (uint32_t)cell_index(r, s) : NO_PRE };
 			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					r->items[cur[ty * b->tiles_x + tx]++] = it;
@@ -1225,6 +1436,7 @@ static int bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t
 		return -1;
 	atomic_store(&b.next, 0);
 	run_threads(b.nchunks, bin_fill, &b);
+
 	return atomic_load(&b.translucent);
 }
 
@@ -1263,6 +1475,9 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 	j.ol8 = store(j.ol);
 	atomic_init(&j.next, 0);
 	int translucent;
+	/* before binning, which makes the prescaled images it meets */
+	if (pre_key(r, sc, j.thr))
+		return ap_errf(err, "swr: out of memory for %zu prescaled images", sc->nsprites);
 	if (alloc_scratch(r, w) || (translucent = bin(r, sc, w, h, ol)) < 0)
 		return ap_errf(err, "swr: out of memory for a %dx%d frame of %zu sprites", w, h, sc->nsprites);
 	if (r->thr_cell && o->alpha == RENDER_DISCARD && sc->nsprites) {

@@ -9,6 +9,9 @@
  * image's cell, LOD log2(max scale) per sprite, trilinear filtering of the same mip
  * levels (atlas_build_page, atlas_downsample), the alpha modes, tint, the highlight
  * outline, premultiplied compositing over the background, straight-alpha output.
+ * Minified sprites of the frame's common scale are drawn from images prescaled to it
+ * (presc.h), as the shader draws them too: made as binning first meets them, kept
+ * while the scale and threshold stay.
  * At native size on integer pixel positions the output is the image, byte for byte
  * (every filter weight is 0). Elsewhere filtering runs in fixed point (8-bit weights,
  * 8.8 results) and differs from llvmpipe's by a level or two per channel.

@@ -443,6 +443,61 @@ static void test_coverage_memo(void)
 	rig_free(&g);
 }
 
+/* Minified sprites sharing a scale are drawn from prescaled images: at scale 2 on
+ * integer corners each pixel is exactly a level-1 texel, the rounded mean of a 2×2
+ * block of the image; off the grid, the same images bilinearly at one offset. */
+static void test_prescaled(void)
+{
+	enum { N = 6, W = 64, H = 40 };
+	struct rig g;
+	rig_init(&g, N, 16, 16, 1, W, H);
+	rig_build(&g, 2);
+	double pos[2 * N];
+	for (int i = 0; i < N; i++) {
+		pos[2 * i] = 6 + 10 * i;      /* 8 px sprites from x = 2 + 10 i */
+		pos[2 * i + 1] = 20;
+	}
+	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0xff000000u };
+	CHECK(rig_draw(&g, pos, 8, NULL, &o, NULL, 0) == 0);
+	int bad = 0;
+	for (int i = 0; i < N; i++)
+		for (int y = 0; y < 8; y++)
+			for (int x = 0; x < 8; x++) {
+				int sum = 2;
+				for (int k = 0; k < 4; k++)
+					sum += pattern((size_t)i, (uint32_t)(2 * x + k % 2), (uint32_t)(2 * y + k / 2), 0);
+				uint8_t v = (uint8_t)(sum / 4);
+				bad += !is_rgba(at(&g, 2 + 10 * i + x, 16 + y), v, v, v, 255);
+			}
+	CHECK_EQ_INT(bad, 0);
+	/* half a pixel right and up: sprites cover x 2.5..10.5, y 15.5..23.5, each pixel the
+	 * mean of four neighbouring texels, edges repeated */
+	for (int i = 0; i < N; i++) {
+		pos[2 * i] += 0.5;
+		pos[2 * i + 1] -= 0.5;    /* frame_of flips y */
+	}
+	CHECK(rig_draw(&g, pos, 8, NULL, &o, NULL, 0) == 0);
+	bad = 0;
+	for (int y = 0; y < 8; y++)
+		for (int x = 0; x < 8; x++) {
+			/* pixel (x, y) of sprite 0 sits between texels x - 1, x and y - 1, y */
+			int t[2][2];
+			for (int dy = 0; dy < 2; dy++)
+				for (int dx = 0; dx < 2; dx++) {
+					int tx = x - 1 + dx < 0 ? 0 : x - 1 + dx, ty = y - 1 + dy < 0 ? 0 : y - 1 + dy, sum = 2;
+					for (int k = 0; k < 4; k++)
+						sum += pattern(0, (uint32_t)(2 * tx + k % 2), (uint32_t)(2 * ty + k / 2), 0);
+					t[dy][dx] = sum / 4;
+				}
+			/* 8-bit weights of 128: rows rounded to 8 bits, then mixed in 8.8 */
+			int top = (t[0][0] * 128 + t[0][1] * 128 + 128) >> 8, bot = (t[1][0] * 128 + t[1][1] * 128 + 128) >> 8;
+			int v = (top * 128 + bot * 128 + 128) >> 8;
+			bad += !is_rgba(at(&g, 2 + x, 15 + y), (uint8_t)v, (uint8_t)v, (uint8_t)v, 255);
+		}
+	CHECK_EQ_INT(bad, 0);
+	rig_free(&g);
+}
+
 /* The portable gather gives the same bytes as the shuffled one, on every path. */
 static void test_portable_gather(void)
 {
@@ -637,6 +692,7 @@ int main(void)
 	test_threads();
 	test_portable_gather();
 	test_coverage_memo();
+	test_prescaled();
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))
 		fprintf(stderr, "%s\n", err.msg);
 	test_against_gl();

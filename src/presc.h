@@ -1,0 +1,80 @@
+/*
+ * presc: an image prefiltered to the size a frame draws it at, the level of detail the
+ * cpu backend uses for minified sprites that share one scale (an overview, a
+ * transition: 70,000 MNIST digits at 8 px).
+ *
+ * Trilinear filtering reads two mip levels a pixel, through per-pixel texel offsets
+ * and weights. A prescaled image instead has one texel a pixel: texel t is the area
+ * average of the image over [t·s, (t+1)·s) (s the scale, texels of the image per pixel),
+ * so that a sprite is drawn by bilinear filtering at one fixed sub-pixel offset, its
+ * rows read in sequence, from a store of ~100 bytes an image that fits the cache.
+ * The average is taken from the largest mip level that is still at least as fine as
+ * the output (an exact area average of it), and it is at least as sharp as trilinear
+ * filtering, which blends that level with the next, coarser one.
+ *
+ * The prescaled image has a border of one texel repeating its edges, as the shader
+ * clamps coordinates into the image: texel t of the image is at t + 1.
+ */
+#ifndef AP_PRESC_H
+#define AP_PRESC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Taps of one output texel along an axis, at most: the scale at the level read is < 4;
+ * and output texels along an axis, at most, border excluded (check presc_size). */
+#define PRESC_MAX_SIDE 64
+#define PRESC_MAX_TAPS 6
+
+/* A prescaled image of iw×ih texels at scale sx, sy: w×h texels, border included. */
+void presc_size(uint32_t iw, uint32_t ih, float sx, float sy, uint32_t *w, uint32_t *h);
+
+/* The mip level to average from, of levels: the largest whose scale is >= 1 on both
+ * axes. Returns -1 when even the last level needs PRESC_MAX_TAPS or more taps, or the
+ * image is not minified on both axes (sx, sy >= 1, one > 1): draw it as it is. */
+int presc_level(float sx, float sy, uint32_t levels);
+
+/* Prescale an iw×ih image (level-0 texels) at scale sx, sy from mip level k of its
+ * cell: lv holds that level, side texels a row, ch bytes a texel; the image's first
+ * texel is at (ox, oy) of level 0. dst gets w×h texels (presc_size) in rows of stride
+ * texels (>= w). */
+void presc_build(const uint8_t *lv, uint32_t side, int k, uint32_t ch, uint32_t ox, uint32_t oy, uint32_t iw,
+		 uint32_t ih, float sx, float sy, uint8_t *dst, uint32_t stride);
+
+/* Scales are rounded to this step for the key: sprites of one size differ in their
+ * rectangles' last bits, frame to frame, which must not make the images again. A
+ * sprite within a step of the key is drawn with its own rectangle; the image's size
+ * differs from it by iw·step/scale² pixels at most (< 0.01 for images under 160 texels). */
+#define PRESC_STEP (1.0f / 4096)
+/* Prescaled images of all cells take this at most: 70,000 MNIST digits at 16 px, 23 MB. */
+#define PRESC_MAX_BYTES ((size_t)48 << 20)
+
+/* What a frame's prescaled images are made for. */
+struct presc_key {
+	float sx, sy;                /* the scale, rounded to PRESC_STEP */
+	int k;                       /* the mip level averaged */
+	uint32_t iw, ih, w, h;       /* the atlas slot's size, and its prescaled texels */
+	size_t slot;                 /* bytes an image takes */
+};
+
+/* The key for a frame whose first sprite (most share its scale) has scale sx0, sy0,
+ * for n images of at most slot_w×slot_h texels of ch bytes in an atlas of levels:
+ * false when its sprites are drawn as they are (not minified, too large, too many). */
+bool presc_choose(float sx0, float sy0, uint32_t levels, uint32_t slot_w, uint32_t slot_h, uint32_t ch,
+		  size_t n, struct presc_key *key);
+
+/* Whether a sprite of scale sx, sy is drawn from the key's images. */
+bool presc_match(const struct presc_key *key, float sx, float sy);
+
+/* The texels of an iw×ih image's prescaled image under key. */
+void presc_dims(const struct presc_key *key, uint32_t iw, uint32_t ih, uint32_t *w, uint32_t *h);
+
+/* Make one image's prescaled image (presc_build at the key, rows of the key's w) into
+ * dst, and return the
+ * scale of its discard test that keeps the share c0 of the full-size image passing
+ * the threshold (atlas_coverage_scale); 1 when c0 < 0 (no coverage scaling). */
+float presc_image(const struct presc_key *key, const uint8_t *lv, uint32_t side, uint32_t ch, uint32_t ox,
+		  uint32_t oy, uint32_t iw, uint32_t ih, double c0, double threshold, bool has_alpha, uint8_t *dst);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * presc tests: the level of detail of minified sprites. Prescaled texels are area
+ * averages computed here by hand; the key's rounding and matching at exact scales.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presc.h"
+#include "t.h"
+
+static void test_sizes_levels(void)
+{
+	uint32_t w, h;
+	presc_size(28, 28, 3.5f, 3.5f, &w, &h);
+	CHECK_EQ_INT(w, 10);
+	CHECK_EQ_INT(h, 10);
+	presc_size(28, 20, 3, 3, &w, &h);
+	CHECK_EQ_INT(w, 12);                 /* ceil(9.33) + 2 */
+	CHECK_EQ_INT(h, 9);
+	CHECK_EQ_INT(presc_level(3.5f, 3.5f, 6), 1);
+	CHECK_EQ_INT(presc_level(2, 2, 6), 1);
+	CHECK_EQ_INT(presc_level(1.9f, 1.5f, 6), 0);
+	CHECK_EQ_INT(presc_level(1, 1, 6), -1);         /* native: drawn as it is */
+	CHECK_EQ_INT(presc_level(0.5f, 2, 6), -1);      /* magnified on one axis */
+	CHECK_EQ_INT(presc_level(40, 40, 3), -1);       /* level 2 still 10 texels a pixel */
+	CHECK_EQ_INT(presc_level(12, 12, 3), 2);        /* 3 at level 2 */
+}
+
+static void test_key(void)
+{
+	struct presc_key k;
+	CHECK(presc_choose(3.5f + 1e-6f, 3.5f - 1e-6f, 6, 28, 28, 1, 70000, &k));
+	CHECK(k.sx == 3.5f && k.sy == 3.5f);
+	CHECK_EQ_INT(k.k, 1);
+	CHECK_EQ_INT(k.w, 10);
+	CHECK_EQ_INT((int)k.slot, 100);
+	CHECK(presc_match(&k, 3.5f + 2e-4f, 3.5f));
+	CHECK(!presc_match(&k, 3.5f + 3e-4f, 3.5f));
+	CHECK(!presc_choose(1, 1, 6, 28, 28, 1, 70000, &k));
+	/* 16 px sprites of 70,000 RGBA images: 18×18×4 each, over PRESC_MAX_BYTES */
+	CHECK(!presc_choose(1.75f, 1.75f, 6, 28, 28, 4, 70000, &k));
+	CHECK(presc_choose(1.75f, 1.75f, 6, 28, 28, 1, 70000, &k));
+	uint32_t w, h;
+	presc_dims(&k, 28, 28, &w, &h);
+	CHECK_EQ_INT(w, 18);
+	presc_dims(&k, 14, 7, &w, &h);
+	CHECK_EQ_INT(w, 10);
+	CHECK_EQ_INT(h, 6);
+}
+
+/* Scale 2 from level 0: each texel the mean of a 2×2 block; the border repeats. */
+static void test_build_blocks(void)
+{
+	uint8_t img[8 * 8], out[6 * 6];
+	for (int y = 0; y < 8; y++)
+		for (int x = 0; x < 8; x++)
+			img[y * 8 + x] = (uint8_t)(x * 16 + y * 2);
+	memset(out, 0xee, sizeof out);
+	presc_build(img, 8, 0, 1, 0, 0, 8, 8, 2, 2, out, 6);
+	int bad = 0;
+	for (int r = 0; r < 6; r++)
+		for (int t = 0; t < 6; t++) {
+			int tt = t == 0 ? 0 : t == 5 ? 3 : t - 1, rr = r == 0 ? 0 : r == 5 ? 3 : r - 1;
+			bad += out[r * 6 + t] != 32 * tt + 4 * rr + 9;
+		}
+	CHECK_EQ_INT(bad, 0);
+}
+
+/* Scale 3 read at level 1 (1.5 texels a pixel there): overlaps of 1 and 1/2 texel. */
+static void test_build_fractional(void)
+{
+	uint8_t lv[6 * 6], out[6 * 6];
+	for (int v = 0; v < 6; v++)
+		for (int u = 0; u < 6; u++)
+			lv[v * 6 + u] = (uint8_t)(u * 10);
+	presc_build(lv, 6, 1, 1, 0, 0, 12, 12, 3, 3, out, 6);
+	static const uint8_t want[4] = { 3, 17, 33, 47 };   /* 5/1.5, 25/1.5, 50/1.5, 70/1.5 */
+	int bad = 0;
+	for (int r = 1; r <= 4; r++)
+		for (int t = 1; t <= 4; t++)
+			bad += out[r * 6 + t] != want[t - 1];
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(out[6 * 2 + 0], 3);      /* left border */
+	CHECK_EQ_INT(out[6 * 2 + 5], 47);     /* right border */
+	/* an image in a cell at an offset, RGBA: a constant stays constant */
+	uint8_t cell[16 * 16 * 4], o4[8 * 8 * 4];
+	for (int i = 0; i < 16 * 16; i++)
+		memcpy(cell + 4 * i, (uint8_t[]){ 200, 100, 50, 255 }, 4);
+	presc_build(cell, 16, 0, 4, 2, 3, 11, 9, 1.75f, 1.5f, o4, 9);
+	uint32_t w, h;
+	presc_size(11, 9, 1.75f, 1.5f, &w, &h);
+	CHECK_EQ_INT(w, 9);
+	CHECK_EQ_INT(h, 8);
+	bad = 0;
+	for (uint32_t i = 0; i < w * h; i++)
+		bad += memcmp(o4 + 4 * i, (uint8_t[]){ 200, 100, 50, 255 }, 4) != 0;
+	CHECK_EQ_INT(bad, 0);
+}
+
+static void test_image_coverage(void)
+{
+	struct presc_key k;
+	CHECK(presc_choose(2, 2, 4, 8, 8, 1, 1, &k));
+	CHECK_EQ_INT(k.k, 1);                 /* one texel a pixel at level 1 */
+	/* a one-texel-wide stroke: 8 of 64 texels pass at full size (c0 = 1/8); level 1
+	 * holds a column of 128s, the box mean of 255 and 0 */
+	uint8_t lv1[4 * 4] = { 0 }, out[6 * 6];
+	for (int v = 0; v < 4; v++)
+		lv1[v * 4 + 1] = 128;
+	CHECK(presc_image(&k, lv1, 4, 1, 0, 0, 8, 8, -1, 0.5, false, out) == 1.0f);
+	/* 2 of 16 must pass: the threshold goes midway between 128 and 0, 64, so the
+	 * scale is 127.5 / 64 */
+	float sc = presc_image(&k, lv1, 4, 1, 0, 0, 8, 8, 1.0 / 8, 0.5, false, out);
+	CHECK(out[1 * 6 + 2] == 128);
+	CHECK(fabsf(sc - 127.5f / 64) < 1e-6f);
+}
+
+int main(void)
+{
+	test_sizes_levels();
+	test_key();
+	test_build_blocks();
+	test_build_fractional();
+	test_image_coverage();
+	return t_done();
+}
