@@ -166,8 +166,8 @@ static void build_cell(const struct atlas *a, const struct ap_imgset *s, size_t 
 			memset(row, src[xmap[0]], (size_t)l);
 			if (r > l)
 				memcpy(row + l, src + xmap[l], (size_t)(r - l));
-			if ((long)P > r)
-				memset(row + r, src[xmap[P - 1]], (size_t)((long)P - (r > l ? r : l)));
+			long m = r > l ? r : l;
+			memset(row + m, src[xmap[P - 1]], (size_t)((long)P - m));
 			continue;
 		}
 		for (uint32_t x = 0; x < P; x++)

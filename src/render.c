@@ -260,6 +260,27 @@ static void upload(const struct glfn *gl, GLuint buf, GLuint binding, const void
 	gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buf);
 }
 
+/* Level k of every page, read back from the texture arrays (layer bytes a page): what
+ * prescaled images are averaged from, kept for later scales. */
+static int read_level(struct render *r, int k, size_t layer, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	if (!(r->pre.level[k] = malloc(layer * r->atlas.pages)))
+		return ap_errf(err, "render: out of memory for atlas level %d", k);
+	gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
+	for (uint32_t g = 0; g < r->ngroups; g++) {
+		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g]);
+		gl->GetTexImage(GL_TEXTURE_2D_ARRAY, k, r->atlas.channels == 1 ? GL_RED : GL_RGBA, GL_UNSIGNED_BYTE,
+				r->pre.level[k] + (size_t)g * r->pages_per_group * layer);
+	}
+	if (gl_check(r, "reading the atlas back", err)) {
+		free(r->pre.level[k]);
+		r->pre.level[k] = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* Make the prescaled images the frame's sprites of the key's scale need, and upload
  * them. The level they average is read back from the texture arrays once. */
 static int pre_update(struct render *r, const struct scene_out *sc, const struct presc_key *key,
@@ -285,37 +306,17 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 		r->pre.key = *key;
 		r->pre.made = true;
 	}
-	bool missing = false;
-	for (size_t i = 0; i < sc->nsprites && !missing; i++) {
-		const struct scene_sprite *s = &sc->sprites[i];
-		size_t cell = (s->page_flags & 0xffff) * per_page + (size_t)((s->tex >> 16) / a->pitch) * a->cols +
-			      (s->tex & 0xffff) / a->pitch;
-		missing = !r->pre.built[cell] && presc_match(key, (float)(s->size & 0xffff) / (s->x1 - s->x0),
-							      (float)(s->size >> 16) / (s->y1 - s->y0));
-	}
-	if (!missing)
-		return 0;
 	int k = key->k;
 	size_t side = a->page_w >> k, layer = side * (a->page_h >> k) * ch;
-	if (!r->pre.level[k]) {
-		if (!(r->pre.level[k] = malloc(layer * a->pages)))
-			goto oom;
-		gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
-		for (uint32_t g = 0; g < r->ngroups; g++) {
-			gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g]);
-			gl->GetTexImage(GL_TEXTURE_2D_ARRAY, k, ch == 1 ? GL_RED : GL_RGBA, GL_UNSIGNED_BYTE,
-					r->pre.level[k] + (size_t)g * r->pages_per_group * layer);
-		}
-		if (gl_check(r, "reading the atlas back", err))
-			return -1;
-	}
+	bool made = false;
 	for (size_t i = 0; i < sc->nsprites; i++) {
 		const struct scene_sprite *s = &sc->sprites[i];
 		uint32_t page = s->page_flags & 0xffff, cx = (s->tex & 0xffff) / a->pitch, cy = (s->tex >> 16) / a->pitch;
 		size_t cell = page * per_page + (size_t)cy * a->cols + cx;
-		if (r->pre.built[cell] || !presc_match(key, (float)(s->size & 0xffff) / (s->x1 - s->x0),
-						      (float)(s->size >> 16) / (s->y1 - s->y0)))
+		if (r->pre.built[cell] || !presc_match(key, scene_scale_x(s), scene_scale_y(s)))
 			continue;
+		if (!r->pre.level[k] && read_level(r, k, layer, err))
+			return -1;
 		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
 								      ((cx * a->pitch) >> k)) * ch;
 		r->pre.scale[cell] = presc_image(key, lv, (uint32_t)side, ch, (s->tex & 0xffff) - cx * a->pitch,
@@ -323,7 +324,10 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 						 r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
 						 r->pre.texels + cell * key->slot);
 		r->pre.built[cell] = 1;
+		made = true;
 	}
+	if (!made)
+		return 0;
 	/* into a texture array, slot i at column i % cols, row i / cols % rows, layer
 	 * i / (cols rows), for the texture units' bilinear filtering: buffer loads are what
 	 * llvmpipe runs slowest */
@@ -417,7 +421,7 @@ int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 	struct presc_key key;
 	const struct scene_sprite *s0 = sc->nsprites ? &sc->sprites[0] : NULL;
 	bool pre = s0 && !getenv("ATLASPLOT_NO_PRESCALE") &&
-		   presc_choose((float)(s0->size & 0xffff) / (s0->x1 - s0->x0), (float)(s0->size >> 16) / (s0->y1 - s0->y0),
+		   presc_choose(scene_scale_x(s0), scene_scale_y(s0),
 				a->levels, a->slot_w, a->slot_h, a->channels, a->n, &key);
 	if (pre && pre_update(r, sc, &key, err))
 		return -1;

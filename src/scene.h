@@ -42,6 +42,17 @@ struct scene_sprite {
 	uint32_t tint;           /* RGBA8 colour multiplier */
 };
 
+/* A sprite's texels per pixel, as the renderers filter by them. */
+static inline float scene_scale_x(const struct scene_sprite *s)
+{
+	return (float)(s->size & 0xffff) / (s->x1 - s->x0);
+}
+
+static inline float scene_scale_y(const struct scene_sprite *s)
+{
+	return (float)(s->size >> 16) / (s->y1 - s->y0);
+}
+
 /* What does not change from frame to frame: where each image lives in the atlas. */
 struct scene_src {
 	size_t n;

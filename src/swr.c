@@ -67,6 +67,7 @@ struct item {
 };
 
 #define NO_PRE UINT32_MAX
+#define SPAN 5                       /* ints of binning's record of a sprite */
 
 struct tls {
 	int32_t *xo[2];              /* per mip level and lane: left texel's byte offset in a cell row */
@@ -120,7 +121,7 @@ struct swr {
 	struct tls t[SWR_MAX_THREADS];
 	int tw;                      /* frame width the scratch holds */
 	/* binning, reused across frames */
-	int32_t *span;               /* per sprite: first and one past last column, row */
+	int32_t *span;               /* per sprite SPAN: first and one past last column, row; prescaled cell */
 	size_t cap_span;
 	uint32_t *tile_off;          /* per tile: its first item */
 	size_t cap_off;
@@ -686,21 +687,8 @@ INLINE size_t cell_index(const struct swr *r, const struct scene_sprite *s)
 /* The first texel of a sprite's cell. */
 INLINE const uint8_t *cell_texels(const struct swr *r, const struct scene_sprite *s)
 {
-	uint32_t page = s->page_flags & 0xffff;
-	assert(page < r->a.pages);
-	return r->cells + page * r->page_bytes +
-	       ((size_t)cell_of(r, s->tex >> 16) * r->a.cols + cell_of(r, s->tex & 0xffff)) * r->cell_bytes;
-}
-
-/* Texels per pixel. */
-INLINE float scale_x(const struct scene_sprite *s)
-{
-	return (float)(s->size & 0xffff) / (s->x1 - s->x0);
-}
-
-INLINE float scale_y(const struct scene_sprite *s)
-{
-	return (float)(s->size >> 16) / (s->y1 - s->y0);
+	assert((s->page_flags & 0xffff) < r->a.pages);
+	return r->cells + cell_index(r, s) * r->cell_bytes;
 }
 
 static void setup_sprite(const struct job *j, const struct item *it, const struct tile *tl, struct sp *p)
@@ -745,8 +733,8 @@ static void setup_sprite(const struct job *j, const struct item *it, const struc
 	p->texels = cell_texels(r, &it->s);
 	p->cellx = cell_of(r, s->tex & 0xffff) * r->a.pitch;
 	p->celly = cell_of(r, s->tex >> 16) * r->a.pitch;
-	p->sx = scale_x(s);
-	p->sy = scale_y(s);
+	p->sx = scene_scale_x(s);
+	p->sy = scene_scale_y(s);
 }
 
 /* The lanes of a and b interleaved: a0 b0 a1 b1 a2 b2 a3 b3 (lo) and a4 b4 ... (hi). */
@@ -785,8 +773,6 @@ enum kind {
 	K_FLOAT,                     /* anything: composite in float */
 };
 
-/* The sprite's rows inside the outline: filter, composite. Inlined for each channel
- * count, level count and kind, so that the loops carry no tests of them. */
 INLINE u16x8 widen8(const uint8_t *p)
 {
 	u8x8 v;
@@ -1260,7 +1246,7 @@ static int pre_key(struct swr *r, const struct scene_out *sc, float thr)
 	r->pre.on = false;
 	struct presc_key key;
 	if (!sc->nsprites || getenv("ATLASPLOT_NO_PRESCALE") ||
-	    !presc_choose(scale_x(&sc->sprites[0]), scale_y(&sc->sprites[0]), r->a.levels, r->a.slot_w, r->a.slot_h,
+	    !presc_choose(scene_scale_x(&sc->sprites[0]), scene_scale_y(&sc->sprites[0]), r->a.levels, r->a.slot_w, r->a.slot_h,
 			  r->a.channels, r->a.n, &key))
 		return 0;
 	r->pre.on = true;
@@ -1293,14 +1279,13 @@ oom:
 /* Whether sprite s is drawn from a prescaled image. */
 INLINE bool pre_match(const struct swr *r, const struct scene_sprite *s)
 {
-	return r->pre.on && presc_match(&r->pre.key, scale_x(s), scale_y(s));
+	return r->pre.on && presc_match(&r->pre.key, scene_scale_x(s), scene_scale_y(s));
 }
 
 /* Make the prescaled image of sprite s's cell unless made: the first thread to claim
  * it makes it, one that meets it being made waits (microseconds). */
-static void pre_make(struct swr *r, const struct scene_sprite *s)
+static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 {
-	size_t cell = cell_index(r, s);
 	_Atomic uint8_t *st = &r->pre.state[cell];
 	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
 	if (v == PRE_DONE)
@@ -1360,7 +1345,7 @@ static void *bin_count(void *arg)
 		bool translucent = false;
 		for (size_t i = i0; i < i1; i++) {
 			const struct scene_sprite *s = &b->sc->sprites[i];
-			int32_t *sp = r->span + 4 * i;
+			int32_t *sp = r->span + SPAN * i;
 			sp[0] = first_centre(s->x0, b->w);
 			sp[1] = first_centre(s->x1, b->w);
 			sp[2] = first_centre(s->y0, b->h);
@@ -1372,8 +1357,11 @@ static void *bin_count(void *arg)
 			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					cnt[ty * b->tiles_x + tx]++;
-			if (pre_match(r, s))
-				pre_make(r, s);
+			sp[4] = (int32_t)NO_PRE;
+			if (pre_match(r, s)) {
+				sp[4] = (int32_t)cell_index(r, s);
+				pre_make(r, s, (size_t)sp[4]);
+			}
 			translucent |= (s->tint >> 24) != 255 ||
 				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
 		}
@@ -1392,11 +1380,10 @@ static void *bin_fill(void *arg)
 		chunk(b, c, &i0, &i1);
 		uint32_t *cur = r->cnt + (size_t)c * (size_t)b->ntiles;
 		for (size_t i = i0; i < i1; i++) {
-			const int32_t *sp = r->span + 4 * i;
+			const int32_t *sp = r->span + SPAN * i;
 			if (sp[2] >= sp[3])
 				continue;
-			const struct scene_sprite *s = &b->sc->sprites[i];
-			struct item it = { *s, sp[0], sp[1], sp[2], sp[3], pre_match(r, s) ? (uint32_t)cell_index(r, s) : NO_PRE };
+			struct item it = { b->sc->sprites[i], sp[0], sp[1], sp[2], sp[3], (uint32_t)sp[4] };
 			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					r->items[cur[ty * b->tiles_x + tx]++] = it;
@@ -1412,7 +1399,7 @@ static int bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t
 			     .nchunks = sc->nsprites < 4096 ? 1 : r->threads, .outline = outline };
 	b.ntiles = b.tiles_x * ((h + STRIP - 1) / STRIP);
 	size_t n = sc->nsprites, ns = (size_t)b.ntiles;
-	if (grow((void **)&r->span, &r->cap_span, 4 * n, sizeof *r->span) ||
+	if (grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
 	    grow((void **)&r->tile_off, &r->cap_off, ns + 1, sizeof *r->tile_off) ||
 	    grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
 		return -1;
@@ -1436,7 +1423,6 @@ static int bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t
 		return -1;
 	atomic_store(&b.next, 0);
 	run_threads(b.nchunks, bin_fill, &b);
-
 	return atomic_load(&b.translucent);
 }
 
@@ -1483,7 +1469,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 	if (r->thr_cell && o->alpha == RENDER_DISCARD && sc->nsprites) {
 		/* the key: the first sprite's LOD, which most share */
 		struct lod d;
-		lod_of(r, scale_x(&sc->sprites[0]), scale_y(&sc->sprites[0]), &d);
+		lod_of(r, scene_scale_x(&sc->sprites[0]), scene_scale_y(&sc->sprites[0]), &d);
 		if (d.lfloor != r->key.lfloor || d.frac != r->key.frac || j.thr != r->key.thr) {
 			for (size_t i = 0; i < r->a.n; i++)
 				atomic_init(&r->thr_cell[i], THR_UNSET);
