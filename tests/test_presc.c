@@ -84,7 +84,7 @@ static void test_build_fractional(void)
 	CHECK_EQ_INT(out[6 * 2 + 0], 3);      /* left border */
 	CHECK_EQ_INT(out[6 * 2 + 5], 47);     /* right border */
 	/* an image in a cell at an offset, RGBA: a constant stays constant */
-	uint8_t cell[16 * 16 * 4], o4[8 * 8 * 4];
+	uint8_t cell[16 * 16 * 4], o4[9 * 8 * 4];   /* 9 x 8 texels at stride 9 */
 	for (int i = 0; i < 16 * 16; i++)
 		memcpy(cell + 4 * i, (uint8_t[]){ 200, 100, 50, 255 }, 4);
 	presc_build(cell, 16, 0, 4, 2, 3, 11, 9, 1.75f, 1.5f, o4, 9);
