@@ -975,6 +975,8 @@ static void rows_rgba_pre(const struct job *j, struct tls *t, const struct sp *p
 static void setup_pre(const struct job *j, const struct item *it, struct sp *p, size_t cell)
 {
 	const struct swr *r = j->r;
+	p->nl = 1;                   /* one level: the dispatch on nl takes the smaller kernel */
+	p->fl = 0;
 	p->pre_row = (size_t)r->pre.key.w * (size_t)j->ch;
 	/* 256 (t - 0.5), as setup_axis; t >= 1 inside the sprite: no clamping */
 	int32_t ux = (int32_t)(((float)p->ia + 0.5f - it->s.x0 + 1.0f) * 256.0f - 127.5f);
