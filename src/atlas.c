@@ -79,7 +79,7 @@ static int cmp_keyed(const void *x, const void *y)
 	return a->key < b->key ? -1 : a->key > b->key ? 1 : (a->i > b->i) - (a->i < b->i);
 }
 
-void atlas_order(size_t n, const double *xy, uint32_t *cell_of, uint32_t *image_at)
+void atlas_order(size_t n, const double *xy, size_t chunk, uint32_t *cell_of, uint32_t *image_at)
 {
 	double x0 = xy[0], x1 = xy[0], y0 = xy[1], y1 = xy[1];
 	for (size_t i = 1; i < n; i++) {
@@ -99,7 +99,10 @@ void atlas_order(size_t n, const double *xy, uint32_t *cell_of, uint32_t *image_
 		uint32_t gx = (uint32_t)((xy[2 * i] - x0) * sx), gy = (uint32_t)((xy[2 * i + 1] - y0) * sy);
 		k[i] = (struct keyed){ spread(gx) | spread(gy) << 1, (uint32_t)i };
 	}
-	qsort(k, n, sizeof *k, cmp_keyed);
+	if (!chunk || chunk > n)
+		chunk = n;
+	for (size_t c = 0; c < n; c += chunk)
+		qsort(k + c, n - c < chunk ? n - c : chunk, sizeof *k, cmp_keyed);
 	for (size_t c = 0; c < n; c++) {
 		image_at[c] = k[c].i;
 		cell_of[k[c].i] = (uint32_t)c;

@@ -46,8 +46,12 @@ int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, 
 
 /* A placement that keeps images near each other in xy (n points) near each other in the
  * atlas: cells in Morton order of the points, so the sprites of one screen tile read
- * nearby memory rather than the whole atlas. Fills cell_of and image_at (n each). */
-void atlas_order(size_t n, const double *xy, uint32_t *cell_of, uint32_t *image_at);
+ * nearby memory rather than the whole atlas. Fills cell_of and image_at (n each).
+ * chunk > 0 keeps each run of chunk images in its own run of cells: GL draws one texture
+ * array's pages per pass, so images consecutive in draw order must stay in one array, or
+ * the passes multiply (a Morton order over all of them alternates arrays every few
+ * sprites). 0: one run. */
+void atlas_order(size_t n, const double *xy, size_t chunk, uint32_t *cell_of, uint32_t *image_at);
 
 /* Where image i's top-left texel is: page and level-0 texel position. */
 void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y);

@@ -94,7 +94,10 @@ int sess_open(struct sess *s, const struct ap_imgset *imgs, const double *xy, co
 		s->cell_of = malloc(imgs->n * sizeof *s->cell_of);
 		s->image_at = malloc(imgs->n * sizeof *s->image_at);
 		if (s->cell_of && s->image_at) {
-			atlas_order(imgs->n, xy, s->cell_of, s->image_at);
+			/* GL's texture arrays hold at least 2048 layers (GL 4.5) unless fewer are asked for */
+			size_t chunk = o->backend == SESS_CPU ? 0 : (size_t)s->atlas.cols * s->atlas.rows *
+				       (o->pages_per_group ? o->pages_per_group : 2048);
+			atlas_order(imgs->n, xy, chunk, s->cell_of, s->image_at);
 			s->atlas.cell_of = s->cell_of;
 			s->atlas.image_at = s->image_at;
 		}

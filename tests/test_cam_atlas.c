@@ -144,6 +144,37 @@ static void test_atlas_extrude(void)
 }
 
 /* Coverage scales: a thin line fades under box filtering; its scale brings it back. */
+/* Morton order of the points on a 4x4 grid; with chunks, each run of images keeps its run of cells. */
+static void test_atlas_order(void)
+{
+	static const int morton[16][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 }, { 2, 0 }, { 3, 0 }, { 2, 1 }, { 3, 1 },
+					   { 0, 2 }, { 1, 2 }, { 0, 3 }, { 1, 3 }, { 2, 2 }, { 3, 2 }, { 2, 3 }, { 3, 3 } };
+	double xy[32];
+	int rank[16];                /* image i sits at morton[rank[i]] */
+	for (int i = 0; i < 16; i++) {
+		rank[i] = (i * 7 + 3) % 16;
+		xy[2 * i] = morton[rank[i]][0] * 2.5 - 1;
+		xy[2 * i + 1] = morton[rank[i]][1] * 2.5 + 4;
+	}
+	uint32_t cell_of[16], image_at[16];
+	atlas_order(16, xy, 0, cell_of, image_at);
+	int bad = 0;
+	for (int c = 0; c < 16; c++)
+		bad += rank[image_at[c]] != c || cell_of[image_at[c]] != (uint32_t)c;
+	CHECK_EQ_INT(bad, 0);
+	atlas_order(16, xy, 5, cell_of, image_at);
+	bad = 0;
+	for (int c = 0; c < 16; c++) {
+		uint32_t i = image_at[c];
+		bad += i / 5 != (uint32_t)c / 5 || cell_of[i] != (uint32_t)c;
+		/* in Morton order inside its chunk */
+		if (c % 5 && c > 0)
+			bad += rank[image_at[c - 1]] > rank[i];
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(image_at[15], 15);   /* the last chunk: one image */
+}
+
 static void test_coverage(void)
 {
 	struct ap_imgset s = { .n = 2, .w = 28, .h = 28, .c = 1 };
@@ -211,6 +242,7 @@ int main(void)
 	test_atlas_plan();
 	test_atlas_no_bleed();
 	test_atlas_extrude();
+	test_atlas_order();
 	test_coverage();
 	test_pal_opts();
 	return t_done();
