@@ -48,7 +48,8 @@ const char cli_common_help[] =
 	"                       cpu (the built-in software compositor, all cores), osmesa or\n"
 	"                       egl (a GL compute pass; on Mesa's llvmpipe without a GPU)\n"
 	"  --page-size N        atlas page side, a power of two (default 2048)\n"
-	"  --png-level N        zlib level 1..9 of the PNGs (default 1: fast)\n"
+	"  --png-level N        PNG compression 1..9 (default 1: fastest; 2..9: zlib's\n"
+	"                       levels, smaller and slower)\n"
 	"  --max-memory SIZE    refuse work estimated to need more (default 4G; K, M, G suffixes)\n"
 	"  -v, --verbose        progress and timings on stderr\n"
 	"  -h, --help           this help\n";

@@ -1,10 +1,15 @@
 #include "pngio.h"
 
+#include "zdef.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <png.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,16 +93,172 @@ static void read_fn(png_structp png, png_bytep data, size_t n)
 
 /* ---- writing ---- */
 
+/* Is every pixel opaque, is every pixel gray (r == g == b)? In blocks, four pixels a
+ * step where SSE2 is there: the scalar loop was 3 ms of a 7 ms gray 1080p encode. */
 static enum pngio_fmt detect_fmt(const uint8_t *p, size_t npix)
 {
 	bool gray = true;
-	for (size_t i = 0; i < npix; i++, p += 4) {
-		if (p[3] != 255)
+	for (size_t i = 0; i < npix;) {
+		size_t end = npix - i < 4096 ? npix : i + 4096;
+		uint32_t opaque = 0xff000000u, differ = 0;
+#ifdef __SSE2__
+		__m128i vo = _mm_set1_epi32(-1), vd = _mm_setzero_si128();
+		for (; i + 4 <= end; i += 4) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 4 * i));
+			vo = _mm_and_si128(vo, v);
+			vd = _mm_or_si128(vd, _mm_xor_si128(v, _mm_srli_epi32(v, 8)));
+		}
+		uint32_t lo[4], ld[4];
+		_mm_storeu_si128((__m128i *)(void *)lo, vo);
+		_mm_storeu_si128((__m128i *)(void *)ld, vd);
+		for (int k = 0; k < 4; k++)
+			opaque &= lo[k], differ |= ld[k];
+#endif
+		for (; i < end; i++) {
+			const uint8_t *q = p + 4 * i;
+			uint32_t v = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+			opaque &= v;
+			differ |= v ^ v >> 8;
+		}
+		/* r | g << 8 | b << 16 | a << 24: r^g and g^b in the low two bytes */
+		if ((opaque & 0xff000000u) != 0xff000000u)
 			return PNGIO_RGBA;
-		if (p[0] != p[1] || p[1] != p[2])
-			gray = false;
+		gray = gray && !(differ & 0xffffu);
 	}
 	return gray ? PNGIO_GRAY : PNGIO_RGB;
+}
+
+/* The red byte of each RGBA pixel (r == g == b), 16 a step where SSE2 is there. */
+static void to_gray(const uint8_t *s, uint8_t *d, uint32_t w)
+{
+	uint32_t x = 0;
+#ifdef __SSE2__
+	const __m128i m = _mm_set1_epi32(0xff);
+	for (; x + 16 <= w; x += 16) {
+		const __m128i *q = (const __m128i *)(const void *)(s + 4 * (size_t)x);
+		__m128i a = _mm_and_si128(_mm_loadu_si128(q), m), b = _mm_and_si128(_mm_loadu_si128(q + 1), m);
+		__m128i c = _mm_and_si128(_mm_loadu_si128(q + 2), m), e = _mm_and_si128(_mm_loadu_si128(q + 3), m);
+		__m128i v = _mm_packus_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, e));
+		_mm_storeu_si128((__m128i *)(void *)(d + x), v);
+	}
+#endif
+	for (; x < w; x++)
+		d[x] = s[4 * (size_t)x];
+}
+
+/*
+ * Level 1, the default, does not go through libpng and zlib's deflate: zdef.h finds the
+ * same runs as Z_RLE but without zlib's general machinery. Same frames as the table
+ * above, this machine, one core, best of 7, gray ones written as gray:
+ *
+ *                       gray overview     RGB overview      gray zoom
+ *   libpng, Z_RLE / default  11.0 ms 155 KB    31.2 ms 360 KB    24.0 ms 623 KB
+ *   zdef                      3.7 ms 155 KB    11.4 ms 447 KB     9.1 ms 623 KB
+ *
+ * (RGB files are a quarter larger: zdef repeats only the pixel before, zlib's default
+ * strategy also finds colours seen further back. Levels 2..9 go through zlib.)
+ * Same filter (none), same chunks: signature, IHDR, tEXt, IDAT, IEND.
+ */
+#define FAST_CHUNK (128 * 1024)      /* scanline bytes a deflate block, about */
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* A chunk whose data sits at buf + 8, with 4 bytes free after it. */
+static bool put_chunk(FILE *fp, const char *type, uint8_t *buf, size_t n)
+{
+	be32(buf, (uint32_t)n);
+	memcpy(buf + 4, type, 4);
+	be32(buf + 8 + n, (uint32_t)crc32(crc32(0L, Z_NULL, 0), buf + 4, (uInt)(n + 4)));
+	return fwrite(buf, 1, n + 12, fp) == n + 12;
+}
+
+static int write_fast(FILE *fp, const uint8_t *rgba, uint32_t w, uint32_t h, enum pngio_fmt fmt,
+		      const struct pngio_wopts *o, char *msg, size_t cap)
+{
+	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const uint8_t ctype[] = { [PNGIO_GRAY] = 0, [PNGIO_RGB] = 2, [PNGIO_RGBA] = 6 };
+	size_t bpp = fmt == PNGIO_GRAY ? 1 : fmt == PNGIO_RGB ? 3 : 4;
+	size_t rowlen = 1 + (size_t)w * bpp;
+	size_t rows = FAST_CHUNK / rowlen ? FAST_CHUNK / rowlen : 1;
+	size_t chunk = rows * rowlen, textmax = 0;
+	for (size_t i = 0; o && i < o->ntext; i++) {
+		size_t t = strlen(o->text[i].key) + 1 + strlen(o->text[i].value);
+		textmax = t > textmax ? t : textmax;
+	}
+	struct zdef z;
+	uint8_t *in = malloc(ZDEF_MAX_DIST + chunk);
+	size_t outcap = 12 + (zdef_bound(chunk) > textmax ? zdef_bound(chunk) : textmax) + 8;
+	uint8_t *out = malloc(outcap);
+	int rc = -1;
+	errno = 0;
+	if (zdef_init(&z, (unsigned)bpp, chunk) || !in || !out) {
+		snprintf(msg, cap, "out of memory");
+		goto out_free;
+	}
+	if (fwrite(sig, 1, sizeof sig, fp) != sizeof sig)
+		goto out_io;
+	be32(out + 8, w);
+	be32(out + 12, h);
+	memcpy(out + 16, (uint8_t[]){ 8, ctype[fmt], 0, 0, 0 }, 5);   /* depth, type, deflate, filters, no interlace */
+	if (!put_chunk(fp, "IHDR", out, 13))
+		goto out_io;
+	for (size_t i = 0; o && i < o->ntext; i++) {
+		size_t k = strlen(o->text[i].key), v = strlen(o->text[i].value);
+		memcpy(out + 8, o->text[i].key, k + 1);
+		memcpy(out + 9 + k, o->text[i].value, v);
+		if (!put_chunk(fp, "tEXt", out, k + 1 + v))
+			goto out_io;
+	}
+	uint8_t *data = in + ZDEF_MAX_DIST, tail[ZDEF_MAX_DIST];
+	size_t done = 0;
+	for (uint32_t y = 0; y < h;) {
+		uint32_t y1 = h - y < rows ? h : y + (uint32_t)rows;
+		uint8_t *d = data;
+		for (; y < y1; y++) {
+			const uint8_t *s = rgba + (size_t)y * w * 4;
+			*d++ = 0;                      /* filter: none */
+			if (bpp == 4)
+				memcpy(d, s, (size_t)w * 4);
+			else if (bpp == 3)
+				for (uint32_t x = 0; x < w; x++)
+					memcpy(d + 3 * (size_t)x, s + 4 * (size_t)x, 3);
+			else
+				to_gray(s, d, w);
+			d += (size_t)w * bpp;
+		}
+		size_t n = (size_t)(d - data), hist = done < ZDEF_MAX_DIST ? done : ZDEF_MAX_DIST;
+		memcpy(data - hist, tail + ZDEF_MAX_DIST - hist, hist);
+		size_t m = zdef_block(&z, data, n, hist, y == h, out + 8);
+		if (y == h)
+			m += zdef_finish(&z, out + 8 + m);
+		if (m && !put_chunk(fp, "IDAT", out, m))
+			goto out_io;
+		/* the stream's last bytes, for the next block's repeats */
+		if (n >= ZDEF_MAX_DIST) {
+			memcpy(tail, data + n - ZDEF_MAX_DIST, ZDEF_MAX_DIST);
+		} else {
+			memmove(tail, tail + n, ZDEF_MAX_DIST - n);
+			memcpy(tail + ZDEF_MAX_DIST - n, data, n);
+		}
+		done += n;
+	}
+	if (!put_chunk(fp, "IEND", out, 0))
+		goto out_io;
+	rc = 0;
+	goto out_free;
+out_io:
+	snprintf(msg, cap, "%s", errno ? strerror(errno) : "write error");
+out_free:
+	zdef_free(&z);
+	free(out);
+	free(in);
+	return rc;
 }
 
 /* The libpng part, alone in its own function so that nothing local to the function
@@ -164,6 +325,16 @@ int pngio_write_fp(FILE *fp, const char *name, const uint8_t *rgba, uint32_t w, 
 	assert(fmt >= PNGIO_AUTO && fmt <= PNGIO_RGBA && level >= 1 && level <= 9);
 	if (fmt == PNGIO_AUTO)
 		fmt = detect_fmt(rgba, (size_t)w * h);
+	if (level == 1) {
+		if (write_fast(fp, rgba, w, h, fmt, o, io.msg, sizeof io.msg)) {
+			ap_errf(err, "output '%s': %s", name, io.msg);
+			return -1;
+		}
+		errno = 0;
+		if (fflush(fp))
+			return ap_errf(err, "output '%s': %s", name, errno ? strerror(errno) : "write error");
+		return 0;
+	}
 
 	row = malloc((size_t)w * 3);
 	text = o && o->ntext ? calloc(o->ntext, sizeof *text) : NULL;

@@ -1,7 +1,8 @@
 /*
- * pngio: PNG files in and out, through libpng. Frames are always RGBA8, rows top
- * first, stride w*4; the writer picks the smallest lossless colour type unless told,
- * the reader turns any PNG into RGBA8.
+ * pngio: PNG files in and out. Frames are always RGBA8, rows top first, stride w*4;
+ * the writer picks the smallest lossless colour type unless told, the reader (libpng)
+ * turns any PNG into RGBA8. Level 1, the default, is written by zdef.h (a deflate made
+ * for frames of runs, about 3x zlib's speed); levels 2..9 by libpng and zlib.
  *
  * Writes are atomic: the PNG goes to a hidden temporary file in the target's folder
  * (".NAME.XXXXXX.tmp") and is renamed over the target only when every write, flush
@@ -23,7 +24,7 @@
  * struct pngio_wopts, zero value = defaults:
  *   fmt    PNGIO_AUTO   GRAY if every pixel has r==g==b and a==255, else RGB if every
  *                       a==255, else RGBA; or force PNGIO_GRAY (uses r), _RGB, _RGBA
- *   level  0 -> 1       zlib level 1..9 (see pngio.c for why 1 and the filter choice)
+ *   level  0 -> 1       1: zdef; 2..9: zlib's level (pngio.c has the measurements)
  *   text   NULL, 0      key/value pairs written as uncompressed tEXt chunks before the
  *                       image data (keys 1..79 Latin-1 characters, e.g. "Software")
  */
