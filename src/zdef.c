@@ -404,3 +404,27 @@ size_t zdef_finish(struct zdef *z, uint8_t *out)
 	z->nbits = 0;
 	return (size_t)(w.o - out);
 }
+
+size_t zdef_compress_bound(size_t n, size_t chunk)
+{
+	size_t blocks = n / chunk + 1;
+	return blocks * zdef_bound(chunk) + 8;
+}
+
+size_t zdef_compress(const uint8_t *p, size_t n, unsigned dist, size_t chunk, uint8_t *out)
+{
+	struct zdef z;
+	if (zdef_init(&z, dist, chunk)) {
+		zdef_free(&z);
+		return 0;
+	}
+	size_t m = 0, at = 0;
+	do {
+		size_t k = n - at < chunk ? n - at : chunk;
+		m += zdef_block(&z, p + at, k, at < ZDEF_MAX_DIST ? at : ZDEF_MAX_DIST, at + k == n, out + m);
+		at += k;
+	} while (at < n);
+	m += zdef_finish(&z, out + m);
+	zdef_free(&z);
+	return m;
+}

@@ -13,6 +13,7 @@
  *   zdef_block    compress one chunk (one or more deflate blocks) into out
  *   zdef_finish   end the stream (adler32) into out
  *   zdef_bound    the most bytes zdef_block / zdef_finish may write
+ *   zdef_compress all of a buffer at once (tests, tools)
  *
  * Usage: zdef_init; for each chunk, zdef_block(z, p, n, hist, last, out) with out having
  * zdef_bound(n) bytes free; then zdef_finish. The first call writes the zlib header.
@@ -55,6 +56,11 @@ size_t zdef_block(struct zdef *z, const uint8_t *p, size_t n, size_t hist, bool 
 
 /* The adler32 trailer (after the last block). Returns the bytes written (at most 8). */
 size_t zdef_finish(struct zdef *z, uint8_t *out);
+
+/* The whole of p[0..n) in blocks of chunk bytes: a complete zlib stream into out, which
+ * holds zdef_compress_bound(n, chunk) bytes. Returns its length, or 0 when out of memory. */
+size_t zdef_compress_bound(size_t n, size_t chunk);
+size_t zdef_compress(const uint8_t *p, size_t n, unsigned dist, size_t chunk, uint8_t *out);
 
 /* Code lengths (at most maxbits) for n symbols of frequencies freq, 0 for unused ones:
  * a complete prefix code whenever two or more symbols are used. Exposed for the tests. */

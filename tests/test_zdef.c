@@ -80,37 +80,15 @@ static void test_lengths(void)
 	CHECK_EQ_INT(bad, 0);
 }
 
-/* Compress p[0..n) in chunks of chunk bytes at distance dist; returns the stream
- * (malloc'd, *m bytes). */
-static uint8_t *squeeze(const uint8_t *p, size_t n, unsigned dist, size_t chunk, size_t *m)
-{
-	size_t cap = 8;
-	for (size_t at = 0; at < n || at == 0; at += chunk)
-		cap += zdef_bound(chunk);
-	uint8_t *out = malloc(cap);
-	struct zdef z;
-	if (!out || zdef_init(&z, dist, chunk)) {
-		free(out);
-		return NULL;
-	}
-	size_t k = 0, at = 0;
-	do {
-		size_t c = n - at < chunk ? n - at : chunk;
-		k += zdef_block(&z, p + at, c, at < ZDEF_MAX_DIST ? at : ZDEF_MAX_DIST, at + c == n, out + k);
-		at += c;
-	} while (at < n);
-	k += zdef_finish(&z, out + k);
-	zdef_free(&z);
-	*m = k;
-	return k <= cap ? out : (free(out), NULL);
-}
-
 /* Inflates (zlib checks the adler32) to exactly p[0..n)? */
 static bool round_trip(const uint8_t *p, size_t n, unsigned dist, size_t chunk, size_t *m)
 {
-	uint8_t *s = squeeze(p, n, dist, chunk, m), *back = malloc(n + 16);
+	size_t cap = zdef_compress_bound(n, chunk);
+	uint8_t *s = malloc(cap), *back = malloc(n + 16);
 	uLongf got = n + 16;
-	bool ok = s && back && uncompress(back, &got, s, *m) == Z_OK && got == n && memcmp(back, p, n) == 0;
+	*m = s ? zdef_compress(p, n, dist, chunk, s) : 0;
+	bool ok = s && back && *m && *m <= cap && uncompress(back, &got, s, *m) == Z_OK && got == n &&
+		  memcmp(back, p, n) == 0;
 	free(s);
 	free(back);
 	return ok;
