@@ -62,6 +62,9 @@ size_t zdef_finish(struct zdef *z, uint8_t *out);
 size_t zdef_compress_bound(size_t n, size_t chunk);
 size_t zdef_compress(const uint8_t *p, size_t n, unsigned dist, size_t chunk, uint8_t *out);
 
+/* Adler-32 of p[0..n) continuing from adler (1 to start), as zlib's adler32(). */
+uint32_t zdef_adler32(uint32_t adler, const uint8_t *p, size_t n);
+
 /* Code lengths (at most maxbits) for n symbols of frequencies freq, 0 for unused ones:
  * a complete prefix code whenever two or more symbols are used. Exposed for the tests. */
 void zdef_lengths(const uint32_t *freq, int n, int maxbits, uint8_t *lens);

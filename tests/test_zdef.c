@@ -149,8 +149,35 @@ static void test_streams(void)
 	free(p);
 }
 
+/* Adler-32 against zlib's: lengths around the vector step and the reduction run, every
+ * alignment, all-255 bytes (the largest sums), continued from a previous value. */
+static void test_adler(void)
+{
+	size_t n = 3 * 5536 + 40;
+	uint8_t *p = malloc(n + 16);
+	uint32_t x = 5;
+	for (size_t i = 0; i < n + 16; i++) {
+		x = x * 1664525u + 1013904223u;
+		p[i] = (uint8_t)(x >> 24);
+	}
+	static const size_t lens[] = { 0, 1, 15, 16, 17, 31, 32, 33, 5535, 5536, 5537, 11072, 11073 };
+	int bad = 0;
+	for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++)
+		for (size_t off = 0; off < 16; off++) {
+			bad += zdef_adler32(1, p + off, lens[k]) != (uint32_t)adler32(1, p + off, (uInt)lens[k]);
+			bad += zdef_adler32(0x12345678u % 65521u << 16 | 777, p + off, lens[k]) !=
+			       (uint32_t)adler32(0x12345678u % 65521u << 16 | 777, p + off, (uInt)lens[k]);
+		}
+	CHECK_EQ_INT(bad, 0);
+	memset(p, 255, n);
+	CHECK_EQ_INT(zdef_adler32(1, p, n), (uint32_t)adler32(1, p, (uInt)n));
+	CHECK_EQ_INT(zdef_adler32(0xfff0fff0u, p, n), (uint32_t)adler32(0xfff0fff0u, p, (uInt)n));
+	free(p);
+}
+
 int main(void)
 {
+	test_adler();
 	test_lengths();
 	test_streams();
 	return t_done();
