@@ -1,5 +1,7 @@
 #include "scene.h"
 
+#include "grow.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,16 +50,9 @@ void scene_out_free(struct scene_out *o)
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem, struct ap_err *err)
 {
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 1024;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return ap_errf(err, "scene: out of memory (%zu bytes for one frame's sprite lists)", n * elem);
-	*p = q;
-	*cap = n;
+	if (ap_grow(p, cap, need, elem))
+		return ap_errf(err, "scene: out of memory (%zu elements of %zu bytes for one frame's sprite lists)",
+			       need, elem);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "swr.h"
 
+#include "grow.h"
 #include "pal.h"
 #include "presc.h"
 
@@ -1176,21 +1177,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 0;
-	size_t n = *cap ? *cap : 1024;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static void free_scratch(struct swr *r)
 {
 	for (int i = 0; i < SWR_MAX_THREADS; i++) {
@@ -1401,9 +1387,9 @@ static int bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t
 			     .nchunks = sc->nsprites < 4096 ? 1 : r->threads, .outline = outline };
 	b.ntiles = b.tiles_x * ((h + STRIP - 1) / STRIP);
 	size_t n = sc->nsprites, ns = (size_t)b.ntiles;
-	if (grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
-	    grow((void **)&r->tile_off, &r->cap_off, ns + 1, sizeof *r->tile_off) ||
-	    grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
+	if (ap_grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
+	    ap_grow((void **)&r->tile_off, &r->cap_off, ns + 1, sizeof *r->tile_off) ||
+	    ap_grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
 		return -1;
 	atomic_init(&b.next, 0);
 	atomic_init(&b.translucent, false);
@@ -1421,7 +1407,7 @@ static int bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t
 			return -1;
 	}
 	r->tile_off[ns] = (uint32_t)total;
-	if (grow((void **)&r->items, &r->cap_items, (size_t)total, sizeof *r->items))
+	if (ap_grow((void **)&r->items, &r->cap_items, (size_t)total, sizeof *r->items))
 		return -1;
 	atomic_store(&b.next, 0);
 	run_threads(b.nchunks, bin_fill, &b);
