@@ -25,7 +25,7 @@ endif
 
 FUZZ         := idx npy csv png zdef
 FUZZ_SECONDS ?= 30
-FUZZ_SRC     := src/err.c src/imgset.c src/load_file.c src/idx.c src/npy.c src/lay.c src/load.c src/pngio.c src/zdef.c
+FUZZ_SRC     := src/err.c src/imgset.c src/load_file.c src/idx.c src/npy.c src/lay.c src/load.c src/pngio.c src/zdef.c src/txt.c
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind

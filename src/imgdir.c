@@ -8,6 +8,7 @@
 
 #include "load.h"
 #include "pngio.h"
+#include "txt.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -1013,18 +1014,16 @@ static int mani_row(struct mani *m, char *p, char *e, struct ap_err *err)
 /* Parse the whole manifest (buf is changed: fields are cut out in place). */
 static int mani_parse(struct mani *m, char *buf, size_t len, struct ap_err *err)
 {
-	char *p = buf, *end = buf + len, *nul = memchr(buf, 0, len);
+	struct txt_lines t;
+	size_t so, eo, nul = txt_nul_line(buf, len);
 	int have_header = 0;
 
 	if (len == 0)
 		return ap_errf(err, "manifest '%s': empty file", m->path);
-	if (nul) {
-		for (const char *q = buf; q < nul; q++)
-			m->line += *q == '\n';
-		return ap_errf(err, "manifest '%s' line %zu: NUL byte (not a text file)", m->path, m->line + 1);
-	}
+	if (nul)
+		return ap_errf(err, "manifest '%s' line %zu: NUL byte (not a text file)", m->path, nul);
 	m->cap = 1;
-	for (const char *q = buf; q < end; q++)
+	for (const char *q = buf; q < buf + len; q++)
 		m->cap += *q == '\n';
 	m->rel = malloc(m->cap * sizeof *m->rel);
 	m->lines = malloc(m->cap * sizeof *m->lines);
@@ -1032,20 +1031,11 @@ static int mani_parse(struct mani *m, char *buf, size_t len, struct ap_err *err)
 	m->label = malloc(m->cap * sizeof *m->label);
 	if (!m->rel || !m->lines || !m->xy || !m->label)
 		return ap_errf(err, "manifest '%s': out of memory for %zu rows", m->path, m->cap);
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *e = nl ? nl : end, *s = p;
+	txt_init(&t, buf, len);
+	while (txt_next(&t, &so, &eo)) {
+		char *s = buf + so, *e = buf + eo;
 
-		m->line++;
-		p = nl ? nl + 1 : end;
-		if (e > s && e[-1] == '\r')
-			e--;
-		while (s < e && (is_space(*s) || *s == '\r'))
-			s++;
-		if (s == e)
-			continue;
+		m->line = t.line;
 		if (!have_header) {
 			have_header = 1;
 			if (mani_header(m, s, e, err) < 0)

@@ -4,6 +4,7 @@
  * field is a number is the header. Not a general CSV parser: no quoted commas.
  */
 #include "load.h"
+#include "txt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -243,30 +244,19 @@ static int lay_csv(const char *buf, size_t len, const char *path, size_t max, st
 	struct ap_err *err)
 {
 	struct csv c = { .path = path, .max = max, .out = out };
-	const char *p = buf, *end = buf + len, *nul = memchr(buf, 0, len);
+	struct txt_lines t;
+	size_t so, eo, nul = txt_nul_line(buf, len);
 	int have_first = 0, is_header = 0;
 
 	if (len == 0)
 		return ap_errf(err, "layout '%s': empty file", path);
-	if (nul) {
-		for (const char *q = buf; q < nul; q++)
-			c.line += *q == '\n';
-		return ap_errf(err, "layout '%s' line %zu: NUL byte (not a text file)", path, c.line + 1);
-	}
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end, *s = p;
+	if (nul)
+		return ap_errf(err, "layout '%s' line %zu: NUL byte (not a text file)", path, nul);
+	txt_init(&t, buf, len);
+	while (txt_next(&t, &so, &eo)) {
+		const char *s = buf + so, *e = buf + eo;
 
-		c.line++;
-		p = nl ? nl + 1 : end;
-		if (e > s && e[-1] == '\r')
-			e--;
-		while (s < e && (is_space(*s) || *s == '\r'))
-			s++;
-		if (s == e)
-			continue;
+		c.line = t.line;
 		if (!have_first) {
 			have_first = 1;
 			if (csv_first_line(&c, s, e, &is_header, err) < 0)
