@@ -153,7 +153,7 @@ static void to_gray(const uint8_t *s, uint8_t *d, uint32_t w)
  *
  *                       gray overview     RGB overview      gray zoom
  *   libpng, Z_RLE / default  11.0 ms 155 KB    31.2 ms 360 KB    24.0 ms 623 KB
- *   zdef                      3.7 ms 155 KB    11.4 ms 447 KB     9.1 ms 623 KB
+ *   zdef                      3.4 ms 155 KB     9.9 ms 447 KB     9.1 ms 623 KB
  *
  * (RGB files are a quarter larger: zdef repeats only the pixel before, zlib's default
  * strategy also finds colours seen further back. Levels 2..9 go through zlib.)
