@@ -1,5 +1,6 @@
 #include "zdef.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -320,6 +321,7 @@ uint32_t zdef_adler32(uint32_t adler, const uint8_t *p, size_t n)
 
 size_t zdef_block(struct zdef *z, const uint8_t *p, size_t n, size_t hist, bool last, uint8_t *out)
 {
+	assert(n <= z->chunk_max && !z->ended);
 	struct bw w = { z->bits, z->nbits, out };
 	if (!z->started) {
 		out[0] = 0x78;            /* deflate, 32 KB window */
