@@ -86,7 +86,8 @@ struct tls {
 
 struct swr {
 	struct atlas a;
-	float *cov;                  /* atlas_coverage_table, or NULL: no coverage scaling */
+	float *cov;                  /* atlas_coverage_table, or NULL: no coverage scaling; */
+	_Atomic uint8_t *cov_state;  /* a row made when a cell first needs it (PRE_* states) */
 	/* Per cell, its scaled discard threshold as 8.8 (THR_UNSET until a sprite needs it)
 	 * for the threshold and LOD in key: a transition's frames share them, and the table
 	 * is 2 bytes a cell where cov is a cache line. */
@@ -319,43 +320,44 @@ out_oom:
 
 static void free_scratch(struct swr *r);
 
-struct cov_job {
-	struct swr *r;
-	double threshold;
-	atomic_uint next;
-};
-
-/* The coverage rows of whole pages, from the levels already stored cell by cell. */
-static void *cov_pages(void *arg)
+/* Cell i's coverage row, made on first use: a frame drawn from prescaled images never
+ * reads the table, and a zoom reads a few cells of it (making all 70,000 MNIST rows up
+ * front was a third of the start-up's CPU time). */
+static const float *cov_row(const struct swr *r, size_t i)
 {
-	struct cov_job *cj = arg;
-	struct swr *r = cj->r;
 	const struct atlas *a = &r->a;
-	size_t per_page = (size_t)a->cols * a->rows;
-	for (uint32_t p; (p = atomic_fetch_add(&cj->next, 1)) < a->pages;)
-		for (size_t c = 0; c < per_page && p * per_page + c < a->n; c++) {
-			const uint8_t *cell = r->cells + p * r->page_bytes + c * r->cell_bytes, *lv[ATLAS_MAX_LEVELS];
-			for (uint32_t k = 0; k < a->levels; k++)
-				lv[k] = cell + r->lvoff[k];
-			atlas_coverage_cell(a, lv, r->has_alpha, cj->threshold, r->cov + (p * per_page + c) * a->levels);
-		}
-	return NULL;
+	_Atomic uint8_t *st = &r->cov_state[i];
+	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
+	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+		size_t per_page = (size_t)a->cols * a->rows;
+		const uint8_t *cell = r->cells + i / per_page * r->page_bytes + i % per_page * r->cell_bytes;
+		const uint8_t *lv[ATLAS_MAX_LEVELS];
+		for (uint32_t k = 0; k < a->levels; k++)
+			lv[k] = cell + r->lvoff[k];
+		atlas_coverage_cell(a, lv, r->has_alpha, r->cov_thr, r->cov + i * a->levels);
+		atomic_store_explicit(st, PRE_DONE, memory_order_release);
+	}
+	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
+		;                    /* another thread is making it: a few microseconds */
+	return r->cov + i * a->levels;
 }
 
 int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 {
 	free(r->cov);
 	free(r->thr_cell);
+	free((void *)r->cov_state);
 	r->thr_cell = NULL;
+	r->cov_state = NULL;
 	if (!(r->cov = malloc(r->a.n * r->a.levels * sizeof *r->cov)) ||
-	    !(r->thr_cell = malloc(r->a.n * sizeof *r->thr_cell)))
+	    !(r->thr_cell = malloc(r->a.n * sizeof *r->thr_cell)) ||
+	    !(r->cov_state = malloc(r->a.n * sizeof *r->cov_state)))
 		return ap_errf(err, "swr: out of memory for the coverage table");
+	for (size_t i = 0; i < r->a.n; i++)
+		atomic_init(&r->cov_state[i], PRE_NONE);
 	r->key.thr = -1;             /* no key: swr_frame sets one */
 	r->cov_thr = threshold;
 	r->pre.made = false;         /* prescaled thresholds: made again */
-	struct cov_job cj = { .r = r, .threshold = threshold };
-	atomic_init(&cj.next, 0);
-	run_threads(r->threads, cov_pages, &cj);
 	return 0;
 }
 
@@ -364,6 +366,7 @@ void swr_free(struct swr *r)
 	if (!r)
 		return;
 	free(r->cov);
+	free((void *)r->cov_state);
 	free(r->thr_cell);
 	free(r->pre.texels);
 	free((void *)r->pre.state);
@@ -1039,7 +1042,7 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 		if (v != THR_UNSET) {
 			p.thr88 = v;
 		} else {
-			const float *c = r->cov + img * r->a.levels;
+			const float *c = cov_row(r, img);
 			int la = p.lfloor, lb = la + 1 < (int)r->a.levels ? la + 1 : la;
 			p.thr = j->thr / (c[la] + (c[lb] - c[la]) * p.frac);
 			p.thr88 = threshold88(p.thr);

@@ -48,7 +48,8 @@ struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int thread
 void swr_free(struct swr *r);
 
 /* Scale the discard test per image and LOD to keep each mip level's coverage
- * (atlas_coverage_cell on the levels already built, on all threads). */
+ * (atlas_coverage_cell on the levels already built, each cell's when a frame first
+ * needs it). */
 int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
 
 /* The threads swr_new and swr_frame use. */
