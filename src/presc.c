@@ -1,6 +1,7 @@
 #include "presc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atlas.h"
@@ -132,4 +133,16 @@ float presc_image(const struct presc_key *key, const uint8_t *lv, uint32_t side,
 	presc_dims(key, iw, ih, &w, &h);
 	return atlas_coverage_scale(c0, threshold, dst + (size_t)(key->w + 1) * ch, w - 2, h - 2, key->w, ch,
 				    has_alpha);
+}
+
+int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes)
+{
+	if (bytes <= *cap)
+		return 0;
+	free(*texels);
+	*cap = 0;
+	if (!(*texels = calloc(1, bytes)))
+		return -1;
+	*cap = bytes;
+	return 0;
 }

@@ -50,6 +50,11 @@ void presc_build(const uint8_t *lv, uint32_t side, int k, uint32_t ch, uint32_t 
 /* Prescaled images of all cells take this at most: 70,000 MNIST digits at 16 px, 23 MB. */
 #define PRESC_MAX_BYTES ((size_t)48 << 20)
 
+/* Make *texels hold at least bytes zeroed bytes (*cap: how many it holds); a store
+ * that grows loses its contents, the images being made again for a new key. Returns 0,
+ * or -1 with *texels NULL and *cap 0. */
+int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes);
+
 /* What a frame's prescaled images are made for. */
 struct presc_key {
 	float sx, sy;                /* the scale, rounded to PRESC_STEP */

@@ -292,14 +292,8 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 	uint32_t ch = a->channels;
 	if (!r->pre.made || key->sx != r->pre.key.sx || key->sy != r->pre.key.sy) {
 		size_t bytes = (key->slot * n + 7) / 4 * 4;
-		if (bytes > r->pre.cap) {
-			free(r->pre.texels);
-			r->pre.cap = 0;
-			if (!(r->pre.texels = calloc(1, bytes)))
-				goto oom;
-			r->pre.cap = bytes;
-		}
-		if ((!r->pre.built && !(r->pre.built = malloc(n))) ||
+		if (presc_reserve(&r->pre.texels, &r->pre.cap, bytes) ||
+		    (!r->pre.built && !(r->pre.built = malloc(n))) ||
 		    (!r->pre.scale && !(r->pre.scale = malloc(n * sizeof *r->pre.scale))))
 			goto oom;
 		memset(r->pre.built, 0, n);
@@ -419,10 +413,7 @@ int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
 	if (r->use_cov)
 		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 3, r->buf[3]);
 	struct presc_key key;
-	const struct scene_sprite *s0 = sc->nsprites ? &sc->sprites[0] : NULL;
-	bool pre = s0 && !getenv("ATLASPLOT_NO_PRESCALE") &&
-		   presc_choose(scene_scale_x(s0), scene_scale_y(s0),
-				a->levels, a->slot_w, a->slot_h, a->channels, a->n, &key);
+	bool pre = scene_prescale_key(sc, a, &key);
 	if (pre && pre_update(r, sc, &key, err))
 		return -1;
 	gl->Uniform1i(r->u.pre_on, pre);

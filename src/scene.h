@@ -25,6 +25,7 @@
 #include "cam.h"
 #include "err.h"
 #include "imgset.h"
+#include "presc.h"
 
 #define SCENE_TILE 8
 #define SCENE_DEFAULT_MAX_ENTRIES ((size_t)1 << 24)
@@ -108,5 +109,10 @@ struct scene_out {
 int scene_build(const struct scene_src *src, const double *xy, const struct scene_frame *f,
 		struct scene_out *out, struct ap_err *err);
 void scene_out_free(struct scene_out *out);
+
+/* The prescaled images a frame of sc (its sprites drawn at the first one's scale) is
+ * drawn from, for both renderers: false when its sprites are not minified enough, their
+ * images would not fit PRESC_MAX_BYTES, or ATLASPLOT_NO_PRESCALE is set. */
+bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key);
 
 #endif

@@ -1236,23 +1236,15 @@ static int pre_key(struct swr *r, const struct scene_out *sc, float thr)
 {
 	r->pre.on = false;
 	struct presc_key key;
-	if (!sc->nsprites || getenv("ATLASPLOT_NO_PRESCALE") ||
-	    !presc_choose(scene_scale_x(&sc->sprites[0]), scene_scale_y(&sc->sprites[0]), r->a.levels, r->a.slot_w, r->a.slot_h,
-			  r->a.channels, r->a.n, &key))
+	if (!scene_prescale_key(sc, &r->a, &key))
 		return 0;
 	r->pre.on = true;
 	if (r->pre.made && key.sx == r->pre.key.sx && key.sy == r->pre.key.sy && thr == r->pre.thr)
 		return 0;
 	/* the kernel reads 16 bytes from a row's texels on */
 	size_t n = r->a.n, bytes = key.slot * n + 64;
-	if (bytes > r->pre.cap) {
-		free(r->pre.texels);
-		r->pre.cap = 0;
-		if (!(r->pre.texels = calloc(1, bytes)))
-			goto oom;
-		r->pre.cap = bytes;
-	}
-	if ((!r->pre.state && !(r->pre.state = malloc(n))) ||
+	if (presc_reserve(&r->pre.texels, &r->pre.cap, bytes) ||
+	    (!r->pre.state && !(r->pre.state = malloc(n))) ||
 	    (!r->pre.thr_f && !(r->pre.thr_f = malloc(n * sizeof *r->pre.thr_f))) ||
 	    (!r->pre.thr88 && !(r->pre.thr88 = malloc(n * sizeof *r->pre.thr88))))
 		goto oom;
