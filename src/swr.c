@@ -86,8 +86,10 @@ struct tls {
 
 struct swr {
 	struct atlas a;
-	float *cov;                  /* atlas_coverage_table, or NULL: no coverage scaling; */
-	_Atomic uint8_t *cov_state;  /* a row made when a cell first needs it (PRE_* states) */
+	float *cov;                  /* n × levels coverage scales, as atlas_coverage_table's,
+	                              * each cell's row made by cov_row on first use; NULL: no
+	                              * coverage scaling */
+	_Atomic uint8_t *cov_state;  /* per cell: its row made yet (PRE_* states) */
 	/* Per cell, its scaled discard threshold as 8.8 (THR_UNSET until a sprite needs it)
 	 * for the threshold and LOD in key: a transition's frames share them, and the table
 	 * is 2 bytes a cell where cov is a cache line. */
