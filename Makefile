@@ -10,12 +10,12 @@ VERSION  := 0.1.0
 
 BUILD    ?= build
 BIN      ?= atlasplot
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SHADERS  := $(wildcard shaders/*.glsl)
-DEP      := $(LIB_OBJ:.o=.d) $(BUILD)/main.d $(TEST_BIN:=.d)
+DEP      := $(LIB_OBJ:.o=.d) $(BUILD)/cli/main.d $(TEST_BIN:=.d)
 
 ifeq ($(V),1)
 Q :=
@@ -25,14 +25,15 @@ endif
 
 FUZZ         := idx npy csv png zdef
 FUZZ_SECONDS ?= 30
-FUZZ_SRC     := src/err.c src/imgset.c src/load_file.c src/idx.c src/npy.c src/lay.c src/load.c src/pngio.c src/zdef.c src/txt.c
+FUZZ_SRC     := $(addprefix src/,base/err.c base/txt.c core/imgset.c io/load_file.c io/idx.c io/npy.c io/lay.c \
+		io/load.c io/pngio.c io/zdef.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind
 
 all: $(BIN)
 
-$(BIN): $(BUILD)/main.o $(BUILD)/libatlasplot.a
+$(BIN): $(BUILD)/cli/main.o $(BUILD)/libatlasplot.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -42,13 +43,13 @@ $(BUILD)/libatlasplot.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -DAP_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)mkdir -p $(@D) && $(CC) $(CPPFLAGS) -DAP_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Shaders are real files, embedded as NUL-terminated strings; the renderer depends on them.
-$(BUILD)/shaders.h: $(SHADERS) scripts/embed_shaders.sh | $(BUILD)
+$(BUILD)/draw/gl/shaders.h: $(SHADERS) scripts/embed_shaders.sh | $(BUILD)
 	@$(if $(Q),echo "  GEN     $@")
-	$(Q)sh scripts/embed_shaders.sh $(SHADERS) > $@.tmp && mv $@.tmp $@
-$(BUILD)/render.o: $(BUILD)/shaders.h
+	$(Q)mkdir -p $(@D) && sh scripts/embed_shaders.sh $(SHADERS) > $@.tmp && mv $@.tmp $@
+$(BUILD)/draw/gl/render.o: $(BUILD)/draw/gl/shaders.h
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libatlasplot.a | $(BUILD)
 	@$(if $(Q),echo "  CC      $<")

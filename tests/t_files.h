@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "t.h"
 
 static char dir[64];

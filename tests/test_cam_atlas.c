@@ -1,10 +1,10 @@
 /* Pure parts: camera/fit/sprite math, atlas packing, padding and mip levels, palette. */
 #include <stdlib.h>
 
-#include "atlas.h"
-#include "cam.h"
-#include "opts.h"
-#include "pal.h"
+#include "core/atlas.h"
+#include "core/cam.h"
+#include "cli/opts.h"
+#include "core/pal.h"
 #include "t.h"
 
 static void test_fit(void)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "imgdiff.h"
+#include "core/imgdiff.h"
 #include "t.h"
 
 #define W 16

@@ -5,8 +5,8 @@
  * scaled sizes, exact colours through the linear-light filter, alpha, channels, and
  * the exact error of every bad input.
  */
-#include "imgdir.h"
-#include "pngio.h"
+#include "io/imgdir.h"
+#include "io/pngio.h"
 #include "t.h"
 #include "t_files.h"
 

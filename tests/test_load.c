@@ -3,7 +3,7 @@
  * files written into a scratch folder: good files with their values checked, and every
  * bad file with the exact one-line error it must give.
  */
-#include "load.h"
+#include "io/load.h"
 #include "t.h"
 #include "t_files.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "pngio.h"
+#include "io/pngio.h"
 #include "t.h"
 
 static char dir[64];

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "presc.h"
+#include "core/presc.h"
 #include "t.h"
 
 static void test_sizes_levels(void)

@@ -5,10 +5,10 @@
  */
 #include <stdlib.h>
 
-#include "glctx.h"
-#include "pal.h"
-#include "render.h"
-#include "scene.h"
+#include "draw/gl/glctx.h"
+#include "core/pal.h"
+#include "draw/gl/render.h"
+#include "core/scene.h"
 #include "t.h"
 
 struct rig {

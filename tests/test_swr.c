@@ -7,10 +7,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "glctx.h"
-#include "render.h"
-#include "scene.h"
-#include "swr.h"
+#include "draw/gl/glctx.h"
+#include "draw/gl/render.h"
+#include "core/scene.h"
+#include "draw/swr/swr.h"
 #include "t.h"
 
 struct rig {

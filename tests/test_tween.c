@@ -1,4 +1,4 @@
-#include "tween.h"
+#include "core/tween.h"
 #include "t.h"
 
 #include <math.h>

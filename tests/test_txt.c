@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "t.h"
-#include "txt.h"
+#include "base/txt.h"
 
 /* All the lines of buf joined by '|', each as "NUMBER:TEXT". */
 static const char *lines(const char *buf, size_t len)

@@ -5,7 +5,7 @@
 #include <zlib.h>
 
 #include "t.h"
-#include "zdef.h"
+#include "io/zdef.h"
 
 /* Kraft sum in units of 2^-15: 32768 for a complete code. */
 static long kraft(const uint8_t *lens, int n)

@@ -1,4 +1,4 @@
-#include "zpath.h"
+#include "core/zpath.h"
 #include "t.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* CSV layouts through lay_load. */
 #include "fuzz_common.h"
-#include "load.h"
+#include "io/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* IDX images and labels (raw or gzip), through load_images / load_labels. */
 #include "fuzz_common.h"
-#include "load.h"
+#include "io/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 /* NPY: the header parser and the three uses (images, labels, layouts). */
 #include "fuzz_common.h"
-#include "load.h"
+#include "io/load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

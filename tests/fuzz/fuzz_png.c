@@ -1,6 +1,6 @@
 /* PNG reading (what diff and --resume read) through pngio_read and pngio_is_valid_size. */
 #include "fuzz_common.h"
-#include "pngio.h"
+#include "io/pngio.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "zdef.h"
+#include "io/zdef.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

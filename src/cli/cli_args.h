@@ -1,0 +1,87 @@
+/*
+ * cli_args: the options render and animate share (data, frame, sprites, colours,
+ * backend), one table and one parser, so both commands spell and default them alike.
+ */
+#ifndef AP_CLI_ARGS_H
+#define AP_CLI_ARGS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "core/cam.h"
+#include "io/ds.h"
+#include "cli/opts.h"
+#include "draw/gl/render.h"
+#include "core/scene.h"
+#include "draw/sess.h"
+
+enum {
+	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
+	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
+	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
+	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
+	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
+};
+
+#define CLI_COMMON_LONGOPTS \
+	{ "images", required_argument, NULL, OPT_IMAGES }, \
+	{ "labels", required_argument, NULL, OPT_LABELS }, \
+	{ "manifest", required_argument, NULL, OPT_MANIFEST }, \
+	{ "cell", required_argument, NULL, OPT_CELL }, \
+	{ "on-bad-image", required_argument, NULL, OPT_ON_BAD }, \
+	{ "size", required_argument, NULL, OPT_SIZE }, \
+	{ "margin", required_argument, NULL, OPT_MARGIN }, \
+	{ "sprite", required_argument, NULL, OPT_SPRITE }, \
+	{ "sprite-growth", required_argument, NULL, OPT_GROWTH }, \
+	{ "sprite-min", required_argument, NULL, OPT_SPRITE_MIN }, \
+	{ "sprite-max", required_argument, NULL, OPT_SPRITE_MAX }, \
+	{ "alpha", required_argument, NULL, OPT_ALPHA }, \
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD }, \
+	{ "coverage", required_argument, NULL, OPT_COVERAGE }, \
+	{ "color-by", required_argument, NULL, OPT_COLOR_BY }, \
+	{ "background", required_argument, NULL, OPT_BACKGROUND }, \
+	{ "highlight", required_argument, NULL, OPT_HIGHLIGHT }, \
+	{ "highlight-scale", required_argument, NULL, OPT_HIGHLIGHT_SCALE }, \
+	{ "outline", required_argument, NULL, OPT_OUTLINE }, \
+	{ "backend", required_argument, NULL, OPT_BACKEND }, \
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE }, \
+	{ "pages-per-array", required_argument, NULL, OPT_PAGES_PER_ARRAY }, \
+	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL }, \
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/* The help text of the shared options, defaults included. */
+extern const char cli_common_help[];
+
+struct cli_common {
+	struct ds_paths paths;
+	int w, h;
+	double margin;
+	bool margin_set;
+	struct cam_sprite sprite;
+	bool sprite_given;
+	struct render_opts ro;
+	bool color_by_label;
+	bool plain_discard;          /* --coverage plain */
+	struct opts_highlight hl;
+	double highlight_scale;
+	struct sess_opts so;
+	int png_level;
+	size_t max_memory;
+	int verbose;
+};
+
+void cli_common_init(struct cli_common *c);
+/* 1: handled; 0: not a shared option; -1: bad value (err set). */
+int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err *err);
+void cli_common_free(struct cli_common *c);
+
+/* After loading: per-image tints (NULL unless --color-by label), highlights resolved,
+ * automatic sprite size, memory estimate checked. */
+int cli_common_prepare(struct cli_common *c, const struct ds *d, uint32_t **tint, struct ap_err *err);
+
+/* "Software", "Command" tEXt values. */
+void cli_command_line(int argc, char **argv, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,234 @@
+/* atlasplot atlas and info: the atlas pages as files, and a description of a data set. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+#include "cli/cli_args.h"
+#include "app/frames.h"
+#include "io/pngio.h"
+#include "draw/sess.h"
+
+enum { OPT_OUT_DIR = OPT_COMMAND_BASE, OPT_LAYOUT_I };
+
+static const char atlas_help[] =
+	"usage: atlasplot atlas --images FILE [--page-size N] -o DIR\n"
+	"\n"
+	"Write the texture atlas atlasplot draws from: DIR/page_000.png, page_001.png, ...\n"
+	"(level 0 of each page; gray or RGBA) and DIR/index.csv with one row per image:\n"
+	"image,page,x,y,w,h (texel rectangle of the image in its page, y down) - the form\n"
+	"a web front end such as three.js consumes. DIR is created if missing.\n"
+	"\n"
+	"  --images FILE        as for render; repeatable\n"
+	"  --page-size N        page side, a power of two (default 2048)\n"
+	"  -o, --output DIR     folder for the pages and index.csv\n"
+	"\n"
+	"example:\n"
+	"  atlasplot atlas --images t10k-images-idx3-ubyte -o atlas/\n";
+
+static const char info_help[] =
+	"usage: atlasplot info --images FILE [--labels FILE] [--layout FILE] [--backend NAME]\n"
+	"\n"
+	"Describe a data set: images, labels, layout bounds and fit, atlas pages, the\n"
+	"backend in use and the GL renderer and version.\n"
+	"\n"
+	"example:\n"
+	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n";
+
+static int parse(int argc, char **argv, struct cli_common *c, const char **out, int want_out, struct ap_err *err)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "layout", required_argument, NULL, OPT_LAYOUT_I },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 1;
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
+		int r = cli_common_opt(c, opt, optarg, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'h':
+			return 1;
+		case 'o':
+			if (!want_out)
+				return cli_bad_option(opt, argv, err);
+			*out = optarg;
+			break;
+		case OPT_LAYOUT_I:
+			if (want_out)
+				return cli_bad_option(opt, argv, err);
+			c->paths.layout = optarg;
+			break;
+		default:
+			return cli_bad_option(opt, argv, err);
+		}
+	}
+	if (optind < argc)
+		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
+	if (!c->paths.nimages && !c->paths.manifest)
+		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
+	if (want_out && !*out)
+		return ap_errf(err, "missing -o DIR");
+	return 0;
+}
+
+static int write_pages(const struct ds *d, const struct atlas *a, const char *dir, struct ap_err *err)
+{
+	int rc = 0;
+	size_t n0 = atlas_level_bytes(a, 0);
+	uint8_t *page = malloc(n0), *rgba = malloc((size_t)a->page_w * a->page_h * 4);
+	char path[4096];
+	FILE *f = NULL;
+	if (!page || !rgba) {
+		rc = ap_errf(err, "atlas: out of memory for a page");
+		goto out_free;
+	}
+	for (uint32_t p = 0; p < a->pages && !rc; p++) {
+		atlas_build_page(a, &d->imgs, p, page);
+		for (size_t i = 0; i < (size_t)a->page_w * a->page_h; i++) {
+			if (a->channels == 1) {
+				rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = page[i];
+				rgba[4 * i + 3] = 255;
+			} else {
+				memcpy(rgba + 4 * i, page + 4 * i, 4);
+			}
+		}
+		snprintf(path, sizeof path, "%s/page_%03u.png", dir, p);
+		struct pngio_wopts wo = { .fmt = a->channels == 1 ? PNGIO_GRAY : PNGIO_RGBA, .level = 6 };
+		rc = pngio_write(path, rgba, a->page_w, a->page_h, &wo, err);
+	}
+	if (rc)
+		goto out_free;
+	char tmp[4096];
+	snprintf(path, sizeof path, "%s/index.csv", dir);
+	snprintf(tmp, sizeof tmp, "%s/.index.csv.tmp", dir);
+	if (!(f = fopen(tmp, "w"))) {
+		rc = ap_errf(err, "output '%s': %s", path, strerror(errno));
+		goto out_free;
+	}
+	fprintf(f, "image,page,x,y,w,h\n");
+	for (size_t i = 0; i < d->imgs.n; i++) {
+		uint32_t pg, x, y;
+		atlas_place(a, i, &pg, &x, &y);
+		fprintf(f, "%zu,%u,%u,%u,%u,%u\n", i, pg, x, y, imgset_iw(&d->imgs, i), imgset_ih(&d->imgs, i));
+	}
+	int bad = ferror(f);
+	if (fclose(f) || bad) {
+		rc = ap_errf(err, "output '%s': %s", path, strerror(errno ? errno : EIO));
+		remove(tmp);
+	} else if (rename(tmp, path)) {
+		rc = ap_errf(err, "output '%s': %s", path, strerror(errno));
+		remove(tmp);
+	}
+out_free:
+	free(page);
+	free(rgba);
+	return rc;
+}
+
+int cli_atlas(int argc, char **argv)
+{
+	struct cli_common c;
+	struct ap_err err;
+	const char *out = NULL;
+	cli_common_init(&c);
+	int rc = parse(argc, argv, &c, &out, 1, &err);
+	if (rc > 0) {
+		fputs(atlas_help, stdout);
+		return AP_EXIT_OK;
+	}
+	if (rc < 0)
+		return cli_usage("atlas", &err);
+	struct ds d;
+	struct atlas a;
+	if (ds_load(&c.paths, &d, &err))
+		return cli_fail(AP_EXIT_ERR, &err);
+	rc = atlas_plan(&d.imgs, c.so.page_size, &a, &err);
+	if (!rc && mkdir(out, 0777) && errno != EEXIST)
+		rc = ap_errf(&err, "output '%s': %s", out, strerror(errno));
+	if (!rc)
+		rc = write_pages(&d, &a, out, &err);
+	ds_free(&d);
+	cli_common_free(&c);
+	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
+}
+
+int cli_info(int argc, char **argv)
+{
+	struct cli_common c;
+	struct ap_err err;
+	const char *unused = NULL;
+	cli_common_init(&c);
+	int rc = parse(argc, argv, &c, &unused, 0, &err);
+	if (rc > 0) {
+		fputs(info_help, stdout);
+		return AP_EXIT_OK;
+	}
+	if (rc < 0)
+		return cli_usage("info", &err);
+	struct ds d;
+	if (ds_load(&c.paths, &d, &err))
+		return cli_fail(AP_EXIT_ERR, &err);
+	printf("images:   %zu of %ux%u, %s\n", d.imgs.n, d.imgs.w, d.imgs.h,
+	       d.imgs.c == 1 ? "gray" : d.imgs.c == 3 ? "RGB" : "RGBA");
+	if (d.labels) {
+		size_t *count = calloc((size_t)d.nclasses, sizeof *count);
+		for (size_t i = 0; count && i < d.imgs.n; i++)
+			count[d.labels[i]]++;
+		printf("labels:   %d classes:", d.nclasses);
+		for (int32_t k = 0; count && k < d.nclasses && k < 32; k++)
+			printf(" %d:%zu", k, count[k]);
+		printf("%s\n", d.nclasses > 32 ? " ..." : "");
+		free(count);
+	} else {
+		printf("labels:   none\n");
+	}
+	if (d.lay.xy) {
+		struct cam_box b;
+		cam_bounds(d.lay.xy, d.lay.n, &b);
+		double s0 = cam_fit_scale(&b, c.margin, c.w, c.h);
+		printf("layout:   %zu points, x %.6g .. %.6g, y %.6g .. %.6g\n", d.lay.n, b.x0, b.x1, b.y0, b.y1);
+		printf("fit:      %dx%d, margin %g: s0 %.6g px per unit, centre %.6g,%.6g\n", c.w, c.h, c.margin, s0,
+		       (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+	}
+	struct atlas a;
+	if (atlas_plan(&d.imgs, c.so.page_size, &a, &err)) {
+		ds_free(&d);
+		return cli_fail(AP_EXIT_ERR, &err);
+	}
+	printf("atlas:    %u page(s) of %ux%u, %u channel(s), cells of %u texels, %u mip levels\n", a.pages,
+	       a.page_w, a.page_h, a.channels, a.pitch, a.levels);
+	struct sess se;
+	char desc[256];
+	rc = sess_open(&se, &d.imgs, NULL, &c.so, &err);
+	ds_free(&d);
+	if (rc)
+		return cli_fail(AP_EXIT_ERR, &err);
+	sess_describe(&se, desc, sizeof desc);
+	bool cpu = se.cpu != NULL;
+	sess_close(&se);
+	printf("backend:  %s\n", desc);
+	if (cpu) {
+		/* what --backend osmesa/egl would use */
+		struct glctx *ctx = glctx_new(GLCTX_AUTO, &err);
+		if (ctx) {
+			const struct glfn *gl = glctx_gl(ctx);
+			printf("gl:       %s: %s, %s\n", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
+			       (const char *)gl->GetString(GL_VERSION));
+			glctx_free(ctx);
+		} else {
+			printf("gl:       none (%s)\n", err.msg);
+		}
+	}
+	cli_common_free(&c);
+	return AP_EXIT_OK;
+}

@@ -1,0 +1,146 @@
+/* atlasplot render: one or more still frames of a layout. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_args.h"
+#include "app/frames.h"
+#include "io/load.h"
+#include "app/outq.h"
+
+enum { OPT_CAMERA = OPT_COMMAND_BASE, OPT_LAYOUT_R, OPT_SHOTS };
+
+static const char help[] =
+	"usage: atlasplot render --images FILE --layout FILE [options] -o OUT.png\n"
+	"\n"
+	"Draw every image at its layout coordinate into a PNG frame.\n"
+	"\n"
+	"  --layout FILE        CSV with x and y columns (a label column is used as labels),\n"
+	"                       headerless 'x,y[,label]' rows, or NPY float32/float64 Nx2\n"
+	"  --camera CX,CY,Z     centre in data units and zoom (default: the fitted box's\n"
+	"                       centre, zoom 1); repeat for several frames, with a %%d in -o\n"
+	"  --shots FILE         cameras from a file, one 'CX CY ZOOM' a line ('#' comments),\n"
+	"                       after any --camera; frames numbered in that order\n"
+	"  -o, --output FILE    the PNG to write (a pattern like f_%%03d.png for several cameras)\n"
+	"\n"
+	"%s"
+	"\n"
+	"Camera: the layout's bounding box, padded by the margin, is fitted into the frame,\n"
+	"giving s0 pixels per data unit; a camera (CX,CY,Z) puts data point (x,y) at pixel\n"
+	"(W/2 + (x-CX)*s0*Z, H/2 - (y-CY)*s0*Z), y up, row 0 at the top.\n"
+	"\n"
+	"examples:\n"
+	"  atlasplot render --images train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \\\n"
+	"      --layout umap.csv --color-by label -o overview.png\n"
+	"  atlasplot render --images imgs.npy --layout xy.npy --camera 3.5,-1,8 --sprite 28 -o zoom.png\n"
+	"  atlasplot render --images imgs.npy --layout xy.npy --camera 0,0,1 --camera 0,0,4 -o 'z_%%d.png'\n";
+
+struct render_args {
+	struct cli_common c;
+	struct cam *cams;
+	size_t ncams;
+	const char *out;
+};
+
+static int read_shots(const char *path, struct render_args *a, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+	if (load_file(path, 16 << 20, &buf, &len, err))
+		return ap_err_subject(err, "shots");
+	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, &a->ncams, err);
+	free(buf);
+	return rc;
+}
+
+static int parse(int argc, char **argv, struct render_args *a, struct ap_err *err)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "layout", required_argument, NULL, OPT_LAYOUT_R },
+		{ "camera", required_argument, NULL, OPT_CAMERA },
+		{ "shots", required_argument, NULL, OPT_SHOTS },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 1;
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
+		int r = cli_common_opt(&a->c, opt, optarg, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		switch (opt) {
+		case 'h':
+			return 1;
+		case 'o':
+			a->out = optarg;
+			break;
+		case OPT_LAYOUT_R:
+			a->c.paths.layout = optarg;
+			break;
+		case OPT_CAMERA: {
+			struct cam c;
+			if (opts_camera(optarg, &c))
+				return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", optarg);
+			struct cam *q = realloc(a->cams, (a->ncams + 1) * sizeof *q);
+			if (!q)
+				return ap_errf(err, "--camera: out of memory");
+			a->cams = q;
+			a->cams[a->ncams++] = c;
+			break;
+		}
+		case OPT_SHOTS:
+			if (read_shots(optarg, a, err))
+				return -2;
+			break;
+		default:
+			return cli_bad_option(opt, argv, err);
+		}
+	}
+	if (optind < argc)
+		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
+	if (!a->c.paths.nimages && !a->c.paths.manifest)
+		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
+	if (!a->c.paths.layout && !a->c.paths.manifest)
+		return ap_errf(err, "missing --layout FILE");
+	if (!a->out)
+		return ap_errf(err, "missing -o OUT.png");
+	if (frames_check_pattern(a->out, a->ncams > 1, err))
+		return -1;
+	return 0;
+}
+
+int cli_render(int argc, char **argv)
+{
+	struct render_args a;
+	struct ap_err err;
+	memset(&a, 0, sizeof a);
+	cli_common_init(&a.c);
+	int rc = parse(argc, argv, &a, &err);
+	if (rc > 0) {
+		printf(help, cli_common_help);
+		cli_common_free(&a.c);
+		return AP_EXIT_OK;
+	}
+	if (rc < 0) {
+		cli_common_free(&a.c);
+		free(a.cams);
+		return rc == -2 ? cli_fail(AP_EXIT_ERR, &err) : cli_usage("render", &err);
+	}
+	char cmdline[2048];
+	cli_command_line(argc + 1, argv - 1, cmdline, sizeof cmdline);
+	struct frames_job job = {
+		.c = &a.c,
+		.out = a.out,
+		.command = cmdline,
+	};
+	rc = frames_render_stills(&job, a.cams, (int)a.ncams, &err);
+	cli_common_free(&a.c);
+	free(a.cams);
+	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
+}

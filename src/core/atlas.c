@@ -1,0 +1,365 @@
+#include "core/atlas.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t roundup(uint32_t v, uint32_t m)
+{
+	return (v + m - 1) / m * m;
+}
+
+int atlas_plan(const struct ap_imgset *s, uint32_t page_max, struct atlas *out, struct ap_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!page_max)
+		page_max = ATLAS_DEFAULT_PAGE;
+	if (s->n == 0)
+		return ap_errf(err, "atlas: no images");
+	uint32_t m = (s->w > s->h ? s->w : s->h) + 2;
+	/* The deepest mip level whose alignment wastes at most a quarter of a side. */
+	uint32_t k = ATLAS_MAX_LEVELS - 1;
+	while (k > 0 && roundup(m, 1u << k) * 4 > m * 5)
+		k--;
+	uint32_t pitch = roundup(m, 1u << k);
+	/* Power-of-two pages, so texel centres stay exact in normalised coordinates. */
+	uint32_t side = 1;
+	while (side < page_max && side * 2 <= page_max)
+		side *= 2;
+	if (pitch > side)
+		return ap_errf(err, "atlas: images of %ux%u need cells of %u texels, more than the page size %u",
+			       s->w, s->h, pitch, side);
+	uint32_t page_w = side, page_h = side;
+	/* A small data set: shrink the page, the longer side first, keeping it near square. */
+	for (;;) {
+		bool w_ok = page_w > pitch && (size_t)(page_w / 2 / pitch) * (page_h / pitch) >= s->n;
+		bool h_ok = page_h > pitch && (size_t)(page_w / pitch) * (page_h / 2 / pitch) >= s->n;
+		if (w_ok && (page_w >= page_h || !h_ok))
+			page_w /= 2;
+		else if (h_ok)
+			page_h /= 2;
+		else
+			break;
+	}
+	uint32_t cols = page_w / pitch, rows = page_h / pitch;
+	out->n = s->n;
+	out->slot_w = s->w;
+	out->slot_h = s->h;
+	out->pitch = pitch;
+	out->levels = k + 1;
+	out->cols = cols;
+	out->rows = rows;
+	out->page_w = page_w;
+	out->page_h = page_h;
+	out->pages = (uint32_t)((s->n + (size_t)cols * rows - 1) / ((size_t)cols * rows));
+	out->channels = s->c == 1 ? 1 : 4;
+	return 0;
+}
+
+static uint64_t spread(uint32_t v)
+{
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000ffff0000ffffull;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+	x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full;
+	x = (x | x << 2) & 0x3333333333333333ull;
+	x = (x | x << 1) & 0x5555555555555555ull;
+	return x;
+}
+
+struct keyed {
+	uint64_t key;
+	uint32_t i;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	const struct keyed *a = x, *b = y;
+	return a->key < b->key ? -1 : a->key > b->key ? 1 : (a->i > b->i) - (a->i < b->i);
+}
+
+void atlas_order(size_t n, const double *xy, size_t chunk, uint32_t *cell_of, uint32_t *image_at)
+{
+	double x0 = xy[0], x1 = xy[0], y0 = xy[1], y1 = xy[1];
+	for (size_t i = 1; i < n; i++) {
+		x0 = xy[2 * i] < x0 ? xy[2 * i] : x0;
+		x1 = xy[2 * i] > x1 ? xy[2 * i] : x1;
+		y0 = xy[2 * i + 1] < y0 ? xy[2 * i + 1] : y0;
+		y1 = xy[2 * i + 1] > y1 ? xy[2 * i + 1] : y1;
+	}
+	double sx = x1 > x0 ? 65535 / (x1 - x0) : 0, sy = y1 > y0 ? 65535 / (y1 - y0) : 0;
+	struct keyed *k = malloc(n * sizeof *k);
+	if (!k) {                    /* no memory for a better order: the plain one */
+		for (size_t i = 0; i < n; i++)
+			cell_of[i] = image_at[i] = (uint32_t)i;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t gx = (uint32_t)((xy[2 * i] - x0) * sx), gy = (uint32_t)((xy[2 * i + 1] - y0) * sy);
+		k[i] = (struct keyed){ spread(gx) | spread(gy) << 1, (uint32_t)i };
+	}
+	if (!chunk || chunk > n)
+		chunk = n;
+	for (size_t c = 0; c < n; c += chunk)
+		qsort(k + c, n - c < chunk ? n - c : chunk, sizeof *k, cmp_keyed);
+	for (size_t c = 0; c < n; c++) {
+		image_at[c] = k[c].i;
+		cell_of[k[c].i] = (uint32_t)c;
+	}
+	free(k);
+}
+
+void atlas_place(const struct atlas *a, size_t i, uint32_t *page, uint32_t *x, uint32_t *y)
+{
+	size_t per_page = (size_t)a->cols * a->rows;
+	if (a->cell_of)
+		i = a->cell_of[i];
+	size_t cell = i % per_page;
+	*page = (uint32_t)(i / per_page);
+	*x = (uint32_t)(cell % a->cols) * a->pitch + (a->pitch - a->slot_w) / 2;
+	*y = (uint32_t)(cell / a->cols) * a->pitch + (a->pitch - a->slot_h) / 2;
+}
+
+size_t atlas_level_bytes(const struct atlas *a, uint32_t level)
+{
+	return (size_t)(a->page_w >> level) * (a->page_h >> level) * a->channels;
+}
+
+static void texel(const struct ap_imgset *s, const uint8_t *img, uint32_t iw, uint32_t ih,
+		  long x, long y, uint32_t channels, uint8_t *dst)
+{
+	x = x < 0 ? 0 : x >= (long)iw ? (long)iw - 1 : x;
+	y = y < 0 ? 0 : y >= (long)ih ? (long)ih - 1 : y;
+	const uint8_t *p = img + ((size_t)y * s->w + (size_t)x) * s->c;
+	if (channels == 1) {
+		dst[0] = p[0];
+	} else if (s->c == 1) {
+		dst[0] = dst[1] = dst[2] = p[0];
+		dst[3] = 255;
+	} else {
+		dst[0] = p[0];
+		dst[1] = p[1];
+		dst[2] = p[2];
+		dst[3] = s->c == 4 ? p[3] : 255;
+	}
+}
+
+/* Image i's cell, edges extruded, into dst with a row stride of stride texels. */
+static void build_cell(const struct atlas *a, const struct ap_imgset *s, size_t i, uint8_t *dst, size_t stride)
+{
+	uint32_t P = a->pitch, ch = a->channels;
+	long ox = (long)(a->pitch - a->slot_w) / 2, oy = (long)(a->pitch - a->slot_h) / 2;
+	long iw = (long)imgset_iw(s, i), ih = (long)imgset_ih(s, i);
+	const uint8_t *img = imgset_pixels(s, i);
+	uint32_t xmap[ATLAS_MAX_PITCH];
+	for (uint32_t x = 0; x < P; x++) {
+		long sx = (long)x - ox;
+		xmap[x] = (uint32_t)(sx < 0 ? 0 : sx >= iw ? iw - 1 : sx);
+	}
+	for (uint32_t y = 0; y < P; y++) {
+		long sy = (long)y - oy;
+		sy = sy < 0 ? 0 : sy >= ih ? ih - 1 : sy;
+		const uint8_t *src = img + (size_t)sy * s->w * s->c;
+		uint8_t *row = dst + (size_t)y * stride * ch;
+		if (ch == 1) {
+			/* the image row, its first and last texel repeated into the margins */
+			long l = ox < 0 ? 0 : ox > (long)P ? (long)P : ox;
+			long r = ox + iw > (long)P ? (long)P : ox + iw;
+			memset(row, src[xmap[0]], (size_t)l);
+			if (r > l)
+				memcpy(row + l, src + xmap[l], (size_t)(r - l));
+			long m = r > l ? r : l;
+			memset(row + m, src[xmap[P - 1]], (size_t)((long)P - m));
+			continue;
+		}
+		for (uint32_t x = 0; x < P; x++)
+			texel(s, src, (uint32_t)iw, 1, (long)xmap[x], 0, ch, row + (size_t)x * ch);
+	}
+}
+
+void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t p, uint8_t *dst)
+{
+	size_t per_page = (size_t)a->cols * a->rows;
+	size_t first = (size_t)p * per_page;
+	memset(dst, 0, atlas_level_bytes(a, 0));
+	for (size_t c = first; c < s->n && c < first + per_page; c++) {
+		size_t i = a->image_at ? a->image_at[c] : c;
+		uint32_t page, ix, iy;
+		atlas_place(a, i, &page, &ix, &iy);
+		uint32_t cx = ix - (a->pitch - a->slot_w) / 2, cy = iy - (a->pitch - a->slot_h) / 2;
+		build_cell(a, s, i, dst + ((size_t)cy * a->page_w + cx) * a->channels, a->page_w);
+	}
+}
+
+void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uint8_t *dst)
+{
+	uint32_t sw = a->page_w >> k, dw = a->page_w >> (k + 1), dh = a->page_h >> (k + 1);
+	uint32_t ch = a->channels;
+	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+	typedef uint8_t u8x8 __attribute__((vector_size(8)));
+	for (uint32_t y = 0; y < dh; y++) {
+		const uint8_t *r0 = src + (size_t)(2 * y) * sw * ch, *r1 = r0 + (size_t)sw * ch;
+		uint8_t *d = dst + (size_t)y * dw * ch;
+		uint32_t x = 0;
+		if (ch == 1)
+			/* 8 texels a step: each 16-bit lane holds a pair (a whole MNIST atlas's
+			 * levels took a fifth of the start-up a texel at a time) */
+			for (; x + 8 <= dw; x += 8) {
+				u16x8 p, q;
+				memcpy(&p, r0 + 2 * x, sizeof p);
+				memcpy(&q, r1 + 2 * x, sizeof q);
+				u16x8 sum = (p & 255) + (p >> 8) + (q & 255) + (q >> 8) + 2;
+				u8x8 v = __builtin_convertvector(sum >> 2, u8x8);
+				memcpy(d + x, &v, sizeof v);
+			}
+		for (; x < dw; x++)
+			for (uint32_t c = 0; c < ch; c++) {
+				size_t o = (size_t)(2 * x) * ch + c;
+				d[(size_t)x * ch + c] = (uint8_t)((r0[o] + r0[o + ch] + r1[o] + r1[o + ch] + 2) / 4);
+			}
+	}
+}
+
+/* The value the discard test looks at, of one texel of a page or cell buffer. */
+static uint8_t test_value(const uint8_t *t, uint32_t channels, bool has_alpha)
+{
+	if (channels == 1)
+		return t[0];
+	if (has_alpha)
+		return t[3];
+	return (uint8_t)(0.2126 * t[0] + 0.7152 * t[1] + 0.0722 * t[2] + 0.5);
+}
+
+/* How many of the n bytes at p are >= t: the gray level 0 test, 16 bytes a step
+ * (a texel at a time was 4% of a whole MNIST transition). */
+static size_t count_at_least(const uint8_t *p, size_t n, double t)
+{
+	if (t <= 0)
+		return n;
+	if (t > 255)
+		return 0;
+	typedef uint8_t u8x16 __attribute__((vector_size(16)));
+	uint8_t t8 = (uint8_t)ceil(t);
+	size_t k = 0, count = 0;
+	while (n - k >= 16) {
+		u8x16 acc = { 0 };
+		/* at most 255 steps before a lane's count could wrap */
+		for (size_t steps = 0; steps < 255 && n - k >= 16; steps++, k += 16) {
+			u8x16 v;
+			memcpy(&v, p + k, sizeof v);
+			acc -= (u8x16)(v >= t8);
+		}
+		for (int i = 0; i < 16; i++)
+			count += acc[i];
+	}
+	for (; k < n; k++)
+		count += p[k] >= t8;
+	return count;
+}
+
+double atlas_pass_fraction(const uint8_t *texels, uint32_t w, uint32_t h, size_t stride, uint32_t ch,
+			   bool has_alpha, double threshold)
+{
+	double T = threshold * 255;
+	size_t pass = 0;
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *row = texels + y * stride * ch;
+		if (ch == 1)
+			pass += count_at_least(row, w, T);
+		else
+			for (uint32_t x = 0; x < w; x++)
+				pass += test_value(row + x * ch, ch, has_alpha) >= T;
+	}
+	return (double)pass / ((double)w * h);
+}
+
+float atlas_coverage_scale(double c0, double threshold, const uint8_t *texels, uint32_t w, uint32_t h,
+			   size_t stride, uint32_t ch, bool has_alpha)
+{
+	double T = threshold * 255;
+	if (!(c0 > 0) || !(T > 0))
+		return 1;
+	size_t nk = (size_t)w * h;
+	/* 0 is never looked at below, and most texels are 0: counting them would chain
+	 * every increment through one slot */
+	uint32_t hist[256];
+	memset(hist, 0, sizeof hist);
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++) {
+			uint8_t v = test_value(texels + (y * stride + x) * ch, ch, has_alpha);
+			if (v)
+				hist[v]++;
+		}
+	size_t m = (size_t)(c0 * (double)nk + 0.5);
+	if (m == 0)
+		m = 1;               /* something passed at level 0: keep at least a texel */
+	/* v: the m-th largest value; the threshold goes midway between it and the next
+	 * smaller value present, as 0.5 lies between 127 and 128, so that filtering's last
+	 * bit does not decide */
+	int v = 255;
+	for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+		;
+	int below = v - 1;
+	while (below > 0 && !hist[below])
+		below--;
+	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+	double alpha = mid > 0 ? T / mid : 16;
+	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+}
+
+void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
+			 float *row)
+{
+	uint32_t P = a->pitch;
+	/* a whole cell's rows are contiguous: one run */
+	double c0 = atlas_pass_fraction(levels[0], P * P, 1, 0, a->channels, has_alpha, threshold);
+	row[0] = 1;
+	for (uint32_t k = 1; k < a->levels; k++)
+		row[k] = atlas_coverage_scale(c0, threshold, levels[k], P >> k, P >> k, P >> k, a->channels, has_alpha);
+}
+
+int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
+			size_t to, float *tab, float *c0)
+{
+	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
+	const uint8_t *levels[ATLAS_MAX_LEVELS];
+	size_t off[ATLAS_MAX_LEVELS + 1] = { 0 };
+	for (uint32_t k = 0; k < L; k++)
+		off[k + 1] = off[k] + (size_t)(P >> k) * (P >> k) * ch;
+	uint8_t *buf = malloc(off[L]);
+	if (!buf)
+		return -1;
+	/* a one-cell atlas: the same box filter as the pages */
+	struct atlas one = *a;
+	one.n = 1;
+	one.cols = one.rows = 1;
+	one.page_w = one.page_h = P;
+	one.pages = 1;
+	for (uint32_t k = 0; k < L; k++)
+		levels[k] = buf + off[k];
+	for (size_t i = from; i < to; i++) {
+		build_cell(a, s, i, buf, P);
+		for (uint32_t k = 1; k < L; k++)
+			atlas_downsample(&one, k - 1, buf + off[k - 1], buf + off[k]);
+		size_t cell = a->cell_of ? a->cell_of[i] : i;
+		atlas_coverage_cell(a, levels, s->c == 4, threshold, tab + cell * L);
+		if (c0) {
+			size_t ox = (P - a->slot_w) / 2, oy = (P - a->slot_h) / 2;
+			c0[cell] = (float)atlas_pass_fraction(buf + (oy * P + ox) * ch, imgset_iw(s, i), imgset_ih(s, i), P,
+							      ch, s->c == 4, threshold);
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
+{
+	float *tab = malloc(a->n * a->levels * sizeof *tab);
+	if (tab && atlas_coverage_rows(a, s, threshold, 0, a->n, tab, NULL)) {
+		free(tab);
+		tab = NULL;
+	}
+	return tab;
+}

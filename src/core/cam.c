@@ -1,0 +1,84 @@
+#include "core/cam.h"
+
+#include <math.h>
+
+void cam_bounds(const double *xy, size_t n, struct cam_box *out)
+{
+	out->x0 = out->x1 = xy[0];
+	out->y0 = out->y1 = xy[1];
+	for (size_t i = 1; i < n; i++) {
+		double x = xy[2 * i], y = xy[2 * i + 1];
+		if (x < out->x0) out->x0 = x;
+		if (x > out->x1) out->x1 = x;
+		if (y < out->y0) out->y0 = y;
+		if (y > out->y1) out->y1 = y;
+	}
+}
+
+double cam_fit_scale(const struct cam_box *box, double margin, int w, int h)
+{
+	double bw = box->x1 - box->x0, bh = box->y1 - box->y0;
+	double sx = 0, sy = 0;
+	if (bw > 0)
+		sx = w / (bw * (1 + 2 * margin));
+	if (bh > 0)
+		sy = h / (bh * (1 + 2 * margin));
+	if (sx > 0 && sy > 0)
+		return sx < sy ? sx : sy;
+	if (sx > 0)
+		return sx;
+	if (sy > 0)
+		return sy;
+	return 1.0;
+}
+
+void cam_default(const struct cam_box *box, struct cam *out)
+{
+	out->cx = (box->x0 + box->x1) / 2;
+	out->cy = (box->y0 + box->y1) / 2;
+	out->zoom = 1;
+}
+
+void cam_to_screen(const struct cam *c, double s0, int w, int h, double x, double y, double *px, double *py)
+{
+	double s = s0 * c->zoom;
+	*px = w / 2.0 + (x - c->cx) * s;
+	*py = h / 2.0 - (y - c->cy) * s;
+}
+
+void cam_to_data(const struct cam *c, double s0, int w, int h, double px, double py, double *x, double *y)
+{
+	double s = s0 * c->zoom;
+	*x = c->cx + (px - w / 2.0) / s;
+	*y = c->cy - (py - h / 2.0) / s;
+}
+
+double cam_sprite_auto(int w, int h, size_t n, int native)
+{
+	double s = 1.5 * sqrt((double)w * h / (double)(n ? n : 1));
+	double hi = native > 2 ? native : 2;
+	s = floor(s + 0.5);
+	return s < 2 ? 2 : s > hi ? hi : s;
+}
+
+double cam_sprite_size(const struct cam_sprite *sp, double zoom)
+{
+	double g = sp->growth_set ? sp->growth : CAM_DEFAULT_GROWTH;
+	double lo = sp->min > 0 ? sp->min : CAM_DEFAULT_SPRITE_MIN;
+	double hi = sp->max > 0 ? sp->max : CAM_DEFAULT_SPRITE_MAX;
+	double s = g == 0 ? sp->base : sp->base * pow(zoom, g);
+	return s < lo ? lo : s > hi ? hi : s;
+}
+
+void cam_sprite_rect(double px, double py, double S, int iw, int ih, double *x0, double *y0, double *rw, double *rh)
+{
+	double w = S, h = S;
+	if (iw > ih)
+		h = S * ih / iw;
+	else if (ih > iw)
+		w = S * iw / ih;
+	*rw = w;
+	*rh = h;
+	*x0 = px - w / 2;
+	*y0 = py - h / 2;
+}

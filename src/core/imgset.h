@@ -1,0 +1,36 @@
+/*
+ * imgset: the images of a data set, in data-set order, each in a slot of w×h×c bytes
+ * (c = 1 gray, 3 RGB, 4 RGBA; rows top first). Images smaller than the slot (a folder
+ * of photos of mixed aspect) record their own size in iw/ih and sit at the slot's
+ * top-left corner; when iw is NULL every image fills its slot.
+ * Not a loader: idx_, npy_ and the folder reader fill it.
+ */
+#ifndef AP_IMGSET_H
+#define AP_IMGSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct ap_imgset {
+	size_t n;
+	uint32_t w, h, c;
+	uint8_t *pix;           /* n * w * h * c bytes */
+	uint16_t *iw, *ih;      /* per-image size, or NULL */
+};
+
+static inline const uint8_t *imgset_pixels(const struct ap_imgset *s, size_t i)
+{
+	return s->pix + i * (size_t)s->w * s->h * s->c;
+}
+static inline uint32_t imgset_iw(const struct ap_imgset *s, size_t i) { return s->iw ? s->iw[i] : s->w; }
+static inline uint32_t imgset_ih(const struct ap_imgset *s, size_t i) { return s->ih ? s->ih[i] : s->h; }
+
+void imgset_free(struct ap_imgset *s);
+
+/* Append src to dst (src is consumed and zeroed). Sizes and channels must match;
+ * the error names `what` (e.g. the file src came from). */
+int imgset_append(struct ap_imgset *dst, struct ap_imgset *src, const char *what, struct ap_err *err);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * glctx: the one place that knows how a GL context is made headless. Two backends:
+ * OSMesa (Mesa's llvmpipe in-process; gone from Mesa >= 25.1) and EGL (surfaceless
+ * on Mesa, or an EGL device, which reaches a GPU). Both give a GL 4.5 (at least 4.3)
+ * core context with no default framebuffer use: the renderer draws into its own
+ * images. GL entry points are loaded into a table here, so nothing else links
+ * against a particular libGL and no global function pointers exist.
+ */
+#ifndef AP_GLCTX_H
+#define AP_GLCTX_H
+
+#include <GL/glcorearb.h>
+
+#include "base/err.h"
+
+enum glctx_backend {
+	GLCTX_AUTO = 0,          /* EGL device (GPU) if present, else OSMesa, else EGL surfaceless */
+	GLCTX_OSMESA,
+	GLCTX_EGL,               /* a GPU's EGL device, else Mesa's surfaceless platform */
+	GLCTX_EGL_DEVICE,        /* a GPU's EGL device only */
+};
+
+/* The GL functions the renderer uses: X(type, name). */
+#define GLCTX_FUNCS(X) \
+	X(PFNGLGETERRORPROC, GetError) \
+	X(PFNGLGETSTRINGPROC, GetString) \
+	X(PFNGLGETINTEGERVPROC, GetIntegerv) \
+	X(PFNGLGETINTEGERI_VPROC, GetIntegeri_v) \
+	X(PFNGLPIXELSTOREIPROC, PixelStorei) \
+	X(PFNGLGENTEXTURESPROC, GenTextures) \
+	X(PFNGLDELETETEXTURESPROC, DeleteTextures) \
+	X(PFNGLBINDTEXTUREPROC, BindTexture) \
+	X(PFNGLACTIVETEXTUREPROC, ActiveTexture) \
+	X(PFNGLTEXPARAMETERIPROC, TexParameteri) \
+	X(PFNGLTEXSTORAGE2DPROC, TexStorage2D) \
+	X(PFNGLTEXSTORAGE3DPROC, TexStorage3D) \
+	X(PFNGLTEXSUBIMAGE3DPROC, TexSubImage3D) \
+	X(PFNGLGETTEXIMAGEPROC, GetTexImage) \
+	X(PFNGLBINDIMAGETEXTUREPROC, BindImageTexture) \
+	X(PFNGLGENBUFFERSPROC, GenBuffers) \
+	X(PFNGLDELETEBUFFERSPROC, DeleteBuffers) \
+	X(PFNGLBINDBUFFERPROC, BindBuffer) \
+	X(PFNGLBINDBUFFERBASEPROC, BindBufferBase) \
+	X(PFNGLBUFFERDATAPROC, BufferData) \
+	X(PFNGLBUFFERSUBDATAPROC, BufferSubData) \
+	X(PFNGLCREATESHADERPROC, CreateShader) \
+	X(PFNGLSHADERSOURCEPROC, ShaderSource) \
+	X(PFNGLCOMPILESHADERPROC, CompileShader) \
+	X(PFNGLGETSHADERIVPROC, GetShaderiv) \
+	X(PFNGLGETSHADERINFOLOGPROC, GetShaderInfoLog) \
+	X(PFNGLDELETESHADERPROC, DeleteShader) \
+	X(PFNGLCREATEPROGRAMPROC, CreateProgram) \
+	X(PFNGLATTACHSHADERPROC, AttachShader) \
+	X(PFNGLLINKPROGRAMPROC, LinkProgram) \
+	X(PFNGLGETPROGRAMIVPROC, GetProgramiv) \
+	X(PFNGLGETPROGRAMINFOLOGPROC, GetProgramInfoLog) \
+	X(PFNGLDELETEPROGRAMPROC, DeleteProgram) \
+	X(PFNGLUSEPROGRAMPROC, UseProgram) \
+	X(PFNGLGETUNIFORMLOCATIONPROC, GetUniformLocation) \
+	X(PFNGLUNIFORM1IPROC, Uniform1i) \
+	X(PFNGLUNIFORM1UIPROC, Uniform1ui) \
+	X(PFNGLUNIFORM1FPROC, Uniform1f) \
+	X(PFNGLUNIFORM2IPROC, Uniform2i) \
+	X(PFNGLUNIFORM2FPROC, Uniform2f) \
+	X(PFNGLUNIFORM4FPROC, Uniform4f) \
+	X(PFNGLDISPATCHCOMPUTEPROC, DispatchCompute) \
+	X(PFNGLMEMORYBARRIERPROC, MemoryBarrier) \
+	X(PFNGLFINISHPROC, Finish)
+
+struct glfn {
+#define GLCTX_FIELD(type, name) type name;
+	GLCTX_FUNCS(GLCTX_FIELD)
+#undef GLCTX_FIELD
+};
+
+struct glctx;
+
+/* Create and make current a context. NULL on failure, with err saying why. */
+struct glctx *glctx_new(enum glctx_backend backend, struct ap_err *err);
+void glctx_free(struct glctx *ctx);
+
+const struct glfn *glctx_gl(const struct glctx *ctx);
+/* "osmesa" or "egl-device" or "egl-surfaceless". */
+const char *glctx_backend_name(const struct glctx *ctx);
+
+/* Parse "auto", "osmesa", "egl". */
+int glctx_backend_parse(const char *s, enum glctx_backend *out);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * swr: the software compositor, a backend for machines without a GPU. It draws the
+ * same scene into the same RGBA8 frame as render_ (shaders/composite.glsl), in C on
+ * a few threads, because llvmpipe runs that shader at about a second a frame. It
+ * knows only axis-aligned sprite rectangles; it is not a rasteriser.
+ *
+ * Semantics are the shader's, decided per pixel centre (i + 0.5, j + 0.5): coverage
+ * on the float rectangle, texel coordinate tex + (c - rect.xy)·scale clamped to the
+ * image's cell, LOD log2(max scale) per sprite, trilinear filtering of the same mip
+ * levels (atlas_build_page, atlas_downsample), the alpha modes, tint, the highlight
+ * outline, premultiplied compositing over the background, straight-alpha output.
+ * Minified sprites of the frame's common scale are drawn from images prescaled to it
+ * (presc.h), as the shader draws them too: made as binning first meets them, kept
+ * while the scale and threshold stay.
+ * At native size on integer pixel positions the output is the image, byte for byte
+ * (every filter weight is 0). Elsewhere filtering runs in fixed point (8-bit weights,
+ * 8.8 results) and differs from llvmpipe's by a level or two per channel.
+ *
+ * How: texels are stored cell by cell (an image's levels in a few adjacent cache
+ * lines); sprites are binned into tiles of 512×32 pixels; threads take tiles from a
+ * shared counter and paint each tile's sprites back to front (later on top, as scene_
+ * orders them). When every source is opaque (discard or opaque mode, tints of alpha 255)
+ * they write RGBA8 in place; otherwise they composite "over" in a float accumulator.
+ * Scene batches and tile lists are not used. Needs GCC or Clang (vector extensions);
+ * with GCC on x86-64 and SSSE3, texels are gathered with byte shuffles (setting
+ * ATLASPLOT_SWR_NO_SHUFFLE when calling swr_new turns that off, for tests).
+ */
+#ifndef AP_SWR_H
+#define AP_SWR_H
+
+#include <stdint.h>
+
+#include "core/atlas.h"
+#include "base/err.h"
+#include "core/imgset.h"
+#include "draw/gl/render.h"
+#include "core/scene.h"
+
+#define SWR_MAX_THREADS 8
+
+struct swr;
+
+/* Build every page of the atlas a of s, with all its mip levels, in memory (one byte
+ * a texel for gray, four for colour; about 4/3 of the pages' size). threads 0 = the
+ * online CPUs, at most SWR_MAX_THREADS. NULL on failure (out of memory), with err
+ * saying why. Free with swr_free. */
+struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int threads, struct ap_err *err);
+void swr_free(struct swr *r);
+
+/* Scale the discard test per image and LOD to keep each mip level's coverage
+ * (atlas_coverage_cell on the levels already built, each cell's when a frame first
+ * needs it). */
+int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
+
+/* The threads swr_new and swr_frame use. */
+int swr_threads(const struct swr *r);
+
+/* Draw the scene into rgba (w*h*4 bytes, rows top first): render_frame's contract.
+ * The scene may come from scene_src_init with any pages_per_group (0 is fine). */
+int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct render_opts *o,
+	      uint8_t *rgba, struct ap_err *err);
+
+#endif

@@ -1,0 +1,136 @@
+#include "io/ds.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int ds_add_path(const char **list, int *n, const char *path, const char *what, struct ap_err *err)
+{
+	if (*n >= DS_MAX_FILES)
+		return ap_errf(err, "too many %s files (at most %d)", what, DS_MAX_FILES);
+	list[(*n)++] = path;
+	return 0;
+}
+
+static int load_all_labels(const struct ds_paths *p, int32_t **out, size_t *n, struct ap_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	for (int i = 0; i < p->nlabels; i++) {
+		int32_t *l;
+		size_t m;
+		if (load_labels(p->labels[i], p->max_bytes, &l, &m, err))
+			goto out_fail;
+		int32_t *all = realloc(*out, (*n + m) * sizeof *all);
+		if (!all) {
+			free(l);
+			ap_errf(err, "labels '%s': out of memory", p->labels[i]);
+			goto out_fail;
+		}
+		memcpy(all + *n, l, m * sizeof *l);
+		free(l);
+		*out = all;
+		*n += m;
+	}
+	return 0;
+out_fail:
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layout *out, struct ap_err *err)
+{
+	if (lay_load(path, max_bytes, out, err))
+		return -1;
+	if (out->n != n) {
+		ap_errf(err, "layout '%s': %zu rows, but there are %zu images", path, out->n, n);
+		lay_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int load_manifest(const struct ds_paths *p, struct ds *d, struct ap_err *err)
+{
+	if (p->nimages || p->layout)
+		return ap_errf(err, "manifest '%s': gives the images and the layout; drop --images and --layout",
+			       p->manifest);
+	if (imgdir_load_manifest(p->manifest, &p->dir, &d->imgs, &d->lay.xy, &d->labels, err))
+		return -1;
+	d->lay.n = d->imgs.n;
+	return 0;
+}
+
+int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
+{
+	memset(d, 0, sizeof *d);
+	if (p->manifest) {
+		if (load_manifest(p, d, err))
+			goto out_free;
+		goto labels;
+	}
+	if (p->nimages == 0)
+		return ap_errf(err, "no images: give --images FILE");
+	for (int i = 0; i < p->nimages; i++) {
+		struct ap_imgset s;
+		int rc = is_dir(p->images[i]) ? imgdir_load(p->images[i], &p->dir, &s, NULL, err)
+					      : load_images(p->images[i], p->max_bytes, &s, err);
+		if (rc)
+			goto out_free;
+		if (i == 0) {
+			d->imgs = s;
+		} else if (imgset_append(&d->imgs, &s, p->images[i], err)) {
+			imgset_free(&s);
+			goto out_free;
+		}
+	}
+	if (p->layout && ds_load_layout(p->layout, d->imgs.n, p->max_bytes, &d->lay, err))
+		goto out_free;
+labels:;
+	size_t n = d->imgs.n;
+	if (p->nlabels) {
+		size_t m;
+		free(d->labels);        /* --labels wins over a manifest's label column */
+		d->labels = NULL;
+		if (load_all_labels(p, &d->labels, &m, err))
+			goto out_free;
+		if (m != n) {
+			ap_errf(err, "labels '%s': %zu labels, but there are %zu images",
+				p->labels[p->nlabels - 1], m, n);
+			goto out_free;
+		}
+	} else if (d->lay.label) {
+		d->labels = d->lay.label;
+		d->lay.label = NULL;
+	}
+	if (d->labels) {
+		for (size_t i = 0; i < n; i++) {
+			if (d->labels[i] < 0) {
+				ap_errf(err, "label %d of image %zu is negative", d->labels[i], i);
+				goto out_free;
+			}
+			if (d->labels[i] + 1 > d->nclasses)
+				d->nclasses = d->labels[i] + 1;
+		}
+	}
+	return 0;
+out_free:
+	ds_free(d);
+	return -1;
+}
+
+void ds_free(struct ds *d)
+{
+	imgset_free(&d->imgs);
+	free(d->labels);
+	lay_free(&d->lay);
+	memset(d, 0, sizeof *d);
+}

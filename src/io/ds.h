@@ -1,0 +1,46 @@
+/*
+ * ds: a data set as the commands see it: images, optional labels and a layout,
+ * loaded from the files named on the command line and checked against each other
+ * (counts agree, labels non-negative). Pure: no GL. An --images path that is a folder
+ * is read as a collection of PNG/JPEG files; a manifest gives images, layout and labels.
+ */
+#ifndef AP_DS_H
+#define AP_DS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "io/imgdir.h"
+#include "core/imgset.h"
+#include "io/load.h"
+
+#define DS_MAX_FILES 64
+
+struct ds_paths {
+	const char *images[DS_MAX_FILES];
+	int nimages;
+	const char *labels[DS_MAX_FILES];
+	int nlabels;
+	const char *layout;          /* may be NULL for commands that need no layout */
+	const char *manifest;        /* CSV path,x,y[,label]: images and layout in one */
+	size_t max_bytes;            /* per file; 0 = AP_LOAD_MAX_BYTES */
+	struct imgdir_opts dir;      /* folders and manifests: cell size, bad files */
+};
+
+struct ds {
+	struct ap_imgset imgs;
+	int32_t *labels;             /* imgs.n values, or NULL */
+	int32_t nclasses;            /* largest label + 1 */
+	struct ap_layout lay;
+};
+
+/* Add a path to a list, refusing more than DS_MAX_FILES. */
+int ds_add_path(const char **list, int *n, const char *path, const char *what, struct ap_err *err);
+
+int ds_load(const struct ds_paths *p, struct ds *out, struct ap_err *err);
+/* Load only the layout at path and check it has n rows (for a second layout). */
+int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
+void ds_free(struct ds *d);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * load: images and labels from whichever file the user names, read once and told apart
+ * by content (after any gunzip): NPY ("\x93NUMPY") here, IDX (00 00 ..) by idx_parse_.
+ */
+#include "io/load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NPY_MAX_SIDE 4096
+
+enum fmt { FMT_IDX, FMT_NPY, FMT_UNKNOWN };
+
+/* Very short files go to the IDX reader, which says what is wrong with them. */
+static enum fmt sniff(const uint8_t *b, size_t n)
+{
+	if (n >= 6 && memcmp(b, "\x93NUMPY", 6) == 0)
+		return FMT_NPY;
+	if (n < 4 || (b[0] == 0 && b[1] == 0))
+		return FMT_IDX;
+	return FMT_UNKNOWN;
+}
+
+static void shape_str(char *dst, size_t cap, const struct npy *a)
+{
+	size_t at = (size_t)snprintf(dst, cap, "(");
+
+	for (int i = 0; i < a->ndim && at < cap; i++)
+		at += (size_t)snprintf(dst + at, cap - at, "%s%zu", i ? ", " : "", a->shape[i]);
+	if (at < cap)
+		snprintf(dst + at, cap - at, a->ndim == 1 ? ",)" : ")");
+}
+
+/* NPY uint8 images from buf, which it takes over (frees, or keeps as the pixels). */
+static int npy_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err)
+{
+	uint8_t *pix;
+	size_t h, w, c;
+	struct npy a;
+	char shape[160];
+	int rc = -1;
+
+	if (npy_parse(buf, len, path, &a, err) < 0) {
+		ap_err_subject(err, "images");
+		goto out_free_buf;
+	}
+	shape_str(shape, sizeof shape, &a);
+	if (a.descr[1] != 'u' || a.itemsize != 1) {
+		ap_errf(err, "images '%s': unsupported dtype '%s' (need uint8 pixels, '|u1')", path, a.descr);
+		goto out_free_buf;
+	}
+	if (!(a.ndim == 3 || (a.ndim == 4 && (a.shape[3] == 1 || a.shape[3] == 3 || a.shape[3] == 4)))) {
+		ap_errf(err, "images '%s': expected shape (N, H, W) or (N, H, W, C) with C 1, 3 or 4, got %s",
+			path, shape);
+		goto out_free_buf;
+	}
+	if (a.shape[0] == 0) {
+		ap_errf(err, "images '%s': no images", path);
+		goto out_free_buf;
+	}
+	h = a.shape[1];
+	w = a.shape[2];
+	c = a.ndim == 4 ? a.shape[3] : 1;
+	if (w == 0 || h == 0 || w > NPY_MAX_SIDE || h > NPY_MAX_SIDE) {
+		ap_errf(err, "images '%s': image size %zux%zu is out of range (1 to %d per side)",
+			path, w, h, NPY_MAX_SIDE);
+		goto out_free_buf;
+	}
+	/* the pixels are the file minus its header: keep the buffer */
+	memmove(buf, a.data, a.count);
+	pix = realloc(buf, a.count);
+	out->pix = pix ? pix : buf;
+	buf = NULL;
+	out->n = a.shape[0];
+	out->w = (uint32_t)w;
+	out->h = (uint32_t)h;
+	out->c = (uint32_t)c;
+	rc = 0;
+out_free_buf:
+	free(buf);
+	return rc;
+}
+
+int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+
+	memset(out, 0, sizeof *out);
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return ap_err_subject(err, "images");
+	switch (sniff(buf, len)) {
+	case FMT_NPY:
+		return npy_images(buf, len, path, out, err);
+	case FMT_IDX:
+		return idx_parse_images(buf, len, path, out, err);
+	default:
+		ap_errf(err, "images '%s': unknown format (starts with %02x %02x %02x %02x; "
+			"expected IDX3 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);
+		free(buf);
+		return -1;
+	}
+}
+
+/* One little-endian integer of an NPY labels array, widened. */
+static int npy_label(const struct npy *a, size_t i, const char *path, int32_t *out, struct ap_err *err)
+{
+	const uint8_t *p = a->data + i * a->itemsize;
+	uint64_t u = 0;
+
+	for (size_t k = 0; k < a->itemsize; k++)
+		u |= (uint64_t)p[k] << (8 * k);
+	if (a->descr[1] == 'i' && (p[a->itemsize - 1] & 0x80)) {
+		/* sign-extend, then say how negative */
+		int64_t v = (int64_t)(u | (a->itemsize < 8 ? ~(uint64_t)0 << (8 * a->itemsize) : 0));
+
+		return ap_errf(err, "labels '%s': label at index %zu is negative (%lld)", path, i, (long long)v);
+	}
+	if (u > INT32_MAX)
+		return ap_errf(err, "labels '%s': label at index %zu is too large (%llu, the limit is %d)",
+			path, i, (unsigned long long)u, INT32_MAX);
+	*out = (int32_t)u;
+	return 0;
+}
+
+/* NPY integer labels from buf, which it frees. */
+static int npy_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
+	size_t *n, struct ap_err *err)
+{
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, bytes;
+	int32_t *lab = NULL;
+	struct npy a;
+	char shape[160];
+	int rc = -1;
+
+	if (npy_parse(buf, len, path, &a, err) < 0) {
+		ap_err_subject(err, "labels");
+		goto out_free_buf;
+	}
+	shape_str(shape, sizeof shape, &a);
+	if ((a.descr[1] != 'i' && a.descr[1] != 'u') || a.itemsize > 8) {
+		ap_errf(err, "labels '%s': unsupported dtype '%s' (need an integer array)", path, a.descr);
+		goto out_free_buf;
+	}
+	if (a.ndim != 1) {
+		ap_errf(err, "labels '%s': expected shape (N,), got %s", path, shape);
+		goto out_free_buf;
+	}
+	if (a.count == 0) {
+		ap_errf(err, "labels '%s': no labels", path);
+		goto out_free_buf;
+	}
+	if (ap_mul_size(a.count, sizeof *lab, &bytes) < 0 || bytes > max) {
+		ap_errf(err, "labels '%s': too large: %zu labels need more than the limit of %zu bytes",
+			path, a.count, max);
+		goto out_free_buf;
+	}
+	lab = malloc(bytes);
+	if (!lab) {
+		ap_errf(err, "labels '%s': out of memory for %zu labels", path, a.count);
+		goto out_free_buf;
+	}
+	for (size_t i = 0; i < a.count; i++)
+		if (npy_label(&a, i, path, &lab[i], err) < 0)
+			goto out_free_lab;
+	*labels = lab;
+	*n = a.count;
+	lab = NULL;
+	rc = 0;
+out_free_lab:
+	free(lab);
+out_free_buf:
+	free(buf);
+	return rc;
+}
+
+int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
+{
+	uint8_t *buf;
+	size_t len;
+
+	*labels = NULL;
+	*n = 0;
+	if (load_file(path, max_bytes, &buf, &len, err) < 0)
+		return ap_err_subject(err, "labels");
+	switch (sniff(buf, len)) {
+	case FMT_NPY:
+		return npy_labels(buf, len, path, max_bytes, labels, n, err);
+	case FMT_IDX:
+		return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
+	default:
+		ap_errf(err, "labels '%s': unknown format (starts with %02x %02x %02x %02x; "
+			"expected IDX1 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);
+		free(buf);
+		return -1;
+	}
+}

@@ -1,0 +1,82 @@
+/*
+ * load: the file readers for images, labels and layouts (IDX, NPY, CSV; .gz through
+ * zlib). Pure: no GL. Every reader checks what a header claims against the bytes
+ * really there and against max_bytes before allocating, so no file makes it allocate
+ * more than that; errors name the file (and line, for CSV).
+ * Readers' errors start with their subject and the quoted path ("images 'a.idx': ...",
+ * "labels '...'", "layout 'u.csv' line 17: ..."); those of load_file and npy_parse,
+ * which do not know what the file is for, start with the quoted path alone, for the
+ * caller to put a subject in front. On failure every output is zeroed / NULL.
+ *
+ * Prefixes: idx_ (IDX1/IDX3 ubyte, raw or gzip), npy_ (NumPy .npy v1-v3), lay_ (layouts).
+ */
+#ifndef AP_LOAD_H
+#define AP_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "core/imgset.h"
+
+/* Default cap on what one file may make a reader allocate. */
+#define AP_LOAD_MAX_BYTES ((size_t)4 << 30)
+
+/* Read a whole file, gunzipping it when it starts with the gzip magic (1f 8b; several
+ * members are joined, trailing zero padding is ignored). max_bytes caps the
+ * (decompressed) size; 0 means AP_LOAD_MAX_BYTES. *out has a NUL byte after its *len
+ * bytes, so text parsers can stop on it. Free *out with free(). */
+int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct ap_err *err);
+
+/* IDX3 unsigned-byte images (magic 0x00000803), raw or .gz -> gray imgset. The header
+ * must match the file size exactly; 1 to 4096 pixels per side. Free with imgset_free. */
+int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
+/* IDX1 unsigned-byte labels (magic 0x00000801), raw or .gz. Free *labels with free(). */
+int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err);
+/* The same from a file already in memory (load_file's buffer, after any gunzip), so a
+ * caller that looked at its first bytes need not read it again. buf must come from
+ * malloc and is taken over either way: freed, or kept as the pixels. path only names
+ * the file in errors; max_bytes caps the labels array. */
+int idx_parse_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err);
+int idx_parse_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
+	size_t *n, struct ap_err *err);
+
+/* Images from any supported file: IDX3 (raw/.gz) or NPY uint8 N×H×W, N×H×W×3, N×H×W×4
+ * (or ×1), told apart by content; the file is read once, so pipes work. */
+int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
+/* Labels from IDX1 (raw/.gz) or an NPY integer array of shape (N,) (any int/uint width;
+ * each value must be 0 to INT32_MAX). The format is told by content, not by name. */
+int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err);
+
+/* A parsed .npy: dtype descr (e.g. "<f4", "|u1"), shape, and a pointer into the buffer. */
+struct npy {
+	char descr[8];
+	int ndim;
+	size_t shape[4];
+	size_t count;            /* product of shape */
+	size_t itemsize;
+	const uint8_t *data;     /* points into the buffer passed to npy_parse */
+};
+/* Parse an NPY buffer (v1.0, 2.0, 3.0). Rejects Fortran order, big-endian multi-byte
+ * dtypes, dtypes other than plain numbers (b, i, u, f, c), ndim > 4, and shapes that
+ * disagree with the buffer length (too few or too many bytes). path only names the
+ * file in errors. The data are little-endian (or single bytes). */
+int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out, struct ap_err *err);
+
+struct ap_layout {
+	size_t n;
+	double *xy;              /* n*2: x0 y0 x1 y1 ... */
+	int32_t *label;          /* n, or NULL when the file has no label column */
+};
+void lay_free(struct ap_layout *l);
+
+/* Layout from CSV (header naming x and y, other columns allowed, "label" kept; or
+ * headerless rows of 2 or 3 numbers, the third being a label) or NPY float32/float64
+ * N×2; NPY is told by its magic, anything else is read as CSV. The first non-blank line
+ * is a header when none of its fields is a number; names match case-insensitively.
+ * Labels are whole numbers 0 to INT32_MAX. Rejects NaN/Inf, empty files, ragged rows.
+ * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields and "quoted" fields
+ * (without commas inside). strtod reads the numbers: keep the C locale. */
+int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
+
+#endif
