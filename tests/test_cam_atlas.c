@@ -3,7 +3,7 @@
 
 #include "core/atlas.h"
 #include "core/cam.h"
-#include "cli/opts.h"
+#include "core/opts.h"
 #include "core/pal.h"
 #include "t.h"
 

@@ -62,7 +62,7 @@ static void rig_free(struct rig *g)
 }
 
 /* Draw with sprites centred at pixel positions pos (n×2). */
-static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *tint, const struct render_opts *o,
+static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *tint, const struct draw_opts *o,
 		    const size_t *hl, size_t nhl)
 {
 	double *xy = malloc(g->s.n * 2 * sizeof *xy);
@@ -107,7 +107,7 @@ static int copy_errors(const struct rig *g, size_t i, int x0, int y0)
 	return bad;
 }
 
-static const struct render_opts opaque = { .alpha = RENDER_OPAQUE, .background = PAL_RGBA(0, 0, 0, 255) };
+static const struct draw_opts opaque = { .alpha = DRAW_OPAQUE, .background = PAL_RGBA(0, 0, 0, 255) };
 
 static void test_native_copy(void)
 {
@@ -140,7 +140,7 @@ static void test_edges(void)
 	rig_init(&g, 4, 28, 28, 1, 100, 60, 0, 0);
 	/* centres 4 px from each edge: only 18 of 28 columns/rows are visible */
 	double pos[] = { 4, 30, 96, 30, 50, 4, 50, 56 };
-	struct render_opts o = opaque;
+	struct draw_opts o = opaque;
 	for (int k = 0; k < 4; k++) {
 		double p[8];
 		for (int j = 0; j < 8; j++)
@@ -172,7 +172,7 @@ static void test_alpha_modes(void)
 	struct ap_err err;
 	g.r = render_new(ctx, &g.a, &g.s, 0, &err);
 	double pos[] = { 4, 2.5 };   /* 4x1 image in a sprite of 4: rect [2,6)x[2,3), row 2 */
-	struct render_opts o = { .alpha = RENDER_DISCARD, .background = PAL_RGBA(10, 20, 30, 255) };
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .background = PAL_RGBA(10, 20, 30, 255) };
 	CHECK(rig_draw(&g, pos, 4, NULL, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(at(&g, 2, 2)[0], 10);                  /* 127 < 0.5: discarded */
 	CHECK_EQ_INT(at(&g, 3, 2)[0], 128);                 /* 128 >= 0.5: drawn as is */
@@ -184,7 +184,7 @@ static void test_alpha_modes(void)
 	CHECK(rig_draw(&g, pos, 4, NULL, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(at(&g, 4, 2)[0], 0);                   /* threshold 0: even black is drawn */
 	/* blend: alpha = luminance, colour white: out = v + (1 - v) * bg */
-	o.alpha = RENDER_BLEND;
+	o.alpha = DRAW_BLEND;
 	CHECK(rig_draw(&g, pos, 4, NULL, &o, NULL, 0) == 0);
 	for (int x = 0; x < 4; x++) {
 		double v = g.s.pix[x] / 255.0;
@@ -194,7 +194,7 @@ static void test_alpha_modes(void)
 			CHECK_NEAR(at(&g, 2 + x, 2)[k], want[k], 1);
 	}
 	/* opaque: the whole tile, black included */
-	o.alpha = RENDER_OPAQUE;
+	o.alpha = DRAW_OPAQUE;
 	CHECK(rig_draw(&g, pos, 4, NULL, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(at(&g, 2, 2)[0], 127);
 	CHECK_EQ_INT(at(&g, 4, 2)[0], 0);
@@ -204,7 +204,7 @@ static void test_alpha_modes(void)
 	CHECK_EQ_INT(at(&g, 0, 0)[3], 0);
 	CHECK_EQ_INT(at(&g, 4, 2)[3], 255);
 	/* blend on transparent: alpha = v, colour white (straight alpha) */
-	o.alpha = RENDER_BLEND;
+	o.alpha = DRAW_BLEND;
 	CHECK(rig_draw(&g, pos, 4, NULL, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(at(&g, 3, 2)[3], 128);
 	CHECK_NEAR(at(&g, 3, 2)[0], 255, 1);
@@ -223,7 +223,7 @@ static void test_tint_order_cull(void)
 	g.r = render_new(ctx, &g.a, &g.s, 0, NULL);
 	uint32_t tint[3] = { pal_label(0, 10), pal_label(1, 10), pal_label(2, 10) };
 	double pos[] = { 10, 10, 14, 10, 1000, 10 };    /* 1 overlaps 0 and is on top; 2 culled */
-	struct render_opts o = { .alpha = RENDER_DISCARD, .background = PAL_RGBA(0, 0, 0, 255) };
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .background = PAL_RGBA(0, 0, 0, 255) };
 	CHECK(rig_draw(&g, pos, 8, tint, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(g.sc.nsprites, 2);
 	CHECK_EQ_INT(g.sc.culled, 1);

@@ -80,7 +80,7 @@ static void frame_of(const struct rig *g, const double *pos, double S, const uin
 }
 
 /* Draw with sprites centred at pixel positions pos (n×2). */
-static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *tint, const struct render_opts *o,
+static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *tint, const struct draw_opts *o,
 		    const size_t *hl, size_t nhl)
 {
 	double *xy = malloc(g->s.n * 2 * sizeof *xy);
@@ -158,14 +158,14 @@ static void test_native_copy(void)
 		rig_build(&g, t + 1);
 		double pos[] = { 20, 20, 60, 40, 95, 55 };
 		struct copies c = { pos, 0xff000000u };
-		struct render_opts o = { .alpha = RENDER_OPAQUE, .background = c.bg };
+		struct draw_opts o = { .alpha = DRAW_OPAQUE, .background = c.bg };
 		CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 		CHECK_EQ_INT(count_wrong(&g, "native opaque", expect_copies, &c), 0);
 		/* the first image row at the top */
 		CHECK(at(&g, 6, 6)[0] == pattern(0, 0, 0, 0));
 		CHECK(at(&g, 6, 33)[0] == pattern(0, 0, 27, 0));
 		/* discard with threshold 0 draws every texel */
-		o = (struct render_opts){ .alpha = RENDER_DISCARD, .threshold_set = 1, .background = c.bg };
+		o = (struct draw_opts){ .alpha = DRAW_DISCARD, .threshold_set = 1, .background = c.bg };
 		CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 		CHECK_EQ_INT(count_wrong(&g, "native discard", expect_copies, &c), 0);
 		rig_free(&g);
@@ -180,7 +180,7 @@ static void test_edges(void)
 	/* cut by the left, right, top and bottom edge */
 	double pos[] = { 3, 35, 97, 30, 50, 2, 40, 68 };
 	struct copies c = { pos, 0xff302010u };
-	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = c.bg };
+	struct draw_opts o = { .alpha = DRAW_OPAQUE, .background = c.bg };
 	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 	CHECK_EQ_INT(count_wrong(&g, "edges", expect_copies, &c), 0);
 	CHECK_EQ_INT(g.sc.culled, 0);
@@ -196,7 +196,7 @@ static void test_threshold(void)
 			g.s.pix[y * 28 + x] = x < 14 ? 127 : 128;
 	rig_build(&g, 1);
 	double pos[] = { 20, 20 };
-	struct render_opts o = { .alpha = RENDER_DISCARD, .background = 0xff302010u };
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .background = 0xff302010u };
 	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 	CHECK(is_rgba(at(&g, 6, 6), 0x10, 0x20, 0x30, 255));     /* 127 < 0.5: background */
 	CHECK(is_rgba(at(&g, 19, 20), 0x10, 0x20, 0x30, 255));
@@ -243,7 +243,7 @@ static void test_blend(void)
 	int wrong = 0;
 	for (int b = 0; b < 3; b++)
 		for (int t = 0; t < 4; t++) {
-			struct render_opts o = { .alpha = RENDER_BLEND, .background = bgs[b] };
+			struct draw_opts o = { .alpha = DRAW_BLEND, .background = bgs[b] };
 			CHECK(rig_draw(&g, pos, 9, &tints[t], &o, NULL, 0) == 0);
 			for (int i = 0; i < 9; i++) {
 				uint8_t e[4];
@@ -268,17 +268,17 @@ static void test_opaque_tint_none(void)
 	memset(g.s.pix, 0, 28 * 28);           /* image 0: black */
 	rig_build(&g, 2);
 	double pos[] = { 20, 20, 60, 20 };
-	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0 };
+	struct draw_opts o = { .alpha = DRAW_OPAQUE, .background = 0 };
 	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 	CHECK(is_rgba(at(&g, 20, 20), 0, 0, 0, 255));     /* black texels drawn */
 	CHECK(is_rgba(at(&g, 2, 2), 0, 0, 0, 0));         /* background 'none' */
 	CHECK(is_rgba(at(&g, 40, 20), 0, 0, 0, 0));
-	o.alpha = RENDER_DISCARD;
+	o.alpha = DRAW_DISCARD;
 	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 	CHECK(is_rgba(at(&g, 20, 20), 0, 0, 0, 0));       /* discarded */
 	/* tints: value × tint / 255, rounded; no ties can occur */
 	uint32_t tint[2] = { 0xff00ff00u, 0xff0080ffu };
-	o.alpha = RENDER_OPAQUE;
+	o.alpha = DRAW_OPAQUE;
 	CHECK(rig_draw(&g, pos, 28, tint, &o, NULL, 0) == 0);
 	int wrong = 0;
 	for (uint32_t y = 0; y < 28; y++)
@@ -300,7 +300,7 @@ static void test_order_cull(void)
 	memset(g.s.pix + 28 * 28, 200, 28 * 28);
 	rig_build(&g, 2);
 	double pos[] = { 30, 25, 40, 25, -100, 25 };
-	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0xff000000u };
+	struct draw_opts o = { .alpha = DRAW_OPAQUE, .background = 0xff000000u };
 	CHECK(rig_draw(&g, pos, 28, NULL, &o, NULL, 0) == 0);
 	CHECK(is_rgba(at(&g, 20, 25), 50, 50, 50, 255));
 	CHECK(is_rgba(at(&g, 35, 25), 200, 200, 200, 255));  /* the later image on top */
@@ -330,7 +330,7 @@ static void test_outline(void)
 	double pos[] = { 50, 50 };
 	size_t hl = 0;
 	/* S = 28: the highlight is 56 px with an outline of floor(56 / 16 + 0.5) = 4 */
-	struct render_opts o = { .alpha = RENDER_DISCARD, .threshold_set = 1, .background = 0xff000000u };
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .threshold_set = 1, .background = 0xff000000u };
 	for (int pass = 0; pass < 2; pass++) {
 		CHECK(rig_draw(&g, pos, 28, NULL, &o, &hl, 1) == 0);
 		uint8_t ol = pass == 0 ? 255 : 0;    /* default: white on dark, black on light */
@@ -385,7 +385,7 @@ static void test_threads(void)
 	CHECK_EQ_INT(swr_threads(five), 5);
 	uint8_t *ref = malloc((size_t)W * H * 4);
 	for (int m = 0; m < 3; m++) {
-		struct render_opts o = { .alpha = (enum render_alpha)m, .background = 0xff102030u };
+		struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = 0xff102030u };
 		g.r = one;
 		CHECK(rig_draw(&g, pos, 5.3 + m * 3, NULL, &o, NULL, 0) == 0);
 		memcpy(ref, g.px, (size_t)W * H * 4);
@@ -411,7 +411,7 @@ static void test_coverage_memo(void)
 		g.s.pix[i] = g.s.pix[i] > 150 ? g.s.pix[i] : 0;
 	rig_build(&g, 2);
 	struct ap_err err;
-	CHECK(swr_coverage(g.r, RENDER_DEFAULT_THRESHOLD, &err) == 0);
+	CHECK(swr_coverage(g.r, DRAW_DEFAULT_THRESHOLD, &err) == 0);
 	double *pos = malloc(N * 2 * sizeof *pos);
 	uint64_t seed = 11;
 	for (int i = 0; i < N; i++) {
@@ -424,14 +424,14 @@ static void test_coverage_memo(void)
 	uint8_t *ref = malloc((size_t)W * H * 4);
 	struct swr *kept = g.r;
 	for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
-		struct render_opts o = { .alpha = RENDER_DISCARD, .background = 0xff000000u, .threshold_set = true,
+		struct draw_opts o = { .alpha = DRAW_DISCARD, .background = 0xff000000u, .threshold_set = true,
 					 .threshold = steps[k].thr };
 		size_t hl = steps[k].hl;
 		g.r = kept;
 		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
 		memcpy(ref, g.px, (size_t)W * H * 4);
 		struct swr *fresh = swr_new(&g.a, &g.s, 2, &err);
-		CHECK(fresh && swr_coverage(fresh, RENDER_DEFAULT_THRESHOLD, &err) == 0);
+		CHECK(fresh && swr_coverage(fresh, DRAW_DEFAULT_THRESHOLD, &err) == 0);
 		g.r = fresh;
 		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
 		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
@@ -457,7 +457,7 @@ static void test_prescaled(void)
 		pos[2 * i] = 6 + 10 * i;      /* 8 px sprites from x = 2 + 10 i */
 		pos[2 * i + 1] = 20;
 	}
-	struct render_opts o = { .alpha = RENDER_OPAQUE, .background = 0xff000000u };
+	struct draw_opts o = { .alpha = DRAW_OPAQUE, .background = 0xff000000u };
 	CHECK(rig_draw(&g, pos, 8, NULL, &o, NULL, 0) == 0);
 	int bad = 0;
 	for (int i = 0; i < N; i++)
@@ -501,8 +501,8 @@ static void test_prescaled(void)
 /* The portable gather gives the same bytes as the shuffled one, on every path. */
 static void test_portable_gather(void)
 {
-	static const struct { enum render_alpha alpha; double S; } cases[] = {
-		{ RENDER_BLEND, 11.3 }, { RENDER_DISCARD, 7.7 }, { RENDER_OPAQUE, 19.5 }, { RENDER_DISCARD, 40 },
+	static const struct { enum draw_alpha alpha; double S; } cases[] = {
+		{ DRAW_BLEND, 11.3 }, { DRAW_DISCARD, 7.7 }, { DRAW_OPAQUE, 19.5 }, { DRAW_DISCARD, 40 },
 	};
 	static const uint32_t chans[] = { 1, 3, 4 };
 	for (int k = 0; k < 3; k++) {
@@ -521,7 +521,7 @@ static void test_portable_gather(void)
 		struct swr *plain = swr_new(&g.a, &g.s, 2, &err), *fast = g.r;
 		unsetenv("ATLASPLOT_SWR_NO_SHUFFLE");
 		for (int c = 0; c < 4; c++) {
-			struct render_opts o = { .alpha = cases[c].alpha, .background = 0xff102030u };
+			struct draw_opts o = { .alpha = cases[c].alpha, .background = 0xff102030u };
 			g.r = fast;
 			CHECK(rig_draw(&g, pos, cases[c].S, NULL, &o, NULL, 0) == 0);
 			memcpy(one, g.px, (size_t)160 * 120 * 4);
@@ -567,7 +567,7 @@ struct cross {
 
 /* Largest channel difference between swr and GL for one scene. */
 static int cross_diff(struct rig *g, struct render *gl, const double *pos, double S, const uint32_t *tint,
-		      const struct render_opts *o, const size_t *hl, size_t nhl, uint8_t *ref)
+		      const struct draw_opts *o, const size_t *hl, size_t nhl, uint8_t *ref)
 {
 	double *xy = malloc(g->s.n * 2 * sizeof *xy);
 	struct scene_frame f;
@@ -653,7 +653,7 @@ static void test_against_gl(void)
 		/* (images smaller than the slot are scaled to it: not native, nearly equal) */
 		int tolerance = cs->mixed_sizes ? 2 : 0;
 		for (int m = 0; m < 3; m++) {
-			struct render_opts o = { .alpha = (enum render_alpha)m, .background = 0xff203040u };
+			struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = 0xff203040u };
 			CHECK(cross_diff(&g, gl, pos, native, NULL, &o, NULL, 0, ref) <= tolerance);
 			CHECK(cross_diff(&g, gl, pos, native, tint, &o, NULL, 0, ref) <= tolerance);
 		}
@@ -666,8 +666,8 @@ static void test_against_gl(void)
 		}
 		static const double sizes[] = { 8, 13, 5.5, 40.5 };
 		for (int si = 0; si < 4; si++)
-			for (int m = RENDER_BLEND; m <= RENDER_OPAQUE; m++) {
-				struct render_opts o = { .alpha = (enum render_alpha)m, .background = si == 2 ? 0 : 0xff203040u };
+			for (int m = DRAW_BLEND; m <= DRAW_OPAQUE; m++) {
+				struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = si == 2 ? 0 : 0xff203040u };
 				CHECK(cross_diff(&g, gl, pos, sizes[si], NULL, &o, NULL, 0, ref) <= 2);
 				CHECK(cross_diff(&g, gl, pos, sizes[si], tint, &o, hl, 2, ref) <= 2);
 			}

@@ -1,6 +1,7 @@
 #include "app/frames.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,20 +54,98 @@ int frames_path(const char *pattern, long k, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-int frames_open(struct frames_engine *e, struct cli_common *c, const char *command, struct ap_err *err)
+void frames_resolve(struct frames_desc *d)
+{
+	if (!d->w || !d->h) {
+		d->w = FRAMES_DEFAULT_W;
+		d->h = FRAMES_DEFAULT_H;
+	}
+	if (!d->margin_set) {
+		d->margin = CAM_DEFAULT_MARGIN;
+		d->margin_set = true;
+	}
+	if (!d->background_set) {
+		d->ro.background = FRAMES_DEFAULT_BACKGROUND;
+		d->background_set = true;
+	}
+	if (!d->max_memory)
+		d->max_memory = FRAMES_DEFAULT_MAX_MEMORY;
+	if (!d->encoders)
+		d->encoders = FRAMES_DEFAULT_ENCODERS;
+	d->draw.coverage = d->ro.alpha == DRAW_DISCARD && !d->plain_discard;
+	d->draw.threshold = draw_opts_threshold(&d->ro);
+}
+
+static void logf_(const struct frames_desc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(const struct frames_desc *c, const char *fmt, ...)
+{
+	if (!c->log)
+		return;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	c->log(c->user, line);
+}
+
+/* After loading: per-image tints (NULL unless colour by label), highlights resolved,
+ * automatic sprite size, memory estimate checked. */
+static int prepare(struct frames_desc *c, const struct ds *d, uint32_t **tint, struct ap_err *err)
+{
+	size_t n = d->imgs.n;
+	*tint = NULL;
+	if (!c->sprite.base) {
+		int native = (int)(d->imgs.w > d->imgs.h ? d->imgs.w : d->imgs.h);
+		c->sprite.base = cam_sprite_auto(c->w, c->h, n, native);
+	}
+	double lo = c->sprite.min > 0 ? c->sprite.min : CAM_DEFAULT_SPRITE_MIN;
+	double hi = c->sprite.max > 0 ? c->sprite.max : CAM_DEFAULT_SPRITE_MAX;
+	if (lo > hi)
+		return ap_errf(err, "--sprite-min %g is larger than --sprite-max %g", lo, hi);
+	if (opts_highlight_resolve(&c->hl, d->labels, n, err))
+		return -1;
+
+	/* What the work will hold at once: images, atlas (CPU page + GL copy with mips),
+	 * frames in flight and one frame's sprite lists. */
+	size_t max = c->max_memory;
+	double img = (double)n * d->imgs.w * d->imgs.h * d->imgs.c;
+	double cell = (double)(d->imgs.w + 8) * (d->imgs.h + 8) * (d->imgs.c == 1 ? 1 : 4);
+	double frame = (double)c->w * c->h * 4;
+	double need = img + n * cell * 4.0 / 3 + frame * 6 + n * 64.0 + (double)n * 16;
+	if (need > (double)max)
+		return ap_errf(err, "this needs about %.0f MiB, more than --max-memory %.0f MiB "
+			       "(%zu images of %ux%u, frames of %dx%d)", need / (1 << 20), (double)max / (1 << 20),
+			       n, d->imgs.w, d->imgs.h, c->w, c->h);
+
+	if (c->color_by_label) {
+		if (!d->labels)
+			return ap_errf(err, "--color-by label: the data set has no labels (give --labels, or a layout CSV with a label column)");
+		uint32_t *t = malloc(n * sizeof *t);
+		if (!t)
+			return ap_errf(err, "out of memory for %zu colours", n);
+		for (size_t i = 0; i < n; i++)
+			t[i] = pal_label(d->labels[i], d->nclasses);
+		*tint = t;
+	}
+	return 0;
+}
+
+int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err)
 {
 	memset(e, 0, sizeof *e);
 	e->t_start = frames_now();
 	e->c = c;
 	e->command = command;
+	frames_resolve(c);
 	/* a full disk or `ulimit -f` must fail the write, not kill the process */
 	signal(SIGXFSZ, SIG_IGN);
 	if (ds_load(&c->paths, &e->d, err))
 		return -1;
-	if (cli_common_prepare(c, &e->d, &e->tint, err))
+	if (prepare(c, &e->d, &e->tint, err))
 		goto out_free;
 	double t0 = frames_now();
-	if (sess_open(&e->s, &e->d.imgs, e->d.lay.xy, &c->so, err))
+	if (!(e->dr = draw_open(&c->draw, &e->d.imgs, e->d.lay.xy, err)))
 		goto out_free;
 	/* Gray images, no tints, a gray opaque background and gray outlines make gray frames:
 	 * say so, and the encoder skips looking at every pixel to find out. */
@@ -77,19 +156,21 @@ int frames_open(struct frames_engine *e, struct cli_common *c, const char *comma
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
 	free(e->d.imgs.pix);
 	e->d.imgs.pix = NULL;
-	if (c->w > sess_max_size(&e->s) || c->h > sess_max_size(&e->s)) {
-		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h, e->s.cpu ? "backend's" : "GL",
-			sess_max_size(&e->s));
+	int max = draw_max_size(e->dr);
+	if (c->w > max || c->h > max) {
+		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h,
+			draw_is_cpu(e->dr) ? "backend's" : "GL", max);
 		goto out_free;
 	}
-	if (c->verbose) {
+	if (c->log) {
 		char desc[256];
-		sess_describe(&e->s, desc, sizeof desc);
-		fprintf(stderr, "atlasplot: %zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)\n",
-			e->d.imgs.n, e->s.atlas.pages, e->s.atlas.page_w, e->s.atlas.page_h, frames_now() - t0, desc);
+		const struct atlas *a = draw_atlas(e->dr);
+		draw_describe(e->dr, desc, sizeof desc);
+		logf_(c, "%zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)", e->d.imgs.n, a->pages,
+		      a->page_w, a->page_h, frames_now() - t0, desc);
 	}
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
-	if (!(e->q = outq_new(2, 4, (size_t)c->w * c->h * 4, err)))
+	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
 		goto out_free;
 	if (e->d.lay.xy)
 		frames_fit(e, e->d.lay.xy);
@@ -110,7 +191,7 @@ void frames_fit(struct frames_engine *e, const double *xy)
 int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		struct ap_err *err)
 {
-	struct cli_common *c = e->c;
+	struct frames_desc *c = e->c;
 	struct scene_frame f = {
 		.w = c->w, .h = c->h, .cam = *cam, .s0 = e->s0,
 		.sprite = cam_sprite_size(&c->sprite, cam->zoom),
@@ -120,7 +201,7 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 		.highlight_scale = c->highlight_scale,
 	};
 	double t0 = frames_now();
-	int rc = sess_frame(&e->s, xy, &f, &c->ro, rgba, err);
+	int rc = draw_frame(e->dr, xy, &f, &c->ro, rgba, err);
 	e->t_render += frames_now() - t0;
 	return rc;
 }
@@ -154,12 +235,12 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 {
 	if (e->q) {
 		outq_drain(e->q);
-		if (e->c->verbose && e->frames) {
+		if (e->frames) {
 			size_t n;
 			double enc;
 			outq_stats(e->q, &n, &enc);
 			double wall = frames_now() - e->t_start;
-			fprintf(stderr, "atlasplot: stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f\n",
+			logf_(e->c, "stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f",
 				e->frames, e->t_render * 1e3 / (double)e->frames, n ? enc * 1e3 / (double)n : 0.0,
 				wall, (double)e->frames / wall);
 		}
@@ -170,29 +251,29 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			rc = -1;
 		}
 	}
-	sess_close(&e->s);
+	draw_close(e->dr);
 	ds_free(&e->d);
 	free(e->tint);
 	memset(e, 0, sizeof *e);
 	return rc;
 }
 
-int frames_render_stills(const struct frames_job *job, const struct cam *cams, int ncams, struct ap_err *err)
+int frames_render_stills(struct frames_desc *c, const struct frames_stills *job, struct ap_err *err)
 {
 	struct frames_engine e;
 	err->msg[0] = 0;
-	if (frames_open(&e, job->c, job->command, err))
+	if (frames_open(&e, c, job->command, err))
 		return -1;
 	struct cam def;
 	cam_default(&e.box, &def);
 	int rc = 0;
-	for (int k = 0; k < (ncams ? ncams : 1) && rc == 0; k++) {
+	for (size_t k = 0; k < (job->ncams ? job->ncams : 1) && rc == 0; k++) {
 		char path[4096];
-		if (frames_path(job->out, k, path, sizeof path)) {
+		if (frames_path(job->out, (long)k, path, sizeof path)) {
 			rc = ap_errf(err, "output pattern '%s': the path is too long", job->out);
 			break;
 		}
-		rc = frames_emit(&e, e.d.lay.xy, ncams ? &cams[k] : &def, path, err);
+		rc = frames_emit(&e, e.d.lay.xy, job->ncams ? &job->cams[k] : &def, path, err);
 	}
 	return frames_close(&e, rc, err);
 }

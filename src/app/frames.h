@@ -1,22 +1,68 @@
 /*
- * frames: the frame loop the commands share: load the data set, open a drawing
- * session, render frames (positions + camera) and hand them to the encoder threads,
- * with output paths from a printf-style pattern and PNG metadata.
+ * frames: the frame loop the commands share, callable without a command line: load the
+ * data set, open a drawing session (draw_), render frames (positions + camera) and
+ * hand them to the encoder threads (outq_), with output paths from a printf-style
+ * pattern and PNG metadata. It prints nothing: -v lines go to desc->log, if set.
+ *
+ * struct frames_desc, zero value = defaults (frames_resolve fills them, in one place):
+ *   paths            the files (io/ds.h); paths.layout may be NULL for animate
+ *   w, h             0 -> FRAMES_DEFAULT_W x FRAMES_DEFAULT_H (1920x1080)
+ *   margin           CAM_DEFAULT_MARGIN (0.05) unless margin_set
+ *   sprite           base 0 -> automatic (cam_sprite_auto); min, max 0 -> CAM_DEFAULT_*
+ *   ro               draw options (draw/dopts.h); background FRAMES_DEFAULT_BACKGROUND
+ *                    (opaque black) unless background_set (then 0 is transparent)
+ *   color_by_label   false; true: gray sprites tinted by their label's colour
+ *   plain_discard    false: discard keeps each mip level's coverage; true: plain test
+ *   hl               images drawn on top, enlarged (core/opts.h); highlight_scale 0 -> 2
+ *   draw             the session (draw/draw.h); coverage and threshold are set here
+ *   png_level        0 -> 1 (io/pngio.h)
+ *   max_memory       0 -> FRAMES_DEFAULT_MAX_MEMORY (4 GiB): work estimated to need more
+ *                    is refused before anything is allocated for it
+ *   encoders         0 -> FRAMES_DEFAULT_ENCODERS PNG encoder threads
+ *   log, user        NULL: quiet; else called with each progress or timing line
  */
 #ifndef AP_FRAMES_H
 #define AP_FRAMES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "cli/cli_args.h"
 #include "app/outq.h"
+#include "core/cam.h"
+#include "core/opts.h"
+#include "draw/draw.h"
+#include "io/ds.h"
 
-struct frames_job {
-	struct cli_common *c;
-	const char *out;             /* path or pattern with one %d / %0Nd */
-	const char *command;         /* for the PNG's tEXt */
+#define FRAMES_DEFAULT_W 1920
+#define FRAMES_DEFAULT_H 1080
+#define FRAMES_DEFAULT_BACKGROUND 0xff000000u
+#define FRAMES_DEFAULT_MAX_MEMORY ((size_t)4 << 30)
+#define FRAMES_DEFAULT_ENCODERS 2
+
+struct frames_desc {
+	struct ds_paths paths;
+	int w, h;
+	double margin;
+	bool margin_set;
+	struct cam_sprite sprite;
+	struct draw_opts ro;
+	bool background_set;
+	bool color_by_label;
+	bool plain_discard;
+	struct opts_highlight hl;
+	double highlight_scale;
+	struct draw_desc draw;
+	int png_level;
+	size_t max_memory;
+	int encoders;
+	int verbose;                 /* the caller's; frames_ looks at log only */
+	void (*log)(void *user, const char *line);
+	void *user;
 };
+
+/* The defaults of a desc, in place (idempotent). */
+void frames_resolve(struct frames_desc *d);
 
 /* The pattern must hold exactly one integer conversion (%d, %0Nd) when need_number,
  * and no other '%' but '%%'. */
@@ -26,9 +72,9 @@ int frames_path(const char *pattern, long k, char *buf, size_t len);
 
 /* An open engine: data, session, fit, encoder queue. */
 struct frames_engine {
-	struct cli_common *c;
+	struct frames_desc *c;
 	struct ds d;
-	struct sess s;
+	struct draw *dr;
 	uint32_t *tint;
 	struct cam_box box;
 	double s0;
@@ -40,9 +86,10 @@ struct frames_engine {
 	size_t frames;
 };
 
-/* Load the data set (layout from c->paths.layout, may be NULL for animate, which
- * brings its own) and open the session. */
-int frames_open(struct frames_engine *e, struct cli_common *c, const char *command, struct ap_err *err);
+/* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for
+ * animate, which brings its own) and open the session. command: the PNGs' "Command"
+ * text, or NULL. */
+int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err);
 /* Fit s0 to the box of xy (n points). */
 void frames_fit(struct frames_engine *e, const double *xy);
 /* Render positions xy with camera cam into a buffer and queue it for path. */
@@ -54,8 +101,15 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 /* Wait for the writes; free everything. rc_so_far != 0 keeps the first error. */
 int frames_close(struct frames_engine *e, int rc_so_far, struct ap_err *err);
 
-/* render: one frame per camera (the default camera when ncams == 0). */
-int frames_render_stills(const struct frames_job *job, const struct cam *cams, int ncams, struct ap_err *err);
+/* render: one frame per camera (the default camera when ncams == 0), to out (a path,
+ * or a pattern with one %d when there are several). */
+struct frames_stills {
+	const char *out;
+	const char *command;         /* for the PNG's tEXt, or NULL */
+	const struct cam *cams;
+	size_t ncams;
+};
+int frames_render_stills(struct frames_desc *c, const struct frames_stills *job, struct ap_err *err);
 
 double frames_now(void);
 

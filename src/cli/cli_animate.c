@@ -110,7 +110,7 @@ static const char help[] =
 	"  parallel atlasplot animate ... --shard {}/4 -o 'frames/f_%%05d.png' ::: 0 1 2 3\n";
 
 struct animate_args {
-	struct cli_common c;
+	struct frames_desc c;
 	const char *from, *to, *out, *path, *sheet;
 	long frames;                 /* 0: from the duration */
 	double duration;             /* 0: unset */
@@ -534,7 +534,7 @@ static void sheet_tile(const uint8_t *src, int w, int h, int f, uint8_t *dst, in
  * --range or --resume left out. */
 static int write_sheet(struct anim *an, struct ap_err *err)
 {
-	const struct cli_common *c = &an->a->c;
+	const struct frames_desc *c = &an->a->c;
 	int count = an->total < SHEET_FRAMES ? (int)an->total : SHEET_FRAMES;
 	int cols = count < SHEET_COLS ? count : SHEET_COLS;
 	int rows = (count + cols - 1) / cols;
@@ -616,7 +616,7 @@ static long count_todo(long lo, long hi, long shard_k, long shard_n)
 static int run_frames(struct anim *an, struct ap_err *err)
 {
 	const struct animate_args *a = an->a;
-	const struct cli_common *c = &a->c;
+	const struct frames_desc *c = &a->c;
 	bool to_stdout = !strcmp(a->out, "-");
 	size_t frame_bytes = (size_t)c->w * c->h * 4;
 	uint8_t *raw = NULL;
@@ -708,7 +708,7 @@ static void animate_free(struct anim *an)
 	free(an->xy);
 }
 
-static int animate(struct anim *an, struct cli_common *c, const char *command, struct ap_err *err)
+static int animate(struct anim *an, struct frames_desc *c, const char *command, struct ap_err *err)
 {
 	const struct animate_args *a = an->a;
 	if (!strcmp(a->out, "-") && isatty(1))
@@ -739,7 +739,7 @@ static int animate(struct anim *an, struct cli_common *c, const char *command, s
 
 /* Stop between frames on SIGINT or SIGTERM (*sig says which); the handler goes after
  * the first signal, so a second one kills. */
-static int animate_until_signal(struct anim *an, struct cli_common *c, int argc, char **argv, struct ap_err *err,
+static int animate_until_signal(struct anim *an, struct frames_desc *c, int argc, char **argv, struct ap_err *err,
 				int *sig)
 {
 	char cmdline[2048];

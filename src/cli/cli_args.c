@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "core/pal.h"
-
-#define DEFAULT_MAX_MEMORY ((size_t)4 << 30)
 
 const char cli_common_help[] =
 	"data:\n"
@@ -62,17 +61,21 @@ static void warn_skip(void *user, const char *path, const char *msg)
 	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
 }
 
-void cli_common_init(struct cli_common *c)
+/* -v: a line on stderr. */
+static void log_line(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "atlasplot: %s\n", line);
+}
+
+void cli_common_init(struct frames_desc *c)
 {
 	memset(c, 0, sizeof *c);
 	c->paths.dir.on_skip = warn_skip;
-	c->w = 1920;
-	c->h = 1080;
-	c->margin = CAM_DEFAULT_MARGIN;
-	c->ro.background = PAL_RGBA(0, 0, 0, 255);
+	c->draw.no_prescale = getenv("ATLASPLOT_NO_PRESCALE") != NULL;
 }
 
-void cli_common_free(struct cli_common *c)
+void cli_common_free(struct frames_desc *c)
 {
 	opts_highlight_free(&c->hl);
 }
@@ -99,6 +102,19 @@ static int parse_bytes(const char *s, size_t *out)
 	return 0;
 }
 
+/* An option whose value is one of names (an enum's, in order): 1, or -1 naming them. */
+static int name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
+		    struct ap_err *err)
+{
+	int i = names_find(names, n, arg);
+	if (i < 0) {
+		char list[128];
+		return ap_errf(err, "%s '%s': expected %s", opt, arg, names_list(names, n, list, sizeof list));
+	}
+	*out = i;
+	return 1;
+}
+
 static int positive(const char *opt, const char *arg, double *out, struct ap_err *err)
 {
 	if (opts_double(arg, out) || !(*out > 0))
@@ -106,7 +122,7 @@ static int positive(const char *opt, const char *arg, double *out, struct ap_err
 	return 0;
 }
 
-int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err *err)
+int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err)
 {
 	unsigned long u;
 	double d;
@@ -143,13 +159,9 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 	case OPT_SPRITE:
 		if (!strcmp(arg, "auto")) {
 			c->sprite.base = 0;
-			c->sprite_given = false;
 			return 1;
 		}
-		if (positive("--sprite", arg, &c->sprite.base, err))
-			return -1;
-		c->sprite_given = true;
-		return 1;
+		return positive("--sprite", arg, &c->sprite.base, err) ? -1 : 1;
 	case OPT_GROWTH:
 		if (opts_double(arg, &d) || d < 0 || d > 4)
 			return ap_errf(err, "--sprite-growth '%s': expected a number from 0 to 4", arg);
@@ -162,11 +174,11 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 		return positive("--sprite-max", arg, &c->sprite.max, err) ? -1 : 1;
 	case OPT_ALPHA:
 		if (!strcmp(arg, "discard"))
-			c->ro.alpha = RENDER_DISCARD;
+			c->ro.alpha = DRAW_DISCARD;
 		else if (!strcmp(arg, "blend"))
-			c->ro.alpha = RENDER_BLEND;
+			c->ro.alpha = DRAW_BLEND;
 		else if (!strcmp(arg, "opaque"))
-			c->ro.alpha = RENDER_OPAQUE;
+			c->ro.alpha = DRAW_OPAQUE;
 		else
 			return ap_errf(err, "--alpha '%s': expected discard, blend or opaque", arg);
 		return 1;
@@ -195,6 +207,7 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 	case OPT_BACKGROUND:
 		if (pal_parse(arg, &c->ro.background))
 			return ap_errf(err, "--background '%s': expected RRGGBB, RRGGBBAA or none", arg);
+		c->background_set = true;
 		return 1;
 	case OPT_OUTLINE:
 		if (pal_parse(arg, &c->ro.outline) || !c->ro.outline)
@@ -207,18 +220,17 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 			return -1;
 		return 1;
 	case OPT_BACKEND:
-		if (sess_backend_parse(arg, &c->so.backend))
-			return ap_errf(err, "--backend '%s': expected auto, cpu, osmesa or egl", arg);
-		return 1;
+		return name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
+				(int *)&c->draw.backend, err);
 	case OPT_PAGE_SIZE:
 		if (opts_uint(arg, 16384, &u) || u < 16 || (u & (u - 1)))
 			return ap_errf(err, "--page-size '%s': expected a power of two from 16 to 16384", arg);
-		c->so.page_size = (uint32_t)u;
+		c->draw.page_size = (uint32_t)u;
 		return 1;
 	case OPT_PAGES_PER_ARRAY:
 		if (opts_uint(arg, 65535, &u) || !u)
 			return ap_errf(err, "--pages-per-array '%s': expected a positive integer", arg);
-		c->so.pages_per_group = (uint32_t)u;
+		c->draw.pages_per_group = (uint32_t)u;
 		return 1;
 	case OPT_PNG_LEVEL:
 		if (opts_uint(arg, 9, &u) || !u)
@@ -231,49 +243,8 @@ int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err
 		return 1;
 	case 'v':
 		c->verbose++;
+		c->log = log_line;
 		return 1;
-	}
-	return 0;
-}
-
-int cli_common_prepare(struct cli_common *c, const struct ds *d, uint32_t **tint, struct ap_err *err)
-{
-	size_t n = d->imgs.n;
-	*tint = NULL;
-	if (!c->sprite_given) {
-		int native = (int)(d->imgs.w > d->imgs.h ? d->imgs.w : d->imgs.h);
-		c->sprite.base = cam_sprite_auto(c->w, c->h, n, native);
-	}
-	double lo = c->sprite.min > 0 ? c->sprite.min : CAM_DEFAULT_SPRITE_MIN;
-	double hi = c->sprite.max > 0 ? c->sprite.max : CAM_DEFAULT_SPRITE_MAX;
-	if (lo > hi)
-		return ap_errf(err, "--sprite-min %g is larger than --sprite-max %g", lo, hi);
-	if (opts_highlight_resolve(&c->hl, d->labels, n, err))
-		return -1;
-	c->so.coverage = c->ro.alpha == RENDER_DISCARD && !c->plain_discard;
-	c->so.threshold = c->ro.threshold_set ? c->ro.threshold : RENDER_DEFAULT_THRESHOLD;
-
-	/* What the work will hold at once: images, atlas (CPU page + GL copy with mips),
-	 * frames in flight and one frame's sprite lists. */
-	size_t max = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
-	double img = (double)n * d->imgs.w * d->imgs.h * d->imgs.c;
-	double cell = (double)(d->imgs.w + 8) * (d->imgs.h + 8) * (d->imgs.c == 1 ? 1 : 4);
-	double frame = (double)c->w * c->h * 4;
-	double need = img + n * cell * 4.0 / 3 + frame * 6 + n * 64.0 + (double)n * 16;
-	if (need > (double)max)
-		return ap_errf(err, "this needs about %.0f MiB, more than --max-memory %.0f MiB "
-			       "(%zu images of %ux%u, frames of %dx%d)", need / (1 << 20), (double)max / (1 << 20),
-			       n, d->imgs.w, d->imgs.h, c->w, c->h);
-
-	if (c->color_by_label) {
-		if (!d->labels)
-			return ap_errf(err, "--color-by label: the data set has no labels (give --labels, or a layout CSV with a label column)");
-		uint32_t *t = malloc(n * sizeof *t);
-		if (!t)
-			return ap_errf(err, "out of memory for %zu colours", n);
-		for (size_t i = 0; i < n; i++)
-			t[i] = pal_label(d->labels[i], d->nclasses);
-		*tint = t;
 	}
 	return 0;
 }

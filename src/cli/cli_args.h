@@ -8,12 +8,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "core/cam.h"
-#include "io/ds.h"
-#include "cli/opts.h"
-#include "draw/gl/render.h"
-#include "core/scene.h"
-#include "draw/sess.h"
+#include "app/frames.h"
 
 enum {
 	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
@@ -54,32 +49,12 @@ enum {
 /* The help text of the shared options, defaults included. */
 extern const char cli_common_help[];
 
-struct cli_common {
-	struct ds_paths paths;
-	int w, h;
-	double margin;
-	bool margin_set;
-	struct cam_sprite sprite;
-	bool sprite_given;
-	struct render_opts ro;
-	bool color_by_label;
-	bool plain_discard;          /* --coverage plain */
-	struct opts_highlight hl;
-	double highlight_scale;
-	struct sess_opts so;
-	int png_level;
-	size_t max_memory;
-	int verbose;
-};
-
-void cli_common_init(struct cli_common *c);
+/* The zero desc, with what only a command line sets: the warning for skipped images,
+ * and the environment's switches (read here, once). */
+void cli_common_init(struct frames_desc *c);
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
-int cli_common_opt(struct cli_common *c, int opt, const char *arg, struct ap_err *err);
-void cli_common_free(struct cli_common *c);
-
-/* After loading: per-image tints (NULL unless --color-by label), highlights resolved,
- * automatic sprite size, memory estimate checked. */
-int cli_common_prepare(struct cli_common *c, const struct ds *d, uint32_t **tint, struct ap_err *err);
+int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
+void cli_common_free(struct frames_desc *c);
 
 /* "Software", "Command" tEXt values. */
 void cli_command_line(int argc, char **argv, char *buf, size_t len);

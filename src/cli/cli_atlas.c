@@ -10,7 +10,7 @@
 #include "cli/cli_args.h"
 #include "app/frames.h"
 #include "io/pngio.h"
-#include "draw/sess.h"
+#include "draw/draw.h"
 
 enum { OPT_OUT_DIR = OPT_COMMAND_BASE, OPT_LAYOUT_I };
 
@@ -38,7 +38,7 @@ static const char info_help[] =
 	"example:\n"
 	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n";
 
-static int parse(int argc, char **argv, struct cli_common *c, const char **out, int want_out, struct ap_err *err)
+static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, struct ap_err *err)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -137,7 +137,7 @@ out_free:
 
 int cli_atlas(int argc, char **argv)
 {
-	struct cli_common c;
+	struct frames_desc c;
 	struct ap_err err;
 	const char *out = NULL;
 	cli_common_init(&c);
@@ -152,7 +152,7 @@ int cli_atlas(int argc, char **argv)
 	struct atlas a;
 	if (ds_load(&c.paths, &d, &err))
 		return cli_fail(AP_EXIT_ERR, &err);
-	rc = atlas_plan(&d.imgs, c.so.page_size, &a, &err);
+	rc = atlas_plan(&d.imgs, c.draw.page_size, &a, &err);
 	if (!rc && mkdir(out, 0777) && errno != EEXIST)
 		rc = ap_errf(&err, "output '%s': %s", out, strerror(errno));
 	if (!rc)
@@ -164,7 +164,7 @@ int cli_atlas(int argc, char **argv)
 
 int cli_info(int argc, char **argv)
 {
-	struct cli_common c;
+	struct frames_desc c;
 	struct ap_err err;
 	const char *unused = NULL;
 	cli_common_init(&c);
@@ -175,6 +175,7 @@ int cli_info(int argc, char **argv)
 	}
 	if (rc < 0)
 		return cli_usage("info", &err);
+	frames_resolve(&c);
 	struct ds d;
 	if (ds_load(&c.paths, &d, &err))
 		return cli_fail(AP_EXIT_ERR, &err);
@@ -201,33 +202,27 @@ int cli_info(int argc, char **argv)
 		       (b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
 	}
 	struct atlas a;
-	if (atlas_plan(&d.imgs, c.so.page_size, &a, &err)) {
+	if (atlas_plan(&d.imgs, c.draw.page_size, &a, &err)) {
 		ds_free(&d);
 		return cli_fail(AP_EXIT_ERR, &err);
 	}
 	printf("atlas:    %u page(s) of %ux%u, %u channel(s), cells of %u texels, %u mip levels\n", a.pages,
 	       a.page_w, a.page_h, a.channels, a.pitch, a.levels);
-	struct sess se;
 	char desc[256];
-	rc = sess_open(&se, &d.imgs, NULL, &c.so, &err);
+	struct draw *dr = draw_open(&c.draw, &d.imgs, NULL, &err);
 	ds_free(&d);
-	if (rc)
+	if (!dr)
 		return cli_fail(AP_EXIT_ERR, &err);
-	sess_describe(&se, desc, sizeof desc);
-	bool cpu = se.cpu != NULL;
-	sess_close(&se);
+	draw_describe(dr, desc, sizeof desc);
+	bool cpu = draw_is_cpu(dr);
+	draw_close(dr);
 	printf("backend:  %s\n", desc);
 	if (cpu) {
 		/* what --backend osmesa/egl would use */
-		struct glctx *ctx = glctx_new(GLCTX_AUTO, &err);
-		if (ctx) {
-			const struct glfn *gl = glctx_gl(ctx);
-			printf("gl:       %s: %s, %s\n", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
-			       (const char *)gl->GetString(GL_VERSION));
-			glctx_free(ctx);
-		} else {
+		if (draw_gl_probe(desc, sizeof desc, &err) == 0)
+			printf("gl:       %s\n", desc);
+		else
 			printf("gl:       none (%s)\n", err.msg);
-		}
 	}
 	cli_common_free(&c);
 	return AP_EXIT_OK;

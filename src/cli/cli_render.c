@@ -38,7 +38,7 @@ static const char help[] =
 	"  atlasplot render --images imgs.npy --layout xy.npy --camera 0,0,1 --camera 0,0,4 -o 'z_%%d.png'\n";
 
 struct render_args {
-	struct cli_common c;
+	struct frames_desc c;
 	struct cam *cams;
 	size_t ncams;
 	const char *out;
@@ -134,12 +134,13 @@ int cli_render(int argc, char **argv)
 	}
 	char cmdline[2048];
 	cli_command_line(argc + 1, argv - 1, cmdline, sizeof cmdline);
-	struct frames_job job = {
-		.c = &a.c,
+	struct frames_stills job = {
 		.out = a.out,
 		.command = cmdline,
+		.cams = a.cams,
+		.ncams = a.ncams,
 	};
-	rc = frames_render_stills(&job, a.cams, (int)a.ncams, &err);
+	rc = frames_render_stills(&a.c, &job, &err);
 	cli_common_free(&a.c);
 	free(a.cams);
 	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;

@@ -156,6 +156,7 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 		o->cap_range = 4 * cap;
 	}
 	o->nsprites = o->nindex = o->nbatches = o->culled = 0;
+	o->no_prescale = f->no_prescale;
 	o->tiles_x = (uint32_t)((f->w + SCENE_TILE - 1) / SCENE_TILE);
 	o->tiles_y = (uint32_t)((f->h + SCENE_TILE - 1) / SCENE_TILE);
 	size_t tiles = (size_t)o->tiles_x * o->tiles_y;
@@ -211,7 +212,7 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key)
 {
-	if (!sc->nsprites || getenv("ATLASPLOT_NO_PRESCALE"))
+	if (!sc->nsprites || sc->no_prescale)
 		return false;
 	const struct scene_sprite *s0 = &sc->sprites[0];
 	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a->levels, a->slot_w, a->slot_h, a->channels, a->n,

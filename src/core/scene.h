@@ -18,6 +18,7 @@
 #ifndef AP_SCENE_H
 #define AP_SCENE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,7 @@ struct scene_frame {
 	double highlight_scale;     /* 0 = 2 */
 	size_t max_entries;         /* 0 = SCENE_DEFAULT_MAX_ENTRIES */
 	int sprites_only;           /* place and cull only: no batches, no tile lists */
+	bool no_prescale;           /* draw every sprite from the mip levels (comparisons) */
 };
 
 struct scene_batch {
@@ -98,6 +100,7 @@ struct scene_out {
 	size_t nbatches, cap_batches;
 	uint32_t tiles_x, tiles_y;
 	size_t culled;
+	bool no_prescale;           /* the frame's no_prescale */
 	/* scratch */
 	uint32_t *counts;
 	size_t cap_counts;
@@ -112,7 +115,7 @@ void scene_out_free(struct scene_out *out);
 
 /* The prescaled images a frame of sc (its sprites drawn at the first one's scale) is
  * drawn from, for both renderers: false when its sprites are not minified enough, their
- * images would not fit PRESC_MAX_BYTES, or ATLASPLOT_NO_PRESCALE is set. */
+ * images would not fit PRESC_MAX_BYTES, or the frame asked for no_prescale. */
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key);
 
 #endif

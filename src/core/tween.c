@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
+
 static const char *const ease_names[TWEEN_EASE_COUNT] = {
 	[TWEEN_EASE_LINEAR] = "linear",
 	[TWEEN_EASE_QUAD_IN] = "quad-in",
@@ -27,13 +29,11 @@ static const char *const order_names[TWEEN_ORDER_COUNT] = {
 
 int tween_ease_parse(const char *name, enum tween_ease *out)
 {
-	for (int i = 0; i < TWEEN_EASE_COUNT; i++) {
-		if (strcmp(name, ease_names[i]) == 0) {
-			*out = (enum tween_ease)i;
-			return 0;
-		}
-	}
-	return -1;
+	int i = names_find(ease_names, TWEEN_EASE_COUNT, name);
+	if (i < 0)
+		return -1;
+	*out = (enum tween_ease)i;
+	return 0;
 }
 
 const char *tween_ease_name(enum tween_ease e)
@@ -194,13 +194,11 @@ double tween_mean_travel(const double *a, const double *b, size_t n)
 
 int tween_order_parse(const char *name, enum tween_order *out)
 {
-	for (int i = 0; i < TWEEN_ORDER_COUNT; i++) {
-		if (strcmp(name, order_names[i]) == 0) {
-			*out = (enum tween_order)i;
-			return 0;
-		}
-	}
-	return -1;
+	int i = names_find(order_names, TWEEN_ORDER_COUNT, name);
+	if (i < 0)
+		return -1;
+	*out = (enum tween_order)i;
+	return 0;
 }
 
 const char *tween_order_name(enum tween_order o)

@@ -277,16 +277,3 @@ const char *glctx_backend_name(const struct glctx *c)
 {
 	return c->name;
 }
-
-int glctx_backend_parse(const char *s, enum glctx_backend *out)
-{
-	if (!strcmp(s, "auto"))
-		*out = GLCTX_AUTO;
-	else if (!strcmp(s, "osmesa"))
-		*out = GLCTX_OSMESA;
-	else if (!strcmp(s, "egl"))
-		*out = GLCTX_EGL;
-	else
-		return -1;
-	return 0;
-}

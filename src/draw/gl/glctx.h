@@ -12,13 +12,8 @@
 #include <GL/glcorearb.h>
 
 #include "base/err.h"
+#include "draw/gl/render.h"
 
-enum glctx_backend {
-	GLCTX_AUTO = 0,          /* EGL device (GPU) if present, else OSMesa, else EGL surfaceless */
-	GLCTX_OSMESA,
-	GLCTX_EGL,               /* a GPU's EGL device, else Mesa's surfaceless platform */
-	GLCTX_EGL_DEVICE,        /* a GPU's EGL device only */
-};
 
 /* The GL functions the renderer uses: X(type, name). */
 #define GLCTX_FUNCS(X) \
@@ -82,8 +77,5 @@ void glctx_free(struct glctx *ctx);
 const struct glfn *glctx_gl(const struct glctx *ctx);
 /* "osmesa" or "egl-device" or "egl-surfaceless". */
 const char *glctx_backend_name(const struct glctx *ctx);
-
-/* Parse "auto", "osmesa", "egl". */
-int glctx_backend_parse(const char *s, enum glctx_backend *out);
 
 #endif

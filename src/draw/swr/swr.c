@@ -141,7 +141,7 @@ struct job {
 	int w, h, tiles_x, ntiles;
 	uint8_t *rgba;
 	bool fast;                   /* every source is opaque: write RGBA8 in place */
-	enum render_alpha mode;
+	enum draw_alpha mode;
 	int ch;
 	uint32_t thr88;              /* discard: keep values (gray, alpha) >= this */
 	float thr;
@@ -476,7 +476,7 @@ static uint32_t threshold88(float thr);
 /* Opaque sources, gray pages: write over what is there. */
 static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
 {
-	uint32_t thr = j->mode == RENDER_DISCARD ? p->thr88 : 0;
+	uint32_t thr = j->mode == DRAW_DISCARD ? p->thr88 : 0;
 	if (p->white) {
 		for (int i = 0; i < n; i++) {
 			uint32_t c = (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u;
@@ -507,7 +507,7 @@ static bool covers(const struct job *j, const struct sp *p, const uint16_t *v)
 
 static void fast_rgba(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
 {
-	bool discard = j->mode == RENDER_DISCARD;
+	bool discard = j->mode == DRAW_DISCARD;
 	for (int i = 0; i < n; i++, v += 4) {
 		if (discard && !covers(j, p, v))
 			continue;
@@ -542,7 +542,7 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 {
 	const float s = 1.0f / ONE88;
 	f32x4 tint = { p->tint[0], p->tint[1], p->tint[2], p->tint[3] };  /* rgb premultiplied */
-	bool blend = j->mode == RENDER_BLEND, discard = j->mode == RENDER_DISCARD;
+	bool blend = j->mode == DRAW_BLEND, discard = j->mode == DRAW_DISCARD;
 	bool has_alpha = j->r->has_alpha;
 	for (int i = 0; i < n; i++, acc += 4) {
 		const uint16_t *x = v + i * ch;
@@ -858,7 +858,7 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 		base[l] = p->texels + r->lvoff[lv];
 		row[l] = (size_t)(r->a.pitch >> lv) * (size_t)ch;
 	}
-	uint16_t thr = (uint16_t)(j->mode == RENDER_DISCARD ? p->thr88 : 0), *val = t->val[0];
+	uint16_t thr = (uint16_t)(j->mode == DRAW_DISCARD ? p->thr88 : 0), *val = t->val[0];
 	int full = kind == K_WHITE ? n / LANES * LANES : 0;
 	struct lanes ln = { { t->xo[0], t->xo[1] }, { t->xf[0], t->xf[1] },
 #if SHUFFLE
@@ -1021,7 +1021,7 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 	struct swr *r = j->r;
 	if (it->pre != NO_PRE) {
 		size_t cell = it->pre;
-		if (j->mode == RENDER_DISCARD && r->cov) {
+		if (j->mode == DRAW_DISCARD && r->cov) {
 			p.thr = r->pre.thr_f[cell];
 			p.thr88 = r->pre.thr88[cell];
 		}
@@ -1034,7 +1034,7 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 		return;
 	}
 	setup_lod(j, t, &p);
-	if (j->mode == RENDER_DISCARD && j->r->cov) {
+	if (j->mode == DRAW_DISCARD && j->r->cov) {
 		/* the shader's coverage scale: mix of the two levels' by the LOD's fraction */
 		size_t img = cell_index(r, &it->s);
 		/* colour without alpha tests luminance in float: it needs thr, not thr88 */
@@ -1426,7 +1426,7 @@ static uint32_t threshold88(float thr)
 	return v;
 }
 
-int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct render_opts *o,
+int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
 	      uint8_t *rgba, struct ap_err *err)
 {
 	if (w <= 0 || h <= 0 || w > 65535 || h > 65535)
@@ -1435,7 +1435,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 	struct job j = {
 		.r = r, .w = w, .h = h, .rgba = rgba,
 		.mode = o->alpha, .ch = (int)r->a.channels,
-		.thr = (float)(o->threshold_set ? o->threshold : RENDER_DEFAULT_THRESHOLD),
+		.thr = (float)draw_opts_threshold(o),
 	};
 	j.tiles_x = (w + TILE_W - 1) / TILE_W;
 	j.ntiles = j.tiles_x * ((h + STRIP - 1) / STRIP);
@@ -1451,7 +1451,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 		return ap_errf(err, "swr: out of memory for %zu prescaled images", sc->nsprites);
 	if (alloc_scratch(r, w) || (translucent = bin(r, sc, w, h, ol)) < 0)
 		return ap_errf(err, "swr: out of memory for a %dx%d frame of %zu sprites", w, h, sc->nsprites);
-	if (r->thr_cell && o->alpha == RENDER_DISCARD && sc->nsprites) {
+	if (r->thr_cell && o->alpha == DRAW_DISCARD && sc->nsprites) {
 		/* the key: the first sprite's LOD, which most share */
 		struct lod d;
 		lod_of(r, scene_scale_x(&sc->sprites[0]), scene_scale_y(&sc->sprites[0]), &d);
@@ -1464,7 +1464,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const str
 		}
 	}
 	/* every source opaque: painting may overwrite */
-	j.fast = o->alpha != RENDER_BLEND && !translucent;
+	j.fast = o->alpha != DRAW_BLEND && !translucent;
 	struct worker wk = { .j = &j };
 	atomic_init(&wk.id, 0);
 	run_threads(r->threads < j.ntiles ? r->threads : j.ntiles, work, &wk);

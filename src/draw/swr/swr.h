@@ -33,7 +33,7 @@
 #include "core/atlas.h"
 #include "base/err.h"
 #include "core/imgset.h"
-#include "draw/gl/render.h"
+#include "draw/dopts.h"
 #include "core/scene.h"
 
 #define SWR_MAX_THREADS 8
@@ -57,7 +57,7 @@ int swr_threads(const struct swr *r);
 
 /* Draw the scene into rgba (w*h*4 bytes, rows top first): render_frame's contract.
  * The scene may come from scene_src_init with any pages_per_group (0 is fine). */
-int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct render_opts *o,
+int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
 	      uint8_t *rgba, struct ap_err *err);
 
 #endif

@@ -1,4 +1,4 @@
-#include "cli/opts.h"
+#include "core/opts.h"
 
 #include <errno.h>
 #include <math.h>

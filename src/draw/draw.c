@@ -1,0 +1,229 @@
+#include "draw/draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw/swr/swr.h"
+#ifndef AP_NO_GL
+#include "draw/gl/render.h"
+#endif
+
+const char *const draw_backend_names[4] = { "auto", "cpu", "osmesa", "egl" };
+
+/* A backend: what draw_ needs of it. */
+struct draw_ops {
+	int (*frame)(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o, uint8_t *rgba,
+		     struct ap_err *err);
+	int (*max_size)(const void *be);
+	void (*describe)(const void *be, char *buf, size_t len);
+	void (*free)(void *be);
+	bool bins;                   /* draws from tile lists (scene_build makes them) */
+};
+
+struct draw {
+	uint32_t *cell_of, *image_at; /* the atlas order (atlas_order), or NULL */
+	struct atlas atlas;
+	struct scene_src src;
+	struct scene_out sc;
+	const struct draw_ops *ops;
+	void *be;
+	bool no_prescale;
+};
+
+static int cpu_frame(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err)
+{
+	return swr_frame(be, sc, w, h, o, rgba, err);
+}
+
+static int cpu_max_size(const void *be)
+{
+	(void)be;
+	return DRAW_CPU_MAX_SIDE;
+}
+
+static void cpu_describe(const void *be, char *buf, size_t len)
+{
+	snprintf(buf, len, "cpu: software compositor, %d threads", swr_threads(be));
+}
+
+static void cpu_free(void *be)
+{
+	swr_free(be);
+}
+
+static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false };
+
+static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
+{
+	struct swr *r = swr_new(&dr->atlas, imgs, 0, err);
+	if (!r)
+		return -1;
+	dr->ops = &cpu_ops;
+	dr->be = r;
+	if (scene_src_init(&dr->src, &dr->atlas, imgs, 0, err))
+		return -1;
+	return d->coverage ? swr_coverage(r, d->threshold, err) : 0;
+}
+
+#ifndef AP_NO_GL
+static int gl_frame(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
+		    uint8_t *rgba, struct ap_err *err)
+{
+	return render_frame(be, sc, w, h, o, rgba, err);
+}
+
+static int gl_max_size(const void *be)
+{
+	return render_max_size(be);
+}
+
+static void gl_describe(const void *be, char *buf, size_t len)
+{
+	render_describe(be, buf, len);
+}
+
+static void gl_free(void *be)
+{
+	render_free(be);
+}
+
+static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, true };
+
+static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
+		   enum glctx_backend b, struct ap_err *err)
+{
+	struct render *r = render_open(b, &dr->atlas, imgs, d->pages_per_group, err);
+	if (!r)
+		return -1;
+	dr->ops = &gl_ops;
+	dr->be = r;
+	if (scene_src_init(&dr->src, &dr->atlas, imgs, render_pages_per_group(r), err))
+		return -1;
+	return d->coverage ? render_coverage(r, imgs, d->threshold, err) : 0;
+}
+
+/* A GPU reached through an EGL device, or nothing (no error: auto falls back). */
+static int try_gpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
+{
+	struct ap_err ignore;
+	if (open_gl(dr, d, imgs, GLCTX_EGL_DEVICE, &ignore) == 0)
+		return 0;
+	if (dr->be)
+		dr->ops->free(dr->be);
+	dr->be = NULL;
+	dr->ops = NULL;
+	scene_src_free(&dr->src);
+	return -1;
+}
+#endif
+
+static int open_backend(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
+{
+	switch (d->backend) {
+#ifndef AP_NO_GL
+	case DRAW_OSMESA:
+		return open_gl(dr, d, imgs, GLCTX_OSMESA, err);
+	case DRAW_EGL:
+		return open_gl(dr, d, imgs, GLCTX_EGL, err);
+	case DRAW_AUTO:
+		if (try_gpu(dr, d, imgs) == 0)
+			return 0;
+		return open_cpu(dr, d, imgs, err);
+#else
+	case DRAW_OSMESA:
+	case DRAW_EGL:
+		return ap_errf(err, "--backend %s: this atlasplot is built without GL (NO_GL=1)",
+			       draw_backend_names[d->backend]);
+#endif
+	default:
+		return open_cpu(dr, d, imgs, err);
+	}
+}
+
+struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
+		       struct ap_err *err)
+{
+	struct draw *dr = calloc(1, sizeof *dr);
+	if (!dr) {
+		ap_errf(err, "out of memory");
+		return NULL;
+	}
+	dr->no_prescale = d->no_prescale;
+	if (atlas_plan(imgs, d->page_size, &dr->atlas, err))
+		goto out_close;
+	if (xy && imgs->n > 1) {
+		dr->cell_of = malloc(imgs->n * sizeof *dr->cell_of);
+		dr->image_at = malloc(imgs->n * sizeof *dr->image_at);
+		if (dr->cell_of && dr->image_at) {
+			/* GL's texture arrays hold at least 2048 layers (GL 4.5) unless fewer are asked for */
+			size_t chunk = d->backend == DRAW_CPU ? 0 : (size_t)dr->atlas.cols * dr->atlas.rows *
+				       (d->pages_per_group ? d->pages_per_group : 2048);
+			atlas_order(imgs->n, xy, chunk, dr->cell_of, dr->image_at);
+			dr->atlas.cell_of = dr->cell_of;
+			dr->atlas.image_at = dr->image_at;
+		}
+	}
+	if (open_backend(dr, d, imgs, err))
+		goto out_close;
+	return dr;
+out_close:
+	draw_close(dr);
+	return NULL;
+}
+
+int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+	       uint8_t *rgba, struct ap_err *err)
+{
+	struct scene_frame fr = *f;
+	fr.sprites_only = !dr->ops->bins;
+	fr.no_prescale = fr.no_prescale || dr->no_prescale;
+	if (scene_build(&dr->src, xy, &fr, &dr->sc, err))
+		return -1;
+	return dr->ops->frame(dr->be, &dr->sc, f->w, f->h, o, rgba, err);
+}
+
+const struct atlas *draw_atlas(const struct draw *dr)
+{
+	return &dr->atlas;
+}
+
+int draw_max_size(const struct draw *dr)
+{
+	return dr->ops->max_size(dr->be);
+}
+
+bool draw_is_cpu(const struct draw *dr)
+{
+	return dr->ops == &cpu_ops;
+}
+
+void draw_describe(const struct draw *dr, char *buf, size_t len)
+{
+	dr->ops->describe(dr->be, buf, len);
+}
+
+int draw_gl_probe(char *buf, size_t len, struct ap_err *err)
+{
+#ifndef AP_NO_GL
+	return render_probe(GLCTX_AUTO, buf, len, err);
+#else
+	(void)buf;
+	(void)len;
+	return ap_errf(err, "built without GL (NO_GL=1)");
+#endif
+}
+
+void draw_close(struct draw *dr)
+{
+	if (!dr)
+		return;
+	scene_out_free(&dr->sc);
+	scene_src_free(&dr->src);
+	if (dr->be)
+		dr->ops->free(dr->be);
+	free(dr->cell_of);
+	free(dr->image_at);
+	free(dr);
+}

@@ -1,0 +1,82 @@
+/*
+ * draw: a drawing session, the one door to the backends. It plans the atlas, opens
+ * the backend (the cpu compositor, or GL with the atlas uploaded once) and turns
+ * (positions, scene_frame, draw_opts) into an RGBA frame. Callers never ask which
+ * backend they have: a small table of functions in draw.c dispatches to it.
+ *
+ * Backends: cpu (draw/swr, on the CPU's cores), osmesa and egl (draw/gl, a GL compute
+ * pass). auto takes a GPU through EGL when there is one, else cpu: on a machine without
+ * a GPU the GL backends run on Mesa's llvmpipe, about a hundred times slower. A build
+ * with NO_GL=1 (AP_NO_GL) has the cpu backend only.
+ *
+ * struct draw_desc, zero value = defaults:
+ *   backend          DRAW_AUTO
+ *   page_size        0 -> ATLAS_DEFAULT_PAGE (2048), atlas page side, a power of two
+ *   pages_per_group  0 -> the GL limit; smaller only to test batching
+ *   coverage         false: the plain discard test; true: keep each mip level's coverage
+ *                    for threshold (the resolved one: draw_opts_threshold)
+ *   no_prescale      false; true: never draw from prescaled images (comparisons)
+ *   portable_gather  false; true: the cpu backend's portable texel gather (tests)
+ * Not here: where sprites go (core/scene), files, the frame loop (app/).
+ */
+#ifndef AP_DRAW_H
+#define AP_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "core/atlas.h"
+#include "core/imgset.h"
+#include "core/scene.h"
+#include "draw/dopts.h"
+
+enum draw_backend {
+	DRAW_AUTO = 0,
+	DRAW_CPU,
+	DRAW_OSMESA,
+	DRAW_EGL,
+};
+
+/* The backends' names, in enum order ("auto", "cpu", "osmesa", "egl"), for name tables. */
+extern const char *const draw_backend_names[4];
+
+/* The largest frame side the cpu backend draws (the PNG reader's limit too). */
+#define DRAW_CPU_MAX_SIDE 32768
+
+struct draw_desc {
+	enum draw_backend backend;
+	uint32_t page_size;
+	uint32_t pages_per_group;
+	bool coverage;
+	double threshold;
+	bool no_prescale;
+	bool portable_gather;
+};
+
+struct draw;
+
+/* Open a session for imgs. xy (imgs->n points, may be NULL): a layout to place the atlas
+ * cells by, so that sprites near each other on screen read texels near each other in
+ * memory. NULL on failure, with err saying why. */
+struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
+		       struct ap_err *err);
+/* Draw positions xy (n×2 data units) as f says into rgba (f->w × f->h × 4 bytes). */
+int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+	       uint8_t *rgba, struct ap_err *err);
+void draw_close(struct draw *dr);
+
+/* The atlas the session planned. */
+const struct atlas *draw_atlas(const struct draw *dr);
+/* The largest frame side. */
+int draw_max_size(const struct draw *dr);
+/* Whether the backend is the cpu compositor. */
+bool draw_is_cpu(const struct draw *dr);
+/* One line naming the backend: "cpu: software compositor, 2 threads", "osmesa: llvmpipe ...". */
+void draw_describe(const struct draw *dr, char *buf, size_t len);
+/* What --backend osmesa/egl would use, as draw_describe names it, or -1 with err
+ * saying why there is none (atlasplot info). */
+int draw_gl_probe(char *buf, size_t len, struct ap_err *err);
+
+#endif
