@@ -8,8 +8,10 @@
 #ifndef AP_CLI_H
 #define AP_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 
+#include "app/frames.h"
 #include "base/err.h"
 
 enum { AP_EXIT_OK = 0, AP_EXIT_ERR = 1, AP_EXIT_USAGE = 2 };
@@ -22,9 +24,26 @@ int cli_diff(int argc, char **argv);
 
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);
-/* getopt_long's ':' (missing value) or anything else it returned for an option the
- * command does not know, as an error naming the option. Returns -1. */
-int cli_bad_option(int opt, char **argv, struct ap_err *err);
+
+/*
+ * The option loop of every command. Each option getopt_long finds goes to the shared
+ * options (cli_common_opt) when common is set, then to opt, which returns 1 (taken),
+ * 0 (not an option of this command), -1 (a bad value: a usage error) or -2 (a failure
+ * that is not the user's spelling, such as an unreadable --shots file); err says why.
+ * -h/--help, a missing value and an unknown option are handled here.
+ */
+struct cli_parser {
+	const char *shortopts;       /* with a leading ':' and 'h' */
+	const struct option *longopts;
+	int (*opt)(void *ctx, int opt, const char *arg, struct ap_err *err);
+	void *ctx;
+	struct frames_desc *common;  /* the shared options' home, or NULL */
+	int max_args;                /* operands allowed after the options */
+};
+enum { CLI_HELP = 1 };
+/* 0 with the operands at argv[*first .. argc); CLI_HELP; -1 a usage error; -2 another
+ * error (err set for both). */
+int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, struct ap_err *err);
 
 /* Print "atlasplot: <msg> (see 'atlasplot CMD --help')" and return AP_EXIT_USAGE. */
 int cli_usage(const char *cmd, const struct ap_err *err);

@@ -160,46 +160,47 @@ static int parse_range(const char *s, long *a, long *b)
 	return colon[1] && *b <= *a ? -1 : 0;
 }
 
-/* The command's own options; 0 handled, -1 bad value, 1 not one of them. */
-static int parse_own(struct animate_args *a, int opt, const char *arg, struct ap_err *err)
+/* The command's own options (cli_parser's opt). */
+static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 {
+	struct animate_args *a = ctx;
 	unsigned long u;
 	switch (opt) {
 	case OPT_FROM:
 		a->from = arg;
-		return 0;
+		return 1;
 	case OPT_TO:
 		a->an.to = arg;
-		return 0;
+		return 1;
 	case OPT_FRAMES:
 		if (opts_uint(arg, MAX_FRAMES, &u) || !u)
 			return ap_errf(err, "--frames '%s': expected an integer from 1 to %ld", arg, MAX_FRAMES);
 		a->an.frames = (long)u;
-		return 0;
+		return 1;
 	case OPT_DURATION:
 		if (opts_double(arg, &a->an.duration) || !(a->an.duration > 0) || a->an.duration > 1e6)
 			return ap_errf(err, "--duration '%s': expected seconds, a number > 0", arg);
-		return 0;
+		return 1;
 	case OPT_FPS:
 		if (opts_double(arg, &a->an.fps) || !(a->an.fps > 0) || a->an.fps > ANIM_MAX_FPS)
 			return ap_errf(err, "--fps '%s': expected a number above 0, at most %g", arg, ANIM_MAX_FPS);
-		return 0;
+		return 1;
 	case OPT_HOLD_START:
-		return parse_seconds("--hold-start", arg, &a->an.hold_start, err);
+		return parse_seconds("--hold-start", arg, &a->an.hold_start, err) ? -1 : 1;
 	case OPT_HOLD_END:
-		return parse_seconds("--hold-end", arg, &a->an.hold_end, err);
+		return parse_seconds("--hold-end", arg, &a->an.hold_end, err) ? -1 : 1;
 	case OPT_EASE:
-		return parse_ease("--ease", arg, &a->an.ease, err);
+		return parse_ease("--ease", arg, &a->an.ease, err) ? -1 : 1;
 	case OPT_PATH_EASE:
-		return parse_ease("--path-ease", arg, &a->an.path_ease, err);
+		return parse_ease("--path-ease", arg, &a->an.path_ease, err) ? -1 : 1;
 	case OPT_STAGGER:
 		if (opts_double(arg, &a->an.stagger) || a->an.stagger < 0 || a->an.stagger > 1)
 			return ap_errf(err, "--stagger '%s': expected a fraction from 0 to 1", arg);
-		return 0;
+		return 1;
 	case OPT_STAGGER_BY:
 		if (tween_order_parse(arg, &a->an.stagger_by))
 			return ap_errf(err, "--stagger-by '%s': expected index, label or distance", arg);
-		return 0;
+		return 1;
 	case OPT_ALIGN:
 		if (!strcmp(arg, "none"))
 			a->an.procrustes = false;
@@ -207,37 +208,37 @@ static int parse_own(struct animate_args *a, int opt, const char *arg, struct ap
 			a->an.procrustes = true;
 		else
 			return ap_errf(err, "--align '%s': expected none or procrustes", arg);
-		return 0;
+		return 1;
 	case OPT_CAMERA_FROM:
 	case OPT_CAMERA_TO: {
 		bool from = opt == OPT_CAMERA_FROM;
 		if (opts_camera(arg, from ? &a->an.cam_from : &a->an.cam_to))
 			return ap_errf(err, "--camera-%s '%s': expected CX,CY,ZOOM with ZOOM > 0", from ? "from" : "to", arg);
 		*(from ? &a->an.cam_from_set : &a->an.cam_to_set) = true;
-		return 0;
+		return 1;
 	}
 	case OPT_PATH:
 		a->path = arg;
-		return 0;
+		return 1;
 	case OPT_CONTACT_SHEET:
 		a->an.sheet = arg;
-		return 0;
+		return 1;
 	case OPT_RESUME:
 		a->an.resume = true;
-		return 0;
+		return 1;
 	case OPT_SHARD:
 		if (parse_shard(arg, &a->an.shard_k, &a->an.shard_n))
 			return ap_errf(err, "--shard '%s': expected K/N with 0 <= K < N, e.g. 0/4", arg);
-		return 0;
+		return 1;
 	case OPT_RANGE:
 		if (parse_range(arg, &a->an.range_a, &a->an.range_b))
 			return ap_errf(err, "--range '%s': expected A:B, frames A to B-1 with A < B (A or B may be left out)", arg);
-		return 0;
+		return 1;
 	case 'o':
 		a->out = arg;
-		return 0;
+		return 1;
 	}
-	return 1;
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *err)
@@ -266,27 +267,10 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	optind = 1;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
-		int r = cli_common_opt(&a->c, opt, optarg, err);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		if (opt == 'h')
-			return 1;
-		if (opt == ':')
-			return cli_bad_option(opt, argv, err);
-		r = parse_own(a, opt, optarg, err);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			return cli_bad_option(opt, argv, err);
-	}
-	if (optind < argc)
-		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
+	const struct cli_parser p = { ":o:vh", longopts, animate_opt, a, &a->c, 0 };
+	int first, rc = cli_getopt(&p, argc, argv, &first, err);
+	if (rc)
+		return rc;
 	if (!a->c.paths.nimages && !a->c.paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (!a->from && !a->c.paths.manifest)
@@ -427,7 +411,7 @@ int cli_animate(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
-	if (rc > 0) {
+	if (rc == CLI_HELP) {
 		printf(help, ANIM_SHEET_FRAMES, ANIM_SHEET_COLS, ANIM_SHEET_TILE_W, cli_common_help);
 		cli_common_free(&a.c);
 		return AP_EXIT_OK;

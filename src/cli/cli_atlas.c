@@ -38,6 +38,27 @@ static const char info_help[] =
 	"example:\n"
 	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n";
 
+struct atlas_args {
+	struct frames_desc *c;
+	const char **out;
+	int want_out;                /* atlas: -o DIR; info: --layout */
+};
+
+static int atlas_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
+{
+	struct atlas_args *a = ctx;
+	(void)err;
+	if (opt == 'o' && a->want_out) {
+		*a->out = arg;
+		return 1;
+	}
+	if (opt == OPT_LAYOUT_I && !a->want_out) {
+		a->c->paths.layout = arg;
+		return 1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, struct ap_err *err)
 {
 	static const struct option longopts[] = {
@@ -46,34 +67,11 @@ static int parse(int argc, char **argv, struct frames_desc *c, const char **out,
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	optind = 1;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
-		int r = cli_common_opt(c, opt, optarg, err);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		switch (opt) {
-		case 'h':
-			return 1;
-		case 'o':
-			if (!want_out)
-				return cli_bad_option(opt, argv, err);
-			*out = optarg;
-			break;
-		case OPT_LAYOUT_I:
-			if (want_out)
-				return cli_bad_option(opt, argv, err);
-			c->paths.layout = optarg;
-			break;
-		default:
-			return cli_bad_option(opt, argv, err);
-		}
-	}
-	if (optind < argc)
-		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
+	struct atlas_args a = { c, out, want_out };
+	const struct cli_parser p = { ":o:vh", longopts, atlas_opt, &a, c, 0 };
+	int first, rc = cli_getopt(&p, argc, argv, &first, err);
+	if (rc)
+		return rc;
 	if (!c->paths.nimages && !c->paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (want_out && !*out)
@@ -142,7 +140,7 @@ int cli_atlas(int argc, char **argv)
 	const char *out = NULL;
 	cli_common_init(&c);
 	int rc = parse(argc, argv, &c, &out, 1, &err);
-	if (rc > 0) {
+	if (rc == CLI_HELP) {
 		fputs(atlas_help, stdout);
 		return AP_EXIT_OK;
 	}
@@ -169,7 +167,7 @@ int cli_info(int argc, char **argv)
 	const char *unused = NULL;
 	cli_common_init(&c);
 	int rc = parse(argc, argv, &c, &unused, 0, &err);
-	if (rc > 0) {
+	if (rc == CLI_HELP) {
 		fputs(info_help, stdout);
 		return AP_EXIT_OK;
 	}

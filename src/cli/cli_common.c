@@ -4,6 +4,8 @@
 
 #include "cli/cli.h"
 
+#include "cli/cli_args.h"
+
 int cli_fail(int code, const struct ap_err *err)
 {
 	fprintf(stderr, "atlasplot: %s\n", err->msg);
@@ -29,9 +31,35 @@ int cli_usage(const char *cmd, const struct ap_err *err)
 	return AP_EXIT_USAGE;
 }
 
-int cli_bad_option(int opt, char **argv, struct ap_err *err)
+/* getopt_long's ':' (missing value) or anything else it returned for an option the
+ * command does not know, as an error naming the option. */
+static int bad_option(int opt, char **argv, struct ap_err *err)
 {
 	if (opt == ':')
 		return ap_errf(err, "option '%s' needs a value", argv[optind - 1]);
 	return ap_errf(err, "unknown option '%s'", argv[optind - 1]);
+}
+
+int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, struct ap_err *err)
+{
+	optind = 1;
+	opterr = 0;
+	int opt;
+	while ((opt = getopt_long(argc, argv, p->shortopts, p->longopts, NULL)) != -1) {
+		if (opt == 'h')
+			return CLI_HELP;
+		if (opt == ':' || opt == '?')
+			return bad_option(opt, argv, err);
+		int r = p->common ? cli_common_opt(p->common, opt, optarg, err) : 0;
+		if (r == 0)
+			r = p->opt ? p->opt(p->ctx, opt, optarg, err) : 0;
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return bad_option(opt, argv, err);
+	}
+	if (argc - optind > p->max_args)
+		return ap_errf(err, "unexpected argument '%s'", argv[optind + p->max_args]);
+	*first = optind;
+	return 0;
 }

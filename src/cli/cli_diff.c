@@ -662,7 +662,43 @@ out_free:
 	return v;
 }
 
-/* 1: --help; 0: run; -1: usage error (err set). */
+static int diff_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
+{
+	struct diff_cfg *c = ctx;
+	switch (opt) {
+	case 'o':
+		c->out = arg;
+		return 1;
+	case 't':
+		if (parse_tolerance(arg, &c->opts.tolerance))
+			return ap_errf(err, "--tolerance '%s': expected an integer 0-255", arg);
+		return 1;
+	case 'p':
+		if (imgdiff_parse_max_pixels(arg, &c->opts))
+			return ap_errf(err, "--max-pixels '%s': expected a pixel count or a "
+				       "percentage like 0.5%%", arg);
+		return 1;
+	case 'r':
+		if (parse_rms(arg, &c->opts.max_rms))
+			return ap_errf(err, "--max-rms '%s': expected a number >= 0", arg);
+		return 1;
+	case OPT_AA:
+		c->opts.aa = true;
+		return 1;
+	case OPT_SIDE_BY_SIDE:
+		c->side_by_side = true;
+		return 1;
+	case OPT_JSON:
+		c->json = true;
+		return 1;
+	case 'q':
+		c->quiet = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* CLI_HELP: --help; 0: run; -1: usage error (err set). */
 static int parse(int argc, char **argv, struct diff_cfg *c, const char **exp, const char **act,
 		 struct ap_err *err)
 {
@@ -679,51 +715,14 @@ static int parse(int argc, char **argv, struct diff_cfg *c, const char **exp, co
 		{ NULL, 0, NULL, 0 },
 	};
 	*c = (struct diff_cfg){ .opts = { .tolerance = DEF_TOLERANCE } };
-	optind = 1;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:t:p:r:qh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			return 1;
-		case 'o':
-			c->out = optarg;
-			break;
-		case 't':
-			if (parse_tolerance(optarg, &c->opts.tolerance))
-				return ap_errf(err, "--tolerance '%s': expected an integer 0-255", optarg);
-			break;
-		case 'p':
-			if (imgdiff_parse_max_pixels(optarg, &c->opts))
-				return ap_errf(err, "--max-pixels '%s': expected a pixel count or a "
-					       "percentage like 0.5%%", optarg);
-			break;
-		case 'r':
-			if (parse_rms(optarg, &c->opts.max_rms))
-				return ap_errf(err, "--max-rms '%s': expected a number >= 0", optarg);
-			break;
-		case OPT_AA:
-			c->opts.aa = true;
-			break;
-		case OPT_SIDE_BY_SIDE:
-			c->side_by_side = true;
-			break;
-		case OPT_JSON:
-			c->json = true;
-			break;
-		case 'q':
-			c->quiet = true;
-			break;
-		default:
-			return cli_bad_option(opt, argv, err);
-		}
-	}
-	if (argc - optind < 2)
+	const struct cli_parser p = { ":o:t:p:r:qh", longopts, diff_opt, c, NULL, 2 };
+	int first, rc = cli_getopt(&p, argc, argv, &first, err);
+	if (rc)
+		return rc;
+	if (argc - first < 2)
 		return ap_errf(err, "diff: expected EXPECTED and ACTUAL");
-	if (argc - optind > 2)
-		return ap_errf(err, "unexpected argument '%s'", argv[optind + 2]);
-	*exp = argv[optind];
-	*act = argv[optind + 1];
+	*exp = argv[first];
+	*act = argv[first + 1];
 	if (is_dir(*exp) && !is_dir(*act))
 		return ap_errf(err, "diff: '%s' is a folder but '%s' is not", *exp, *act);
 	return 0;
@@ -736,7 +735,7 @@ int cli_diff(int argc, char **argv)
 	const char *exp = NULL, *act = NULL;
 
 	int r = parse(argc, argv, &c, &exp, &act, &err);
-	if (r > 0) {
+	if (r == CLI_HELP) {
 		fputs(usage, stdout);
 		return AP_EXIT_OK;
 	}

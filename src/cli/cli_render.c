@@ -55,6 +55,33 @@ static int read_shots(const char *path, struct render_args *a, struct ap_err *er
 	return rc;
 }
 
+static int render_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
+{
+	struct render_args *a = ctx;
+	switch (opt) {
+	case 'o':
+		a->out = arg;
+		return 1;
+	case OPT_LAYOUT_R:
+		a->c.paths.layout = arg;
+		return 1;
+	case OPT_CAMERA: {
+		struct cam c;
+		if (opts_camera(arg, &c))
+			return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", arg);
+		struct cam *q = realloc(a->cams, (a->ncams + 1) * sizeof *q);
+		if (!q)
+			return ap_errf(err, "--camera: out of memory");
+		a->cams = q;
+		a->cams[a->ncams++] = c;
+		return 1;
+	}
+	case OPT_SHOTS:
+		return read_shots(arg, a, err) ? -2 : 1;
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct render_args *a, struct ap_err *err)
 {
 	static const struct option longopts[] = {
@@ -65,45 +92,10 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	optind = 1;
-	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, ":o:vh", longopts, NULL)) != -1) {
-		int r = cli_common_opt(&a->c, opt, optarg, err);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		switch (opt) {
-		case 'h':
-			return 1;
-		case 'o':
-			a->out = optarg;
-			break;
-		case OPT_LAYOUT_R:
-			a->c.paths.layout = optarg;
-			break;
-		case OPT_CAMERA: {
-			struct cam c;
-			if (opts_camera(optarg, &c))
-				return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", optarg);
-			struct cam *q = realloc(a->cams, (a->ncams + 1) * sizeof *q);
-			if (!q)
-				return ap_errf(err, "--camera: out of memory");
-			a->cams = q;
-			a->cams[a->ncams++] = c;
-			break;
-		}
-		case OPT_SHOTS:
-			if (read_shots(optarg, a, err))
-				return -2;
-			break;
-		default:
-			return cli_bad_option(opt, argv, err);
-		}
-	}
-	if (optind < argc)
-		return ap_errf(err, "unexpected argument '%s'", argv[optind]);
+	const struct cli_parser p = { ":o:vh", longopts, render_opt, a, &a->c, 0 };
+	int first, rc = cli_getopt(&p, argc, argv, &first, err);
+	if (rc)
+		return rc;
 	if (!a->c.paths.nimages && !a->c.paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (!a->c.paths.layout && !a->c.paths.manifest)
@@ -122,7 +114,7 @@ int cli_render(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
-	if (rc > 0) {
+	if (rc == CLI_HELP) {
 		printf(help, cli_common_help);
 		cli_common_free(&a.c);
 		return AP_EXIT_OK;
