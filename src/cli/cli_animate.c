@@ -36,8 +36,8 @@ static const char help[] =
 	"                       moves\n"
 	"  --frames N           frames of the move, N >= 1; frame k has t = k/(N-1)\n"
 	"  --duration S         seconds at --fps F: round(S*F)+1 frames, frame k at k/F s\n"
-	"                       (default 2, or the last --path key's time)\n"
-	"  --fps F              frames per second (default 30)\n"
+	"                       (default %g, or the last --path key's time)\n"
+	"  --fps F              frames per second (default %g)\n"
 	"  --hold-start S       seconds of still first frames before the move (default 0)\n"
 	"  --hold-end S         seconds of still last frames after it (default 0)\n"
 	"  --ease NAME          each point's easing (default cubic-in-out): linear,\n"
@@ -201,14 +201,14 @@ static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		if (tween_order_parse(arg, &a->an.stagger_by))
 			return ap_errf(err, "--stagger-by '%s': expected index, label or distance", arg);
 		return 1;
-	case OPT_ALIGN:
-		if (!strcmp(arg, "none"))
-			a->an.procrustes = false;
-		else if (!strcmp(arg, "procrustes"))
-			a->an.procrustes = true;
-		else
-			return ap_errf(err, "--align '%s': expected none or procrustes", arg);
+	case OPT_ALIGN: {
+		static const char *const align_names[] = { "none", "procrustes" };
+		int i = 0;
+		if (cli_name_opt("--align", arg, align_names, NAMES_COUNT(align_names), &i, err) < 0)
+			return -1;
+		a->an.procrustes = i == 1;
 		return 1;
+	}
 	case OPT_CAMERA_FROM:
 	case OPT_CAMERA_TO: {
 		bool from = opt == OPT_CAMERA_FROM;
@@ -412,7 +412,9 @@ int cli_animate(int argc, char **argv)
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
 	if (rc == CLI_HELP) {
-		printf(help, ANIM_SHEET_FRAMES, ANIM_SHEET_COLS, ANIM_SHEET_TILE_W, cli_common_help);
+		char common[4096];
+		cli_common_help(common, sizeof common);
+		printf(help, ANIM_DEFAULT_DURATION, ANIM_DEFAULT_FPS, ANIM_SHEET_FRAMES, ANIM_SHEET_COLS, ANIM_SHEET_TILE_W, common);
 		cli_common_free(&a.c);
 		return AP_EXIT_OK;
 	}

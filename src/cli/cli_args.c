@@ -7,7 +7,8 @@
 #include "base/names.h"
 #include "core/pal.h"
 
-const char cli_common_help[] =
+/* The help of the shared options; the defaults come from the constants that define them. */
+static const char common_help[] =
 	"data:\n"
 	"  --images FILE|DIR/   images: IDX3 ubyte (raw or .gz), NPY uint8 NxHxW[x3|x4], or a\n"
 	"                       folder of PNG and JPEG files (sorted by name); repeat to\n"
@@ -15,43 +16,52 @@ const char cli_common_help[] =
 	"  --manifest FILE      CSV with columns path,x,y[,label] (paths relative to it):\n"
 	"                       images and layout in one, instead of --images and --layout\n"
 	"  --cell PX            folder and manifest images are downscaled once, in linear\n"
-	"                       light, to this size on their longer side (default 64)\n"
+	"                       light, to this size on their longer side (default %u)\n"
 	"  --on-bad-image MODE  fail (default: a file that cannot be decoded is an error) or\n"
 	"                       skip (warn, naming it, and leave it out)\n"
 	"  --labels FILE        labels: IDX1 ubyte (raw or .gz) or NPY integers; repeatable;\n"
 	"                       default: the layout CSV's 'label' column, if any\n"
 	"frame and camera:\n"
-	"  --size WxH           frame size in pixels (default 1920x1080)\n"
-	"  --margin M           fit padding, fraction of the box on each side (default 0.05)\n"
+	"  --size WxH           frame size in pixels (default %dx%d)\n"
+	"  --margin M           fit padding, fraction of the box on each side (default %g)\n"
 	"sprites:\n"
 	"  --sprite S|auto      sprite side in pixels at zoom 1 (default auto:\n"
 	"                       1.5*sqrt(frame area / images), at most the image size)\n"
-	"  --sprite-growth G    side = S * zoom^G (default 0.5; 0 constant, 1 like an object)\n"
-	"  --sprite-min PX      smallest side (default 1)\n"
-	"  --sprite-max PX      largest side (default 1024)\n"
+	"  --sprite-growth G    side = S * zoom^G (default %g; 0 constant, 1 like an object)\n"
+	"  --sprite-min PX      smallest side (default %g)\n"
+	"  --sprite-max PX      largest side (default %g)\n"
 	"  --alpha MODE         discard (default; texels below the threshold are transparent),\n"
 	"                       blend (gradual transparency) or opaque (whole tiles)\n"
-	"  --threshold T        discard threshold on luminance or alpha, 0..1 (default 0.5)\n"
+	"  --threshold T        discard threshold on luminance or alpha, 0..1 (default %g)\n"
 	"  --coverage MODE      keep (default: minified sprites keep the share of texels that\n"
 	"                       pass the threshold at full size, so small digits do not fade\n"
 	"                       away) or plain (the plain test on filtered values, as the\n"
 	"                       original demo)\n"
 	"  --color-by label     multiply gray sprites by their label's tab10/tab20 colour\n"
-	"  --background COLOR   RRGGBB, RRGGBBAA or none for a transparent PNG (default 000000)\n"
+	"  --background COLOR   RRGGBB, RRGGBBAA or none for a transparent PNG (default %06x)\n"
 	"  --highlight LIST     image indices (3,17,42) or label=K: drawn on top, enlarged,\n"
 	"                       outlined\n"
-	"  --highlight-scale F  enlargement of highlighted sprites (default 2)\n"
+	"  --highlight-scale F  enlargement of highlighted sprites (default %g)\n"
 	"  --outline COLOR      highlight outline (default: white, or black on light backgrounds)\n"
 	"engine:\n"
 	"  --backend NAME       auto (default: a GPU through EGL if there is one, else cpu),\n"
 	"                       cpu (the built-in software compositor, all cores), osmesa or\n"
 	"                       egl (a GL compute pass; on Mesa's llvmpipe without a GPU)\n"
-	"  --page-size N        atlas page side, a power of two (default 2048)\n"
-	"  --png-level N        PNG compression 1..9 (default 1: fastest; 2..9: zlib's\n"
+	"  --page-size N        atlas page side, a power of two (default %d)\n"
+	"  --png-level N        PNG compression 1..9 (default %d: fastest; 2..9: zlib's\n"
 	"                       levels, smaller and slower)\n"
-	"  --max-memory SIZE    refuse work estimated to need more (default 4G; K, M, G suffixes)\n"
+	"  --max-memory SIZE    refuse work estimated to need more (default %zuG; K, M, G suffixes)\n"
 	"  -v, --verbose        progress and timings on stderr\n"
 	"  -h, --help           this help\n";
+
+void cli_common_help(char *buf, size_t len)
+{
+	uint32_t bg = FRAMES_DEFAULT_BACKGROUND;
+	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
+		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, DRAW_DEFAULT_THRESHOLD,
+		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
+		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
+}
 
 /* A skipped image file: one warning line, the rest of the run goes on. */
 static void warn_skip(void *user, const char *path, const char *msg)
@@ -102,8 +112,7 @@ static int parse_bytes(const char *s, size_t *out)
 	return 0;
 }
 
-/* An option whose value is one of names (an enum's, in order): 1, or -1 naming them. */
-static int name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
+int cli_name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
 		    struct ap_err *err)
 {
 	int i = names_find(names, n, arg);
@@ -122,10 +131,15 @@ static int positive(const char *opt, const char *arg, double *out, struct ap_err
 	return 0;
 }
 
+static const char *const on_bad_names[] = { [IMGDIR_FAIL] = "fail", [IMGDIR_SKIP] = "skip" };
+static const char *const coverage_names[] = { "keep", "plain" };
+static const char *const color_by_names[] = { "label", "none" };
+
 int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err)
 {
 	unsigned long u;
 	double d;
+	int i = 0;
 	switch (opt) {
 	case OPT_IMAGES:
 		return ds_add_path(c->paths.images, &c->paths.nimages, arg, "--images", err) ? -1 : 1;
@@ -140,13 +154,8 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->paths.dir.cell = (uint32_t)u;
 		return 1;
 	case OPT_ON_BAD:
-		if (!strcmp(arg, "fail"))
-			c->paths.dir.on_bad = IMGDIR_FAIL;
-		else if (!strcmp(arg, "skip"))
-			c->paths.dir.on_bad = IMGDIR_SKIP;
-		else
-			return ap_errf(err, "--on-bad-image '%s': expected fail or skip", arg);
-		return 1;
+		return cli_name_opt("--on-bad-image", arg, on_bad_names, NAMES_COUNT(on_bad_names),
+				    (int *)&c->paths.dir.on_bad, err);
 	case OPT_SIZE:
 		if (opts_size(arg, &c->w, &c->h))
 			return ap_errf(err, "--size '%s': expected WxH, e.g. 1920x1080", arg);
@@ -173,15 +182,8 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 	case OPT_SPRITE_MAX:
 		return positive("--sprite-max", arg, &c->sprite.max, err) ? -1 : 1;
 	case OPT_ALPHA:
-		if (!strcmp(arg, "discard"))
-			c->ro.alpha = DRAW_DISCARD;
-		else if (!strcmp(arg, "blend"))
-			c->ro.alpha = DRAW_BLEND;
-		else if (!strcmp(arg, "opaque"))
-			c->ro.alpha = DRAW_OPAQUE;
-		else
-			return ap_errf(err, "--alpha '%s': expected discard, blend or opaque", arg);
-		return 1;
+		return cli_name_opt("--alpha", arg, draw_alpha_names, NAMES_COUNT(draw_alpha_names),
+				    (int *)&c->ro.alpha, err);
 	case OPT_THRESHOLD:
 		if (opts_double(arg, &d) || d < 0 || d > 1)
 			return ap_errf(err, "--threshold '%s': expected a number from 0 to 1", arg);
@@ -189,20 +191,14 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->ro.threshold_set = 1;
 		return 1;
 	case OPT_COVERAGE:
-		if (!strcmp(arg, "keep"))
-			c->plain_discard = false;
-		else if (!strcmp(arg, "plain"))
-			c->plain_discard = true;
-		else
-			return ap_errf(err, "--coverage '%s': expected keep or plain", arg);
+		if (cli_name_opt("--coverage", arg, coverage_names, NAMES_COUNT(coverage_names), &i, err) < 0)
+			return -1;
+		c->plain_discard = i == 1;
 		return 1;
 	case OPT_COLOR_BY:
-		if (!strcmp(arg, "label"))
-			c->color_by_label = true;
-		else if (!strcmp(arg, "none"))
-			c->color_by_label = false;
-		else
-			return ap_errf(err, "--color-by '%s': expected label or none", arg);
+		if (cli_name_opt("--color-by", arg, color_by_names, NAMES_COUNT(color_by_names), &i, err) < 0)
+			return -1;
+		c->color_by_label = i == 0;
 		return 1;
 	case OPT_BACKGROUND:
 		if (pal_parse(arg, &c->ro.background))
@@ -220,7 +216,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			return -1;
 		return 1;
 	case OPT_BACKEND:
-		return name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
+		return cli_name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
 				(int *)&c->draw.backend, err);
 	case OPT_PAGE_SIZE:
 		if (opts_uint(arg, 16384, &u) || u < 16 || (u & (u - 1)))

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "app/frames.h"
+#include "base/names.h"
 
 enum {
 	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
@@ -46,8 +47,8 @@ enum {
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }
 
-/* The help text of the shared options, defaults included. */
-extern const char cli_common_help[];
+/* The help text of the shared options, defaults included (about 3 KB). */
+void cli_common_help(char *buf, size_t len);
 
 /* The zero desc, with what only a command line sets: the warning for skipped images,
  * and the environment's switches (read here, once). */
@@ -55,6 +56,11 @@ void cli_common_init(struct frames_desc *c);
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
 int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
 void cli_common_free(struct frames_desc *c);
+
+/* An option whose value is one of names (an enum's, in order): *out = its index and 1,
+ * or -1 with err listing the names ("--alpha 'x': expected discard, blend or opaque"). */
+int cli_name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
+		 struct ap_err *err);
 
 /* "Software", "Command" tEXt values. */
 void cli_command_line(int argc, char **argv, char *buf, size_t len);

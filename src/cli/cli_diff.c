@@ -51,8 +51,8 @@ static const char usage[] =
 	"                         red: beyond tolerance, yellow: within, blue: anti-aliasing,\n"
 	"                         grey: equal (default: no diff images)\n"
 	"  -t, --tolerance N      per-channel difference still counted as equal, 0-255\n"
-	"                         (default 2: rasteriser rounding across Mesa/LLVM versions)\n"
-	"  -p, --max-pixels N|P%  pixels allowed beyond the tolerance, a count or a percentage\n"
+	"                         (default %d: rasteriser rounding across Mesa/LLVM versions)\n"
+	"  -p, --max-pixels N|P%%  pixels allowed beyond the tolerance, a count or a percentage\n"
 	"                         of the image (default 0: any such pixel fails)\n"
 	"  -r, --max-rms R        also fail when the RMS difference (0-255) exceeds R\n"
 	"                         (default: no limit)\n"
@@ -76,7 +76,7 @@ static const char usage[] =
 	"\n"
 	"examples:\n"
 	"  atlasplot diff tests/golden/mnist.png out/mnist.png -o out/mnist_diff.png\n"
-	"  atlasplot diff tests/golden out --out out/diff --aa --max-pixels 0.01%\n"
+	"  atlasplot diff tests/golden out --out out/diff --aa --max-pixels 0.01%%\n"
 	"  atlasplot diff golden out --json -q | jq .name\n";
 
 enum { OPT_AA = 256, OPT_SIDE_BY_SIDE, OPT_JSON };
@@ -736,7 +736,7 @@ int cli_diff(int argc, char **argv)
 
 	int r = parse(argc, argv, &c, &exp, &act, &err);
 	if (r == CLI_HELP) {
-		fputs(usage, stdout);
+		printf(usage, DEF_TOLERANCE);
 		return AP_EXIT_OK;
 	}
 	if (r < 0)

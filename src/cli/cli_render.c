@@ -115,7 +115,9 @@ int cli_render(int argc, char **argv)
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
 	if (rc == CLI_HELP) {
-		printf(help, cli_common_help);
+		char common[4096];
+		cli_common_help(common, sizeof common);
+		printf(help, common);
 		cli_common_free(&a.c);
 		return AP_EXIT_OK;
 	}

@@ -170,7 +170,7 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	}
 	for (size_t i = 0; i < src->n; i++)
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
-	double hs = f->highlight_scale > 0 ? f->highlight_scale : 2;
+	double hs = f->highlight_scale > 0 ? f->highlight_scale : SCENE_DEFAULT_HIGHLIGHT_SCALE;
 	double HS = f->sprite * hs;
 	uint32_t width = (uint32_t)fmax(1, floor(HS / 16 + 0.5));
 	if (width > 255)

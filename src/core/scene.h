@@ -30,6 +30,7 @@
 
 #define SCENE_TILE 8
 #define SCENE_DEFAULT_MAX_ENTRIES ((size_t)1 << 24)
+#define SCENE_DEFAULT_HIGHLIGHT_SCALE 2.0
 
 /* Sprite flags: a highlight's outline; a label frame (colour sprites coloured by label
  * keep their colours and get a border in the tint colour instead). */
@@ -76,7 +77,7 @@ struct scene_frame {
 	int tint_as_frame;          /* draw tints as label frames (colour images) */
 	const size_t *highlight;    /* image indices drawn on top, enlarged */
 	size_t nhighlight;
-	double highlight_scale;     /* 0 = 2 */
+	double highlight_scale;     /* 0 = SCENE_DEFAULT_HIGHLIGHT_SCALE */
 	size_t max_entries;         /* 0 = SCENE_DEFAULT_MAX_ENTRIES */
 	int sprites_only;           /* place and cull only: no batches, no tile lists */
 	bool no_prescale;           /* draw every sprite from the mip levels (comparisons) */

@@ -10,6 +10,7 @@
 #endif
 
 const char *const draw_backend_names[4] = { "auto", "cpu", "osmesa", "egl" };
+const char *const draw_alpha_names[3] = { "discard", "blend", "opaque" };
 
 /* A backend: what draw_ needs of it. */
 struct draw_ops {

@@ -42,6 +42,9 @@ enum draw_backend {
 /* The backends' names, in enum order ("auto", "cpu", "osmesa", "egl"), for name tables. */
 extern const char *const draw_backend_names[4];
 
+/* The alpha modes' names, in enum draw_alpha's order ("discard", "blend", "opaque"). */
+extern const char *const draw_alpha_names[3];
+
 /* The largest frame side the cpu backend draws (the PNG reader's limit too). */
 #define DRAW_CPU_MAX_SIDE 32768
 

@@ -33,7 +33,6 @@
  * break up: no filter, Z_RLE for gray (fastest and smallest), the default strategy for
  * colour (Z_RLE's files grow there for no speed).
  */
-#define ENC_DEFAULT_LEVEL 1
 #define ENC_FILTER PNG_FILTER_NONE
 #define ENC_ZBUF_SIZE (64 * 1024)
 
@@ -321,7 +320,7 @@ int pngio_write_fp(FILE *fp, const char *name, const uint8_t *rgba, uint32_t w, 
 
 	assert(rgba && w && h);
 	enum pngio_fmt fmt = o ? o->fmt : PNGIO_AUTO;
-	int level = o && o->level ? o->level : ENC_DEFAULT_LEVEL;
+	int level = o && o->level ? o->level : PNGIO_DEFAULT_LEVEL;
 	assert(fmt >= PNGIO_AUTO && fmt <= PNGIO_RGBA && level >= 1 && level <= 9);
 	if (fmt == PNGIO_AUTO)
 		fmt = detect_fmt(rgba, (size_t)w * h);

@@ -49,6 +49,8 @@ struct pngio_text {
 	const char *value;
 };
 
+#define PNGIO_DEFAULT_LEVEL 1
+
 struct pngio_wopts {
 	enum pngio_fmt fmt;
 	int level;
