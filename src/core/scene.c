@@ -148,13 +148,8 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	size_t cap = src->n + f->nhighlight;
 	if (GROW(o->sprites, o->cap_sprites, cap, err))
 		return -1;
-	if (o->cap_range < 4 * cap) {
-		int32_t *r = realloc(o->range, 4 * cap * sizeof *r);
-		if (!r)
-			return ap_errf(err, "scene: out of memory for %zu sprites", cap);
-		o->range = r;
-		o->cap_range = 4 * cap;
-	}
+	if (GROW(o->range, o->cap_range, 4 * cap, err))
+		return -1;
 	o->nsprites = o->nindex = o->nbatches = o->culled = 0;
 	o->no_prescale = f->no_prescale;
 	o->tiles_x = (uint32_t)((f->w + SCENE_TILE - 1) / SCENE_TILE);
