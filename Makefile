@@ -11,8 +11,16 @@ VERSION  := 0.1.0
 BUILD    ?= build
 BIN      ?= atlasplot
 LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c src/*/*/*.c))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
+# NO_GL=1: the cpu backend alone, built with tests/nogl first on the include path, whose
+# GL, EGL and OSMesa headers are #errors: so the build itself proves that nothing
+# outside src/draw/gl/ includes one (tests/sh_nogl.sh does it in make test).
+ifeq ($(NO_GL),1)
+LIB_SRC  := $(filter-out src/draw/gl/%,$(LIB_SRC))
+TEST_SRC := $(filter-out tests/test_render.c,$(TEST_SRC))
+CPPFLAGS += -DAP_NO_GL -Itests/nogl
+endif
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SHADERS  := $(wildcard shaders/*.glsl)
 DEP      := $(LIB_OBJ:.o=.d) $(BUILD)/cli/main.d $(TEST_BIN:=.d)
@@ -29,7 +37,7 @@ FUZZ_SRC     := $(addprefix src/,base/err.c base/txt.c core/imgset.c io/load_fil
 		io/load.c io/pngio.c io/zdef.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
-.PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind
+.PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers
 
 all: $(BIN)
 
@@ -64,6 +72,11 @@ deps:
 
 test: deps all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) AP=$(CURDIR)/$(BIN) sh tests/run.sh
+
+# The layer rules of src/README.md: includes by folder, GL headers only in draw/gl,
+# no I/O, environment or threads in base/ and core/ (scripts/layers.sh).
+layers:
+	$(Q)sh scripts/layers.sh
 
 # Every kept fuzz input, replayed through its harness by `make test` (tests/sh_fuzz_replay.sh).
 $(BUILD)/replay/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libatlasplot.a

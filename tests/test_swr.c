@@ -7,11 +7,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "draw/gl/glctx.h"
-#include "draw/gl/render.h"
 #include "core/scene.h"
 #include "draw/swr/swr.h"
 #include "t.h"
+#ifndef AP_NO_GL   /* a NO_GL=1 build (tests/sh_nogl.sh) leaves out the GL comparison */
+#include "draw/gl/glctx.h"
+#include "draw/gl/render.h"
+#endif
 
 struct rig {
 	struct ap_imgset s;
@@ -538,6 +540,7 @@ static void test_portable_gather(void)
 }
 
 /* ---- the same scenes through the GL renderer ---- */
+#ifndef AP_NO_GL
 
 static struct glctx *ctx;
 
@@ -679,9 +682,10 @@ static void test_against_gl(void)
 	}
 }
 
+#endif
+
 int main(void)
 {
-	struct ap_err err;
 	test_native_copy();
 	test_edges();
 	test_threshold();
@@ -693,9 +697,12 @@ int main(void)
 	test_portable_gather();
 	test_coverage_memo();
 	test_prescaled();
+#ifndef AP_NO_GL
+	struct ap_err err;
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))
 		fprintf(stderr, "%s\n", err.msg);
 	test_against_gl();
 	glctx_free(ctx);
+#endif
 	return t_done();
 }

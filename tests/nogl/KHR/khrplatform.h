@@ -1,0 +1,1 @@
+#error "KHR/khrplatform.h included in a NO_GL build: only src/draw/gl/ may include GL headers"
