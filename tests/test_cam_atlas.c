@@ -30,12 +30,12 @@ static void test_fit(void)
 
 static void test_screen(void)
 {
-	struct cam c = { 10, 20, 2 };
+	struct cam_view v = { .cam = { 10, 20, 2 }, .s0 = 3, .w = 100, .h = 50 };
 	double px, py, x, y;
-	cam_to_screen(&c, 3, 100, 50, 11, 21, &px, &py);
+	cam_to_screen(&v, 11, 21, &px, &py);
 	CHECK_NEAR(px, 56, 1e-12);                   /* 50 + 1*6 */
 	CHECK_NEAR(py, 19, 1e-12);                   /* 25 - 1*6: y up */
-	cam_to_data(&c, 3, 100, 50, px, py, &x, &y);
+	cam_to_data(&v, px, py, &x, &y);
 	CHECK_NEAR(x, 11, 1e-12);
 	CHECK_NEAR(y, 21, 1e-12);
 }
@@ -56,11 +56,12 @@ static void test_sprite(void)
 	CHECK_NEAR(cam_sprite_size(&sp, 0.25), 6, 0);
 	CHECK_NEAR(cam_sprite_auto(1920, 1080, 70000, 28), 8, 0);
 	CHECK_NEAR(cam_sprite_auto(100, 100, 4, 28), 28, 0);
-	double x0, y0, w, h;
-	cam_sprite_rect(50, 40, 20, 20, 10, &x0, &y0, &w, &h);
-	CHECK(x0 == 40 && y0 == 35 && w == 20 && h == 10);
-	cam_sprite_rect(50, 40, 20, 5, 10, &x0, &y0, &w, &h);
-	CHECK(x0 == 45 && y0 == 30 && w == 10 && h == 20);
+	struct cam_rect r = cam_sprite_rect(50, 40, 20, 20, 10);
+	CHECK(r.x0 == 40 && r.y0 == 35 && r.w == 20 && r.h == 10);
+	r = cam_sprite_rect(50, 40, 20, 5, 10);
+	CHECK(r.x0 == 45 && r.y0 == 30 && r.w == 10 && r.h == 20);
+	r = cam_sprite_rect(50, 40, 20, 7, 7);       /* square: the whole sprite */
+	CHECK(r.x0 == 40 && r.y0 == 30 && r.w == 20 && r.h == 20);
 }
 
 static void test_atlas_plan(void)
