@@ -1,5 +1,6 @@
 /* Pure parts: camera/fit/sprite math, atlas packing, padding and mip levels, palette. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/atlas.h"
 #include "core/cam.h"
@@ -194,8 +195,38 @@ static void test_coverage(void)
 	CHECK(tab[a.levels - 1] <= 16.0f);
 	for (uint32_t k = 0; k < a.levels; k++)
 		CHECK(tab[a.levels + k] == 1.0f);          /* image 1 is blank: nothing to keep */
+	/* the same rows in two shares, with each image's share passing at full size */
+	float *two = malloc(a.n * a.levels * sizeof *two), c0[2];
+	CHECK_EQ_INT(atlas_coverage_rows(&a, &s, 0.5, &(struct atlas_cov_rows){ .from = 1, .to = 2, .tab = two, .c0 = c0 }), 0);
+	CHECK_EQ_INT(atlas_coverage_rows(&a, &s, 0.5, &(struct atlas_cov_rows){ .from = 0, .to = 1, .tab = two, .c0 = c0 }), 0);
+	CHECK(memcmp(two, tab, a.n * a.levels * sizeof *two) == 0);
+	CHECK_NEAR(c0[0], 20.0 / (28 * 28), 1e-7);
+	CHECK(c0[1] == 0.0f);
+	free(two);
 	free(tab);
 	free(s.pix);
+}
+
+/* A block of texels inside a larger one reads rows stride texels apart; the same
+ * texels packed give the same share and the same scale. */
+static void test_texel_block(void)
+{
+	uint8_t big[6 * 10] = { 0 }, packed[4 * 3];
+	for (int y = 0; y < 3; y++)
+		for (int x = 0; x < 4; x++)
+			packed[y * 4 + x] = big[(y + 2) * 10 + x + 1] = (uint8_t)(y * 4 + x < 5 ? 200 : 40);
+	struct atlas_texels in = { .p = big + 2 * 10 + 1, .w = 4, .h = 3, .stride = 10, .ch = 1 };
+	struct atlas_texels alone = { .p = packed, .w = 4, .h = 3, .stride = 4, .ch = 1 };
+	CHECK_NEAR(atlas_pass_fraction(&in, 0.5), 5.0 / 12, 1e-12);
+	CHECK(atlas_pass_fraction(&alone, 0.5) == atlas_pass_fraction(&in, 0.5));
+	CHECK(atlas_coverage_scale(0.5, 0.5, &in) == atlas_coverage_scale(0.5, 0.5, &alone));
+	CHECK(atlas_coverage_scale(-1, 0.5, &in) == 1.0f);   /* nothing passed at level 0 */
+	/* four bytes a texel: alpha, or the luminance when there is none */
+	uint8_t rgba[2 * 4] = { 255, 255, 255, 10, 0, 0, 0, 250 };
+	struct atlas_texels c = { .p = rgba, .w = 2, .h = 1, .ch = 4, .has_alpha = true };
+	CHECK_NEAR(atlas_pass_fraction(&c, 0.5), 0.5, 0);
+	c.has_alpha = false;
+	CHECK_NEAR(atlas_pass_fraction(&c, 0.5), 0.5, 0);
 }
 
 static void test_pal_opts(void)
@@ -245,6 +276,7 @@ int main(void)
 	test_atlas_extrude();
 	test_atlas_order();
 	test_coverage();
+	test_texel_block();
 	test_pal_opts();
 	return t_done();
 }

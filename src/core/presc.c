@@ -131,8 +131,10 @@ float presc_image(const struct presc_key *key, const uint8_t *lv, uint32_t side,
 		return 1;
 	uint32_t w, h;
 	presc_dims(key, iw, ih, &w, &h);
-	return atlas_coverage_scale(c0, threshold, dst + (size_t)(key->w + 1) * ch, w - 2, h - 2, key->w, ch,
-				    has_alpha);
+	/* inside the border */
+	struct atlas_texels t = { .p = dst + (size_t)(key->w + 1) * ch, .w = w - 2, .h = h - 2, .stride = key->w,
+				  .ch = ch, .has_alpha = has_alpha };
+	return atlas_coverage_scale(c0, threshold, &t);
 }
 
 int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes)

@@ -47,15 +47,14 @@ struct cov_part {
 	const struct atlas *a;
 	const struct ap_imgset *imgs;
 	double threshold;
-	size_t from, to;
-	float *tab, *c0;
+	struct atlas_cov_rows job;
 	int rc;
 };
 
 static void *cov_part(void *arg)
 {
 	struct cov_part *p = arg;
-	p->rc = atlas_coverage_rows(p->a, p->imgs, p->threshold, p->from, p->to, p->tab, p->c0);
+	p->rc = atlas_coverage_rows(p->a, p->imgs, p->threshold, &p->job);
 	return NULL;
 }
 
@@ -67,8 +66,8 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 	if (!tab)
 		return NULL;
 	struct cov_part half[2] = {
-		{ a, imgs, threshold, 0, a->n / 2, tab, c0, 0 },
-		{ a, imgs, threshold, a->n / 2, a->n, tab, c0, 0 },
+		{ a, imgs, threshold, { 0, a->n / 2, tab, c0 }, 0 },
+		{ a, imgs, threshold, { a->n / 2, a->n, tab, c0 }, 0 },
 	};
 	pthread_t th;
 	bool started = pthread_create(&th, NULL, cov_part, &half[1]) == 0;

@@ -65,8 +65,9 @@ static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 		const uint8_t *c = cell_texels(r, s);
 		int k = r->pre.key.k;
 		/* the image's share passing at full size, kept by the prescaled image */
-		double c0 = r->cov ? (float)atlas_pass_fraction(c + ((size_t)oy * a->pitch + ox) * ch, iw, ih, a->pitch, ch,
-							 r->has_alpha, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
+		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
+					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
+		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
 		float scale = presc_image(&r->pre.key, c + r->lvoff[k], a->pitch >> k, ch, ox, oy, iw, ih, c0, r->cov_thr,
 					  r->has_alpha, r->pre.texels + cell * r->pre.key.slot);
 		if (r->cov) {
