@@ -213,6 +213,5 @@ bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struc
 	if (!sc->nsprites || getenv("ATLASPLOT_NO_PRESCALE"))
 		return false;
 	const struct scene_sprite *s0 = &sc->sprites[0];
-	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a->levels, a->slot_w, a->slot_h, a->channels, a->n,
-			    key);
+	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a, key);
 }

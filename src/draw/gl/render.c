@@ -313,9 +313,9 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 			return -1;
 		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
 								      ((cx * a->pitch) >> k)) * ch;
-		r->pre.scale[cell] = presc_image(key, lv, (uint32_t)side, ch, (s->tex & 0xffff) - cx * a->pitch,
-						 (s->tex >> 16) - cy * a->pitch, s->size & 0xffff, s->size >> 16,
-						 r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
+		struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (s->tex & 0xffff) - cx * a->pitch,
+					 .oy = (s->tex >> 16) - cy * a->pitch, .iw = s->size & 0xffff, .ih = s->size >> 16 };
+		r->pre.scale[cell] = presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
 						 r->pre.texels + cell * key->slot);
 		r->pre.built[cell] = 1;
 		made = true;

@@ -68,8 +68,10 @@ static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
 					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
 		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
-		float scale = presc_image(&r->pre.key, c + r->lvoff[k], a->pitch >> k, ch, ox, oy, iw, ih, c0, r->cov_thr,
-					  r->has_alpha, r->pre.texels + cell * r->pre.key.slot);
+		struct presc_src src = { .lv = c + r->lvoff[k], .side = a->pitch >> k, .ch = ch, .ox = ox, .oy = oy,
+					 .iw = iw, .ih = ih };
+		float scale = presc_image(&r->pre.key, &src, c0, r->cov_thr, r->has_alpha,
+					  r->pre.texels + cell * r->pre.key.slot);
 		if (r->cov) {
 			r->pre.thr_f[cell] = r->pre.thr / scale;
 			r->pre.thr88[cell] = (uint16_t)swr_threshold88(r->pre.thr_f[cell]);
