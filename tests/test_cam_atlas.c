@@ -1,5 +1,6 @@
 /* Pure parts: camera/fit/sprite math, atlas packing, padding and mip levels, palette. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/atlas.h"
 #include "core/cam.h"
@@ -30,12 +31,12 @@ static void test_fit(void)
 
 static void test_screen(void)
 {
-	struct cam c = { 10, 20, 2 };
+	struct cam_view v = { .cam = { 10, 20, 2 }, .s0 = 3, .w = 100, .h = 50 };
 	double px, py, x, y;
-	cam_to_screen(&c, 3, 100, 50, 11, 21, &px, &py);
+	cam_to_screen(&v, 11, 21, &px, &py);
 	CHECK_NEAR(px, 56, 1e-12);                   /* 50 + 1*6 */
 	CHECK_NEAR(py, 19, 1e-12);                   /* 25 - 1*6: y up */
-	cam_to_data(&c, 3, 100, 50, px, py, &x, &y);
+	cam_to_data(&v, px, py, &x, &y);
 	CHECK_NEAR(x, 11, 1e-12);
 	CHECK_NEAR(y, 21, 1e-12);
 }
@@ -56,11 +57,12 @@ static void test_sprite(void)
 	CHECK_NEAR(cam_sprite_size(&sp, 0.25), 6, 0);
 	CHECK_NEAR(cam_sprite_auto(1920, 1080, 70000, 28), 8, 0);
 	CHECK_NEAR(cam_sprite_auto(100, 100, 4, 28), 28, 0);
-	double x0, y0, w, h;
-	cam_sprite_rect(50, 40, 20, 20, 10, &x0, &y0, &w, &h);
-	CHECK(x0 == 40 && y0 == 35 && w == 20 && h == 10);
-	cam_sprite_rect(50, 40, 20, 5, 10, &x0, &y0, &w, &h);
-	CHECK(x0 == 45 && y0 == 30 && w == 10 && h == 20);
+	struct cam_rect r = cam_sprite_rect(50, 40, 20, 20, 10);
+	CHECK(r.x0 == 40 && r.y0 == 35 && r.w == 20 && r.h == 10);
+	r = cam_sprite_rect(50, 40, 20, 5, 10);
+	CHECK(r.x0 == 45 && r.y0 == 30 && r.w == 10 && r.h == 20);
+	r = cam_sprite_rect(50, 40, 20, 7, 7);       /* square: the whole sprite */
+	CHECK(r.x0 == 40 && r.y0 == 30 && r.w == 20 && r.h == 20);
 }
 
 static void test_atlas_plan(void)
@@ -193,8 +195,38 @@ static void test_coverage(void)
 	CHECK(tab[a.levels - 1] <= 16.0f);
 	for (uint32_t k = 0; k < a.levels; k++)
 		CHECK(tab[a.levels + k] == 1.0f);          /* image 1 is blank: nothing to keep */
+	/* the same rows in two shares, with each image's share passing at full size */
+	float *two = malloc(a.n * a.levels * sizeof *two), c0[2];
+	CHECK_EQ_INT(atlas_coverage_rows(&a, &s, 0.5, &(struct atlas_cov_rows){ .from = 1, .to = 2, .tab = two, .c0 = c0 }), 0);
+	CHECK_EQ_INT(atlas_coverage_rows(&a, &s, 0.5, &(struct atlas_cov_rows){ .from = 0, .to = 1, .tab = two, .c0 = c0 }), 0);
+	CHECK(memcmp(two, tab, a.n * a.levels * sizeof *two) == 0);
+	CHECK_NEAR(c0[0], 20.0 / (28 * 28), 1e-7);
+	CHECK(c0[1] == 0.0f);
+	free(two);
 	free(tab);
 	free(s.pix);
+}
+
+/* A block of texels inside a larger one reads rows stride texels apart; the same
+ * texels packed give the same share and the same scale. */
+static void test_texel_block(void)
+{
+	uint8_t big[6 * 10] = { 0 }, packed[4 * 3];
+	for (int y = 0; y < 3; y++)
+		for (int x = 0; x < 4; x++)
+			packed[y * 4 + x] = big[(y + 2) * 10 + x + 1] = (uint8_t)(y * 4 + x < 5 ? 200 : 40);
+	struct atlas_texels in = { .p = big + 2 * 10 + 1, .w = 4, .h = 3, .stride = 10, .ch = 1 };
+	struct atlas_texels alone = { .p = packed, .w = 4, .h = 3, .stride = 4, .ch = 1 };
+	CHECK_NEAR(atlas_pass_fraction(&in, 0.5), 5.0 / 12, 1e-12);
+	CHECK(atlas_pass_fraction(&alone, 0.5) == atlas_pass_fraction(&in, 0.5));
+	CHECK(atlas_coverage_scale(0.5, 0.5, &in) == atlas_coverage_scale(0.5, 0.5, &alone));
+	CHECK(atlas_coverage_scale(-1, 0.5, &in) == 1.0f);   /* nothing passed at level 0 */
+	/* four bytes a texel: alpha, or the luminance when there is none */
+	uint8_t rgba[2 * 4] = { 255, 255, 255, 10, 0, 0, 0, 250 };
+	struct atlas_texels c = { .p = rgba, .w = 2, .h = 1, .ch = 4, .has_alpha = true };
+	CHECK_NEAR(atlas_pass_fraction(&c, 0.5), 0.5, 0);
+	c.has_alpha = false;
+	CHECK_NEAR(atlas_pass_fraction(&c, 0.5), 0.5, 0);
 }
 
 static void test_pal_opts(void)
@@ -244,6 +276,7 @@ int main(void)
 	test_atlas_extrude();
 	test_atlas_order();
 	test_coverage();
+	test_texel_block();
 	test_pal_opts();
 	return t_done();
 }

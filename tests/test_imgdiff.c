@@ -49,7 +49,7 @@ static void test_identical(void)
 	struct imgdiff_result r;
 	fill(a, 10, 20, 30);
 	memcpy(b, a, sizeof a);
-	imgdiff_compare(a, b, W, H, NULL, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, NULL, &r, d);
 	CHECK_EQ_INT(r.compared, W * H);
 	CHECK_EQ_INT(r.over, 0);
 	CHECK_EQ_INT(r.within, 0);
@@ -78,7 +78,7 @@ static void test_one_pixel(void)
 
 	/* Beyond the tolerance: red, counted, reported as first. */
 	px(b, 5, 3)[1] = 110;
-	imgdiff_compare(a, b, W, H, &o, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
 	CHECK_EQ_INT(r.over, 1);
 	CHECK_EQ_INT(r.within, 0);
 	CHECK_EQ_INT(r.max_diff, 10);
@@ -97,7 +97,7 @@ static void test_one_pixel(void)
 
 	/* Within the tolerance: yellow, passes. */
 	px(b, 5, 3)[1] = 102;
-	imgdiff_compare(a, b, W, H, &o, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
 	CHECK_EQ_INT(r.over, 0);
 	CHECK_EQ_INT(r.within, 1);
 	CHECK_EQ_INT(r.max_diff, 2);
@@ -114,7 +114,7 @@ static void test_one_pixel(void)
 	o = (struct imgdiff_opts){ 0 };
 	memcpy(b, a, sizeof a);
 	px(b, 0, 0)[3] = 0;
-	imgdiff_compare(a, b, W, H, &o, &r, NULL);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, NULL);
 	CHECK_EQ_INT(r.over, 1);
 	CHECK_EQ_INT(r.max_diff, 255);
 
@@ -124,7 +124,7 @@ static void test_one_pixel(void)
 	memcpy(b, a, sizeof a);
 	px(b, 1, 0)[0] = 103;
 	px(b, 7, 2)[2] = 50;
-	imgdiff_compare(a, b, W, H, &o, &r, NULL);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, NULL);
 	CHECK_EQ_INT(r.over, 1);
 	CHECK_EQ_INT(r.within, 1);
 	CHECK_EQ_INT(r.first_x, 7);
@@ -145,7 +145,7 @@ static void test_shifted(void)
 			set(a, x, y, 200);
 			set(b, x + 1, y, 200);
 		}
-	imgdiff_compare(a, b, W, H, &o, &r, NULL);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, NULL);
 	CHECK_EQ_INT(r.over, 8);
 	CHECK_EQ_INT(r.aa, 0);
 	CHECK_EQ_INT(r.first_x, 4);
@@ -162,11 +162,11 @@ static void test_aa(void)
 	/* The same edge rasterised with different coverage in its anti-aliased column. */
 	edge(a, 8, 64);
 	edge(b, 8, 192);
-	imgdiff_compare(a, b, W, H, &o, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
 	CHECK_EQ_INT(r.over, H);
 	CHECK_EQ_INT(r.aa, 0);
 	o.aa = true;
-	imgdiff_compare(a, b, W, H, &o, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
 	CHECK_EQ_INT(r.over, 0);
 	CHECK_EQ_INT(r.aa, H);
 	CHECK(memcmp(px(d, 7, 5), (uint8_t[]){ 0, 0, 255, 255 }, 4) == 0);
@@ -175,7 +175,7 @@ static void test_aa(void)
 	/* A stray pixel in a flat area is not anti-aliasing. */
 	edge(b, 8, 64);
 	set(b, 2, 5, 128);
-	imgdiff_compare(a, b, W, H, &o, &r, d);
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
 	CHECK_EQ_INT(r.over, 1);
 	CHECK_EQ_INT(r.aa, 0);
 	CHECK(memcmp(px(d, 2, 5), (uint8_t[]){ 255, 0, 0, 255 }, 4) == 0);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atlas.h"
 #include "core/presc.h"
 #include "t.h"
 
@@ -27,20 +28,27 @@ static void test_sizes_levels(void)
 	CHECK_EQ_INT(presc_level(12, 12, 3), 2);        /* 3 at level 2 */
 }
 
+/* What presc_choose reads of an atlas: n images of a slot of ch bytes, its levels. */
+static struct atlas images(uint32_t levels, uint32_t slot, uint32_t ch, size_t n)
+{
+	return (struct atlas){ .n = n, .slot_w = slot, .slot_h = slot, .levels = levels, .channels = ch };
+}
+
 static void test_key(void)
 {
 	struct presc_key k;
-	CHECK(presc_choose(3.5f + 1e-6f, 3.5f - 1e-6f, 6, 28, 28, 1, 70000, &k));
+	struct atlas gray = images(6, 28, 1, 70000), rgba = images(6, 28, 4, 70000);
+	CHECK(presc_choose(3.5f + 1e-6f, 3.5f - 1e-6f, &gray, &k));
 	CHECK(k.sx == 3.5f && k.sy == 3.5f);
 	CHECK_EQ_INT(k.k, 1);
 	CHECK_EQ_INT(k.w, 10);
 	CHECK_EQ_INT((int)k.slot, 100);
 	CHECK(presc_match(&k, 3.5f + 2e-4f, 3.5f));
 	CHECK(!presc_match(&k, 3.5f + 3e-4f, 3.5f));
-	CHECK(!presc_choose(1, 1, 6, 28, 28, 1, 70000, &k));
+	CHECK(!presc_choose(1, 1, &gray, &k));
 	/* 16 px sprites of 70,000 RGBA images: 18×18×4 each, over PRESC_MAX_BYTES */
-	CHECK(!presc_choose(1.75f, 1.75f, 6, 28, 28, 4, 70000, &k));
-	CHECK(presc_choose(1.75f, 1.75f, 6, 28, 28, 1, 70000, &k));
+	CHECK(!presc_choose(1.75f, 1.75f, &rgba, &k));
+	CHECK(presc_choose(1.75f, 1.75f, &gray, &k));
 	uint32_t w, h;
 	presc_dims(&k, 28, 28, &w, &h);
 	CHECK_EQ_INT(w, 18);
@@ -57,7 +65,7 @@ static void test_build_blocks(void)
 		for (int x = 0; x < 8; x++)
 			img[y * 8 + x] = (uint8_t)(x * 16 + y * 2);
 	memset(out, 0xee, sizeof out);
-	presc_build(img, 8, 0, 1, 0, 0, 8, 8, 2, 2, out, 6);
+	presc_build(&(struct presc_src){ .lv = img, .side = 8, .ch = 1, .iw = 8, .ih = 8 }, 0, 2, 2, out, 6);
 	int bad = 0;
 	for (int r = 0; r < 6; r++)
 		for (int t = 0; t < 6; t++) {
@@ -74,7 +82,7 @@ static void test_build_fractional(void)
 	for (int v = 0; v < 6; v++)
 		for (int u = 0; u < 6; u++)
 			lv[v * 6 + u] = (uint8_t)(u * 10);
-	presc_build(lv, 6, 1, 1, 0, 0, 12, 12, 3, 3, out, 6);
+	presc_build(&(struct presc_src){ .lv = lv, .side = 6, .ch = 1, .iw = 12, .ih = 12 }, 1, 3, 3, out, 6);
 	static const uint8_t want[4] = { 3, 17, 33, 47 };   /* 5/1.5, 25/1.5, 50/1.5, 70/1.5 */
 	int bad = 0;
 	for (int r = 1; r <= 4; r++)
@@ -87,7 +95,8 @@ static void test_build_fractional(void)
 	uint8_t cell[16 * 16 * 4], o4[9 * 8 * 4];   /* 9 x 8 texels at stride 9 */
 	for (int i = 0; i < 16 * 16; i++)
 		memcpy(cell + 4 * i, (uint8_t[]){ 200, 100, 50, 255 }, 4);
-	presc_build(cell, 16, 0, 4, 2, 3, 11, 9, 1.75f, 1.5f, o4, 9);
+	struct presc_src at = { .lv = cell, .side = 16, .ch = 4, .ox = 2, .oy = 3, .iw = 11, .ih = 9 };
+	presc_build(&at, 0, 1.75f, 1.5f, o4, 9);
 	uint32_t w, h;
 	presc_size(11, 9, 1.75f, 1.5f, &w, &h);
 	CHECK_EQ_INT(w, 9);
@@ -101,19 +110,25 @@ static void test_build_fractional(void)
 static void test_image_coverage(void)
 {
 	struct presc_key k;
-	CHECK(presc_choose(2, 2, 4, 8, 8, 1, 1, &k));
+	struct atlas one = images(4, 8, 1, 1);
+	CHECK(presc_choose(2, 2, &one, &k));
 	CHECK_EQ_INT(k.k, 1);                 /* one texel a pixel at level 1 */
 	/* a one-texel-wide stroke: 8 of 64 texels pass at full size (c0 = 1/8); level 1
 	 * holds a column of 128s, the box mean of 255 and 0 */
 	uint8_t lv1[4 * 4] = { 0 }, out[6 * 6];
 	for (int v = 0; v < 4; v++)
 		lv1[v * 4 + 1] = 128;
-	CHECK(presc_image(&k, lv1, 4, 1, 0, 0, 8, 8, -1, 0.5, false, out) == 1.0f);
+	struct presc_src src = { .lv = lv1, .side = 4, .ch = 1, .iw = 8, .ih = 8 };
+	CHECK(presc_image(&k, &src, -1, 0.5, false, out) == 1.0f);
 	/* 2 of 16 must pass: the threshold goes midway between 128 and 0, 64, so the
 	 * scale is 127.5 / 64 */
-	float sc = presc_image(&k, lv1, 4, 1, 0, 0, 8, 8, 1.0 / 8, 0.5, false, out);
+	float sc = presc_image(&k, &src, 1.0 / 8, 0.5, false, out);
 	CHECK(out[1 * 6 + 2] == 128);
 	CHECK(fabsf(sc - 127.5f / 64) < 1e-6f);
+	/* the image presc_image makes is presc_build's at the key's level and width */
+	uint8_t again[6 * 6];
+	presc_build(&src, k.k, k.sx, k.sy, again, k.w);
+	CHECK(memcmp(again, out, sizeof out) == 0);
 }
 
 int main(void)

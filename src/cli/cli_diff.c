@@ -448,7 +448,7 @@ static int write_diff(const struct diff_cfg *c, const char *path, const uint8_t 
 		ap_errf(err, "output '%s': out of memory", path);
 		goto out_free;
 	}
-	imgdiff_compare(exp, act, w, h, &c->opts, &res, diff);
+	imgdiff_compare(&(struct imgdiff_pair){ exp, act, w, h }, &c->opts, &res, diff);
 	if (c->out_is_dir && mkdir(c->out, 0777) && errno != EEXIST) {
 		rc = ap_errf(err, "output '%s': %s", c->out, strerror(errno));
 		goto out_free;
@@ -492,7 +492,7 @@ static enum verdict compare_image(const struct diff_cfg *c, const char *name,
 		if (i == 0)
 			ew0 = ew, eh0 = eh;
 		if (ew == w && eh == h) {
-			imgdiff_compare(cand, act, w, h, &c->opts, &res, NULL);
+			imgdiff_compare(&(struct imgdiff_pair){ cand, act, w, h }, &c->opts, &res, NULL);
 			bool pass = imgdiff_passed(&c->opts, &res);
 			if (!r.baseline || pass || closer(&res, &r.res)) {
 				r.baseline = exp->v[i];

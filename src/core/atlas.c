@@ -258,25 +258,28 @@ static size_t count_at_least(const uint8_t *p, size_t n, double t)
 	return count;
 }
 
-double atlas_pass_fraction(const uint8_t *texels, uint32_t w, uint32_t h, size_t stride, uint32_t ch,
-			   bool has_alpha, double threshold)
+double atlas_pass_fraction(const struct atlas_texels *t, double threshold)
 {
 	double T = threshold * 255;
+	uint32_t w = t->w, h = t->h, ch = t->ch;
 	size_t pass = 0;
 	for (uint32_t y = 0; y < h; y++) {
-		const uint8_t *row = texels + y * stride * ch;
+		const uint8_t *row = t->p + y * t->stride * ch;
 		if (ch == 1)
 			pass += count_at_least(row, w, T);
 		else
 			for (uint32_t x = 0; x < w; x++)
-				pass += test_value(row + x * ch, ch, has_alpha) >= T;
+				pass += test_value(row + x * ch, ch, t->has_alpha) >= T;
 	}
 	return (double)pass / ((double)w * h);
 }
 
-float atlas_coverage_scale(double c0, double threshold, const uint8_t *texels, uint32_t w, uint32_t h,
-			   size_t stride, uint32_t ch, bool has_alpha)
+float atlas_coverage_scale(double c0, double threshold, const struct atlas_texels *t)
 {
+	const uint8_t *texels = t->p;
+	uint32_t w = t->w, h = t->h, ch = t->ch;
+	size_t stride = t->stride;
+	bool has_alpha = t->has_alpha;
 	double T = threshold * 255;
 	if (!(c0 > 0) || !(T > 0))
 		return 1;
@@ -313,15 +316,20 @@ void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bo
 {
 	uint32_t P = a->pitch;
 	/* a whole cell's rows are contiguous: one run */
-	double c0 = atlas_pass_fraction(levels[0], P * P, 1, 0, a->channels, has_alpha, threshold);
+	struct atlas_texels whole = { .p = levels[0], .w = P * P, .h = 1, .ch = a->channels, .has_alpha = has_alpha };
+	double c0 = atlas_pass_fraction(&whole, threshold);
 	row[0] = 1;
-	for (uint32_t k = 1; k < a->levels; k++)
-		row[k] = atlas_coverage_scale(c0, threshold, levels[k], P >> k, P >> k, P >> k, a->channels, has_alpha);
+	for (uint32_t k = 1; k < a->levels; k++) {
+		struct atlas_texels lv = { .p = levels[k], .w = P >> k, .h = P >> k, .stride = P >> k,
+					   .ch = a->channels, .has_alpha = has_alpha };
+		row[k] = atlas_coverage_scale(c0, threshold, &lv);
+	}
 }
 
-int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
-			size_t to, float *tab, float *c0)
+int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold,
+			const struct atlas_cov_rows *job)
 {
+	float *tab = job->tab, *c0 = job->c0;
 	uint32_t P = a->pitch, ch = a->channels, L = a->levels;
 	const uint8_t *levels[ATLAS_MAX_LEVELS];
 	size_t off[ATLAS_MAX_LEVELS + 1] = { 0 };
@@ -338,7 +346,7 @@ int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double
 	one.pages = 1;
 	for (uint32_t k = 0; k < L; k++)
 		levels[k] = buf + off[k];
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = job->from; i < job->to; i++) {
 		build_cell(a, s, i, buf, P);
 		for (uint32_t k = 1; k < L; k++)
 			atlas_downsample(&one, k - 1, buf + off[k - 1], buf + off[k]);
@@ -346,8 +354,9 @@ int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double
 		atlas_coverage_cell(a, levels, s->c == 4, threshold, tab + cell * L);
 		if (c0) {
 			size_t ox = (P - a->slot_w) / 2, oy = (P - a->slot_h) / 2;
-			c0[cell] = (float)atlas_pass_fraction(buf + (oy * P + ox) * ch, imgset_iw(s, i), imgset_ih(s, i), P,
-							      ch, s->c == 4, threshold);
+			struct atlas_texels img = { .p = buf + (oy * P + ox) * ch, .w = imgset_iw(s, i),
+						    .h = imgset_ih(s, i), .stride = P, .ch = ch, .has_alpha = s->c == 4 };
+			c0[cell] = (float)atlas_pass_fraction(&img, threshold);
 		}
 	}
 	free(buf);
@@ -357,7 +366,7 @@ int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double
 float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, double threshold)
 {
 	float *tab = malloc(a->n * a->levels * sizeof *tab);
-	if (tab && atlas_coverage_rows(a, s, threshold, 0, a->n, tab, NULL)) {
+	if (tab && atlas_coverage_rows(a, s, threshold, &(struct atlas_cov_rows){ .to = a->n, .tab = tab })) {
 		free(tab);
 		tab = NULL;
 	}

@@ -83,18 +83,28 @@ float *atlas_coverage_table(const struct atlas *a, const struct ap_imgset *s, do
 /* One cell's row of the table from its levels (level k: (pitch >> k)² texels). */
 void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,
 			 float *row);
-/* Its parts: the share of a set of texels (w×h of ch bytes, rows stride texels apart)
- * that passes the threshold, and the scale of another set that keeps that share c0
- * passing. */
-double atlas_pass_fraction(const uint8_t *texels, uint32_t w, uint32_t h, size_t stride, uint32_t ch,
-			   bool has_alpha, double threshold);
-float atlas_coverage_scale(double c0, double threshold, const uint8_t *texels, uint32_t w, uint32_t h,
-			   size_t stride, uint32_t ch, bool has_alpha);
-/* The same for images [from, to) into a table of n × levels floats the caller owns, so
- * that threads can share the work; and, unless c0 is NULL, into c0 (n floats by cell)
- * the share of each image passing at full size (atlas_pass_fraction). 0, or -1 (out
- * of memory). */
-int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold, size_t from,
-			size_t to, float *tab, float *c0);
+/* A block of texels the discard test reads. */
+struct atlas_texels {
+	const uint8_t *p;        /* the first texel */
+	uint32_t w, h;           /* texels a row, rows */
+	size_t stride;           /* texels from a row's start to the next's */
+	uint32_t ch;             /* bytes a texel: 1 (gray) or 4 */
+	bool has_alpha;          /* 4 bytes: the test reads alpha, not luminance */
+};
+/* Its parts: the share of a block that passes the threshold, and the scale of another
+ * block that keeps that share c0 passing. */
+double atlas_pass_fraction(const struct atlas_texels *t, double threshold);
+float atlas_coverage_scale(double c0, double threshold, const struct atlas_texels *t);
+/* A share of the table's work, so that threads can split it: images [from, to) into a
+ * table of n × levels floats the caller owns; and, unless c0 is NULL, into c0 (n floats
+ * by cell) the share of each image passing at full size (atlas_pass_fraction). */
+struct atlas_cov_rows {
+	size_t from, to;         /* images, not cells */
+	float *tab;              /* n × levels floats, by cell */
+	float *c0;               /* n floats by cell, or NULL */
+};
+/* Fill job's rows for the images of s in a. 0, or -1 (out of memory). */
+int atlas_coverage_rows(const struct atlas *a, const struct ap_imgset *s, double threshold,
+			const struct atlas_cov_rows *job);
 
 #endif

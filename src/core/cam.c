@@ -39,18 +39,18 @@ void cam_default(const struct cam_box *box, struct cam *out)
 	out->zoom = 1;
 }
 
-void cam_to_screen(const struct cam *c, double s0, int w, int h, double x, double y, double *px, double *py)
+void cam_to_screen(const struct cam_view *v, double x, double y, double *px, double *py)
 {
-	double s = s0 * c->zoom;
-	*px = w / 2.0 + (x - c->cx) * s;
-	*py = h / 2.0 - (y - c->cy) * s;
+	double s = v->s0 * v->cam.zoom;
+	*px = v->w / 2.0 + (x - v->cam.cx) * s;
+	*py = v->h / 2.0 - (y - v->cam.cy) * s;
 }
 
-void cam_to_data(const struct cam *c, double s0, int w, int h, double px, double py, double *x, double *y)
+void cam_to_data(const struct cam_view *v, double px, double py, double *x, double *y)
 {
-	double s = s0 * c->zoom;
-	*x = c->cx + (px - w / 2.0) / s;
-	*y = c->cy - (py - h / 2.0) / s;
+	double s = v->s0 * v->cam.zoom;
+	*x = v->cam.cx + (px - v->w / 2.0) / s;
+	*y = v->cam.cy - (py - v->h / 2.0) / s;
 }
 
 double cam_sprite_auto(int w, int h, size_t n, int native)
@@ -70,15 +70,12 @@ double cam_sprite_size(const struct cam_sprite *sp, double zoom)
 	return s < lo ? lo : s > hi ? hi : s;
 }
 
-void cam_sprite_rect(double px, double py, double S, int iw, int ih, double *x0, double *y0, double *rw, double *rh)
+struct cam_rect cam_sprite_rect(double px, double py, double S, int iw, int ih)
 {
 	double w = S, h = S;
 	if (iw > ih)
 		h = S * ih / iw;
 	else if (ih > iw)
 		w = S * iw / ih;
-	*rw = w;
-	*rh = h;
-	*x0 = px - w / 2;
-	*y0 = py - h / 2;
+	return (struct cam_rect){ .x0 = px - w / 2, .y0 = py - h / 2, .w = w, .h = h };
 }

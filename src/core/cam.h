@@ -47,9 +47,16 @@ double cam_fit_scale(const struct cam_box *box, double margin, int w, int h);
 /* The default camera: box centre, zoom 1. */
 void cam_default(const struct cam_box *box, struct cam *out);
 
+/* What a frame shows: a camera over a fit. */
+struct cam_view {
+	struct cam cam;          /* centre and zoom */
+	double s0;               /* pixels per data unit at zoom 1 (cam_fit_scale) */
+	int w, h;                /* the frame, pixels */
+};
+
 /* Data to screen, screen to data. */
-void cam_to_screen(const struct cam *c, double s0, int w, int h, double x, double y, double *px, double *py);
-void cam_to_data(const struct cam *c, double s0, int w, int h, double px, double py, double *x, double *y);
+void cam_to_screen(const struct cam_view *v, double x, double y, double *px, double *py);
+void cam_to_data(const struct cam_view *v, double px, double py, double *x, double *y);
 
 /* The automatic base size: 1.5·sqrt(frame area / n), i.e. sprites that would cover
  * the frame about twice over if spread evenly, clamped to [2, native] where native
@@ -59,7 +66,13 @@ double cam_sprite_auto(int w, int h, size_t n, int native);
 /* S for a zoom; base must already be resolved (non-zero). */
 double cam_sprite_size(const struct cam_sprite *sp, double zoom);
 
-/* The drawn rectangle of a w×h image in a sprite of side S centred at (px, py). */
-void cam_sprite_rect(double px, double py, double S, int iw, int ih, double *x0, double *y0, double *rw, double *rh);
+/* A rectangle on screen, pixels. */
+struct cam_rect {
+	double x0, y0;           /* top-left corner */
+	double w, h;             /* size */
+};
+
+/* The drawn rectangle of an iw×ih image in a sprite of side S centred at (px, py). */
+struct cam_rect cam_sprite_rect(double px, double py, double S, int iw, int ih);
 
 #endif

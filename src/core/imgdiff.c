@@ -108,9 +108,11 @@ static void paint_faded(uint8_t *d, const uint8_t *a)
 	d[3] = 255;
 }
 
-void imgdiff_compare(const uint8_t *expected, const uint8_t *actual, uint32_t w, uint32_t h,
-		     const struct imgdiff_opts *o, struct imgdiff_result *res, uint8_t *diff)
+void imgdiff_compare(const struct imgdiff_pair *p, const struct imgdiff_opts *o, struct imgdiff_result *res,
+		     uint8_t *diff)
 {
+	const uint8_t *expected = p->expected, *actual = p->actual;
+	uint32_t w = p->w, h = p->h;
 	static const struct imgdiff_opts defaults = { 0 };
 	if (!o)
 		o = &defaults;

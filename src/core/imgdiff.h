@@ -57,10 +57,17 @@ struct imgdiff_result {
 	uint8_t first_expected[4], first_actual[4];
 };
 
-/* Compare expected and actual (w*h*4 bytes each). diff, if not NULL, receives the
- * w*h*4 diff image described above. */
-void imgdiff_compare(const uint8_t *expected, const uint8_t *actual, uint32_t w, uint32_t h,
-		     const struct imgdiff_opts *o, struct imgdiff_result *res, uint8_t *diff);
+/* The two images compared: RGBA8, rows top first, of one size. */
+struct imgdiff_pair {
+	const uint8_t *expected;   /* w*h*4 bytes: the golden frame */
+	const uint8_t *actual;     /* w*h*4 bytes: the frame checked against it */
+	uint32_t w, h;             /* pixels */
+};
+
+/* Compare p's images under o (NULL: defaults) into res. diff, if not NULL, receives
+ * the w*h*4 diff image described above. */
+void imgdiff_compare(const struct imgdiff_pair *p, const struct imgdiff_opts *o, struct imgdiff_result *res,
+		     uint8_t *diff);
 
 uint64_t imgdiff_allowed_pixels(const struct imgdiff_opts *o, uint64_t compared);
 

@@ -51,9 +51,10 @@ static void axis(uint32_t off, uint32_t len, float s, int k, uint32_t t, struct 
 	}
 }
 
-void presc_build(const uint8_t *lv, uint32_t side, int k, uint32_t ch, uint32_t ox, uint32_t oy, uint32_t iw,
-		 uint32_t ih, float sx, float sy, uint8_t *dst, uint32_t stride)
+void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t *dst, uint32_t stride)
 {
+	const uint8_t *lv = src->lv;
+	uint32_t side = src->side, ch = src->ch, ox = src->ox, oy = src->oy, iw = src->iw, ih = src->ih;
 	uint32_t w, h;
 	presc_size(iw, ih, sx, sy, &w, &h);
 	uint32_t ow = w - 2, oh = h - 2;
@@ -91,9 +92,10 @@ void presc_build(const uint8_t *lv, uint32_t side, int k, uint32_t ch, uint32_t 
 	memcpy(dst + (size_t)(h - 1) * row, dst + (size_t)(h - 2) * row, (size_t)w * ch);
 }
 
-bool presc_choose(float sx0, float sy0, uint32_t levels, uint32_t slot_w, uint32_t slot_h, uint32_t ch,
-		  size_t n, struct presc_key *key)
+bool presc_choose(float sx0, float sy0, const struct atlas *a, struct presc_key *key)
 {
+	uint32_t levels = a->levels, slot_w = a->slot_w, slot_h = a->slot_h, ch = a->channels;
+	size_t n = a->n;
 	float sx = roundf(sx0 / PRESC_STEP) * PRESC_STEP, sy = roundf(sy0 / PRESC_STEP) * PRESC_STEP;
 	int k = presc_level(sx, sy, levels);
 	if (k < 0)
@@ -123,16 +125,18 @@ void presc_dims(const struct presc_key *key, uint32_t iw, uint32_t ih, uint32_t 
 	}
 }
 
-float presc_image(const struct presc_key *key, const uint8_t *lv, uint32_t side, uint32_t ch, uint32_t ox,
-		  uint32_t oy, uint32_t iw, uint32_t ih, double c0, double threshold, bool has_alpha, uint8_t *dst)
+float presc_image(const struct presc_key *key, const struct presc_src *src, double c0, double threshold,
+		  bool has_alpha, uint8_t *dst)
 {
-	presc_build(lv, side, key->k, ch, ox, oy, iw, ih, key->sx, key->sy, dst, key->w);
+	presc_build(src, key->k, key->sx, key->sy, dst, key->w);
 	if (c0 < 0)
 		return 1;
-	uint32_t w, h;
-	presc_dims(key, iw, ih, &w, &h);
-	return atlas_coverage_scale(c0, threshold, dst + (size_t)(key->w + 1) * ch, w - 2, h - 2, key->w, ch,
-				    has_alpha);
+	uint32_t w, h, ch = src->ch;
+	presc_dims(key, src->iw, src->ih, &w, &h);
+	/* inside the border */
+	struct atlas_texels t = { .p = dst + (size_t)(key->w + 1) * ch, .w = w - 2, .h = h - 2, .stride = key->w,
+				  .ch = ch, .has_alpha = has_alpha };
+	return atlas_coverage_scale(c0, threshold, &t);
 }
 
 int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes)

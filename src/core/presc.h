@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct atlas;
+
 /* Taps of one output texel along an axis, at most: the scale at the level read is < 4;
  * and output texels along an axis, at most, border excluded (check presc_size). */
 #define PRESC_MAX_SIDE 64
@@ -35,12 +37,18 @@ void presc_size(uint32_t iw, uint32_t ih, float sx, float sy, uint32_t *w, uint3
  * image is not minified on both axes (sx, sy >= 1, one > 1): draw it as it is. */
 int presc_level(float sx, float sy, uint32_t levels);
 
-/* Prescale an iw×ih image (level-0 texels) at scale sx, sy from mip level k of its
- * cell: lv holds that level, side texels a row, ch bytes a texel; the image's first
- * texel is at (ox, oy) of level 0. dst gets w×h texels (presc_size) in rows of stride
- * texels (>= w). */
-void presc_build(const uint8_t *lv, uint32_t side, int k, uint32_t ch, uint32_t ox, uint32_t oy, uint32_t iw,
-		 uint32_t ih, float sx, float sy, uint8_t *dst, uint32_t stride);
+/* An image in one mip level of its atlas cell, as presc_build reads it. */
+struct presc_src {
+	const uint8_t *lv;           /* the cell's level (which one: presc_build's k) */
+	uint32_t side;               /* texels a row of lv */
+	uint32_t ch;                 /* bytes a texel */
+	uint32_t ox, oy;             /* the image's first texel in the cell, in level-0 texels */
+	uint32_t iw, ih;             /* the image's size, in level-0 texels */
+};
+
+/* Prescale src's image at scale sx, sy from mip level k of its cell (src->lv). dst
+ * gets w×h texels (presc_size) in rows of stride texels (>= w). */
+void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t *dst, uint32_t stride);
 
 /* Scales are rounded to this step for the key: sprites of one size differ in their
  * rectangles' last bits, frame to frame, which must not make the images again. A
@@ -64,10 +72,9 @@ struct presc_key {
 };
 
 /* The key for a frame whose first sprite (most share its scale) has scale sx0, sy0,
- * for n images of at most slot_w×slot_h texels of ch bytes in an atlas of levels:
- * false when its sprites are drawn as they are (not minified, too large, too many). */
-bool presc_choose(float sx0, float sy0, uint32_t levels, uint32_t slot_w, uint32_t slot_h, uint32_t ch,
-		  size_t n, struct presc_key *key);
+ * for the images of atlas a (its n, slot, channels and levels): false when its sprites
+ * are drawn as they are (not minified, too large, too many). */
+bool presc_choose(float sx0, float sy0, const struct atlas *a, struct presc_key *key);
 
 /* Whether a sprite of scale sx, sy is drawn from the key's images. */
 bool presc_match(const struct presc_key *key, float sx, float sy);
@@ -75,11 +82,12 @@ bool presc_match(const struct presc_key *key, float sx, float sy);
 /* The texels of an iw×ih image's prescaled image under key. */
 void presc_dims(const struct presc_key *key, uint32_t iw, uint32_t ih, uint32_t *w, uint32_t *h);
 
-/* Make one image's prescaled image (presc_build at the key, rows of the key's w) into
- * dst, and return the
- * scale of its discard test that keeps the share c0 of the full-size image passing
- * the threshold (atlas_coverage_scale); 1 when c0 < 0 (no coverage scaling). */
-float presc_image(const struct presc_key *key, const uint8_t *lv, uint32_t side, uint32_t ch, uint32_t ox,
-		  uint32_t oy, uint32_t iw, uint32_t ih, double c0, double threshold, bool has_alpha, uint8_t *dst);
+/* Make one image's prescaled image (presc_build at the key, from src->lv at the key's
+ * level k, rows of the key's w) into dst, and return the scale of its discard test
+ * that keeps the share c0 of the full-size image passing the threshold
+ * (atlas_coverage_scale; has_alpha as atlas_texels'); 1 when c0 < 0 (no coverage
+ * scaling). */
+float presc_image(const struct presc_key *key, const struct presc_src *src, double c0, double threshold,
+		  bool has_alpha, uint8_t *dst);
 
 #endif

@@ -70,10 +70,9 @@ static int add_sprite(const struct scene_src *src, const struct scene_frame *f, 
 		      size_t i, double px, double py, double S, uint32_t flags)
 {
 	uint32_t iw = src->size[i] & 0xffff, ih = src->size[i] >> 16;
-	double x0, y0, rw, rh;
-	cam_sprite_rect(px, py, S, (int)iw, (int)ih, &x0, &y0, &rw, &rh);
+	struct cam_rect rc = cam_sprite_rect(px, py, S, (int)iw, (int)ih);
 	struct scene_sprite sp = {
-		.x0 = (float)x0, .y0 = (float)y0, .x1 = (float)(x0 + rw), .y1 = (float)(y0 + rh),
+		.x0 = (float)rc.x0, .y0 = (float)rc.y0, .x1 = (float)(rc.x0 + rc.w), .y1 = (float)(rc.y0 + rc.h),
 		.tex = src->tex[i], .size = src->size[i],
 		.page_flags = src->page[i] | flags << 16,
 		.tint = f->tint ? f->tint[i] : 0xffffffffu,
@@ -87,7 +86,7 @@ static int add_sprite(const struct scene_src *src, const struct scene_frame *f, 
 	if (iy0 < 0) iy0 = 0;
 	if (ix1 > f->w) ix1 = f->w;
 	if (iy1 > f->h) iy1 = f->h;
-	if (!(rw > 0 && rh > 0) || ix0 >= ix1 || iy0 >= iy1 || !isfinite(x0) || !isfinite(y0)) {
+	if (!(rc.w > 0 && rc.h > 0) || ix0 >= ix1 || iy0 >= iy1 || !isfinite(rc.x0) || !isfinite(rc.y0)) {
 		o->culled++;
 		return 0;
 	}
@@ -210,6 +209,5 @@ bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struc
 	if (!sc->nsprites || sc->no_prescale)
 		return false;
 	const struct scene_sprite *s0 = &sc->sprites[0];
-	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a->levels, a->slot_w, a->slot_h, a->channels, a->n,
-			    key);
+	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a, key);
 }

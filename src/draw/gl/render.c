@@ -229,15 +229,14 @@ struct cov_part {
 	const struct atlas *a;
 	const struct ap_imgset *imgs;
 	double threshold;
-	size_t from, to;
-	float *tab, *c0;
+	struct atlas_cov_rows job;
 	int rc;
 };
 
 static void *cov_part(void *arg)
 {
 	struct cov_part *p = arg;
-	p->rc = atlas_coverage_rows(p->a, p->imgs, p->threshold, p->from, p->to, p->tab, p->c0);
+	p->rc = atlas_coverage_rows(p->a, p->imgs, p->threshold, &p->job);
 	return NULL;
 }
 
@@ -249,8 +248,8 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 	if (!tab)
 		return NULL;
 	struct cov_part half[2] = {
-		{ a, imgs, threshold, 0, a->n / 2, tab, c0, 0 },
-		{ a, imgs, threshold, a->n / 2, a->n, tab, c0, 0 },
+		{ a, imgs, threshold, { 0, a->n / 2, tab, c0 }, 0 },
+		{ a, imgs, threshold, { a->n / 2, a->n, tab, c0 }, 0 },
 	};
 	pthread_t th;
 	bool started = pthread_create(&th, NULL, cov_part, &half[1]) == 0;
@@ -389,9 +388,9 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 			return -1;
 		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
 								      ((cx * a->pitch) >> k)) * ch;
-		r->pre.scale[cell] = presc_image(key, lv, (uint32_t)side, ch, (s->tex & 0xffff) - cx * a->pitch,
-						 (s->tex >> 16) - cy * a->pitch, s->size & 0xffff, s->size >> 16,
-						 r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
+		struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (s->tex & 0xffff) - cx * a->pitch,
+					 .oy = (s->tex >> 16) - cy * a->pitch, .iw = s->size & 0xffff, .ih = s->size >> 16 };
+		r->pre.scale[cell] = presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
 						 r->pre.texels + cell * key->slot);
 		r->pre.built[cell] = 1;
 		made = true;

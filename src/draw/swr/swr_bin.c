@@ -1,0 +1,199 @@
+/*
+ * swr_bin: binning, the stage between the scene and the tiles. Per frame: the pixels
+ * every sprite covers and, per tile, the sprites touching it in draw order; and the
+ * images prescaled to the frame's common scale (presc.h), made as binning first meets
+ * a sprite that needs one. Not here: drawing them (swr_tile.c).
+ */
+#include "draw/swr/swr_priv.h"
+
+#include "base/grow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- prescaled images ---- */
+
+/* Whether this frame draws from prescaled images, and for which scale: the first
+ * sprite's, which most share, if minified and small enough. Made again when the scale
+ * or the threshold changes. 0, or -1 when out of memory. */
+int swr_pre_key(struct swr *r, const struct scene_out *sc, float thr)
+{
+	r->pre.on = false;
+	struct presc_key key;
+	if (!scene_prescale_key(sc, &r->a, &key))
+		return 0;
+	r->pre.on = true;
+	if (r->pre.made && key.sx == r->pre.key.sx && key.sy == r->pre.key.sy && thr == r->pre.thr)
+		return 0;
+	/* the kernel reads 16 bytes from a row's texels on */
+	size_t n = r->a.n, bytes = key.slot * n + 64;
+	if (presc_reserve(&r->pre.texels, &r->pre.cap, bytes) ||
+	    (!r->pre.state && !(r->pre.state = malloc(n))) ||
+	    (!r->pre.thr_f && !(r->pre.thr_f = malloc(n * sizeof *r->pre.thr_f))) ||
+	    (!r->pre.thr88 && !(r->pre.thr88 = malloc(n * sizeof *r->pre.thr88))))
+		goto oom;
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&r->pre.state[i], PRE_NONE);
+	r->pre.key = key;
+	r->pre.thr = thr;
+	r->pre.made = true;
+	return 0;
+oom:
+	r->pre.on = r->pre.made = false;
+	return -1;
+}
+
+/* Whether sprite s is drawn from a prescaled image. */
+INLINE bool pre_match(const struct swr *r, const struct scene_sprite *s)
+{
+	return r->pre.on && presc_match(&r->pre.key, scene_scale_x(s), scene_scale_y(s));
+}
+
+/* Make the prescaled image of sprite s's cell unless made: the first thread to claim
+ * it makes it, one that meets it being made waits (microseconds). */
+static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
+{
+	_Atomic uint8_t *st = &r->pre.state[cell];
+	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
+	if (v == PRE_DONE)
+		return;
+	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+		const struct atlas *a = &r->a;
+		uint32_t ch = a->channels, ox = (s->tex & 0xffff) - cell_of(r, s->tex & 0xffff) * a->pitch;
+		uint32_t oy = (s->tex >> 16) - cell_of(r, s->tex >> 16) * a->pitch;
+		uint32_t iw = s->size & 0xffff, ih = s->size >> 16;
+		const uint8_t *c = cell_texels(r, s);
+		int k = r->pre.key.k;
+		/* the image's share passing at full size, kept by the prescaled image */
+		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
+					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
+		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
+		struct presc_src src = { .lv = c + r->lvoff[k], .side = a->pitch >> k, .ch = ch, .ox = ox, .oy = oy,
+					 .iw = iw, .ih = ih };
+		float scale = presc_image(&r->pre.key, &src, c0, r->cov_thr, r->has_alpha,
+					  r->pre.texels + cell * r->pre.key.slot);
+		if (r->cov) {
+			r->pre.thr_f[cell] = r->pre.thr / scale;
+			r->pre.thr88[cell] = (uint16_t)swr_threshold88(r->pre.thr_f[cell]);
+		}
+		atomic_store_explicit(st, PRE_DONE, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
+		;
+}
+
+/* ---- binning ---- */
+
+/* Binning: the pixels every sprite covers, and per tile the sprites touching it in
+ * draw order, copied so that a tile reads its sprites in sequence. Two passes over
+ * chunks of the sprite array, on all threads: count per chunk and tile, then fill
+ * from each chunk's own cursor, so that the order is kept. */
+struct binning {
+	struct swr *r;
+	const struct scene_out *sc;
+	int w, h, tiles_x, ntiles, nchunks;
+	uint32_t outline;            /* its alpha decides whether outlines are opaque */
+	atomic_int next;
+	atomic_bool translucent;     /* some source is not opaque */
+};
+
+static void chunk(const struct binning *b, int c, size_t *i0, size_t *i1)
+{
+	size_t n = b->sc->nsprites;
+	*i0 = n * (size_t)c / (size_t)b->nchunks;
+	*i1 = n * (size_t)(c + 1) / (size_t)b->nchunks;
+}
+
+static void *bin_count(void *arg)
+{
+	struct binning *b = arg;
+	struct swr *r = b->r;
+	for (int c; (c = atomic_fetch_add(&b->next, 1)) < b->nchunks;) {
+		size_t i0, i1;
+		chunk(b, c, &i0, &i1);
+		uint32_t *cnt = r->cnt + (size_t)c * (size_t)b->ntiles;
+		memset(cnt, 0, (size_t)b->ntiles * sizeof *cnt);
+		bool translucent = false;
+		for (size_t i = i0; i < i1; i++) {
+			const struct scene_sprite *s = &b->sc->sprites[i];
+			int32_t *sp = r->span + SPAN * i;
+			sp[0] = first_centre(s->x0, b->w);
+			sp[1] = first_centre(s->x1, b->w);
+			sp[2] = first_centre(s->y0, b->h);
+			sp[3] = first_centre(s->y1, b->h);
+			if (sp[0] >= sp[1] || sp[2] >= sp[3]) {
+				sp[3] = sp[2];
+				continue;
+			}
+			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
+				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
+					cnt[ty * b->tiles_x + tx]++;
+			sp[4] = (int32_t)NO_PRE;
+			if (pre_match(r, s)) {
+				sp[4] = (int32_t)cell_index(r, s);
+				pre_make(r, s, (size_t)sp[4]);
+			}
+			translucent |= (s->tint >> 24) != 255 ||
+				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
+		}
+		if (translucent)
+			atomic_store(&b->translucent, true);
+	}
+	return NULL;
+}
+
+static void *bin_fill(void *arg)
+{
+	struct binning *b = arg;
+	struct swr *r = b->r;
+	for (int c; (c = atomic_fetch_add(&b->next, 1)) < b->nchunks;) {
+		size_t i0, i1;
+		chunk(b, c, &i0, &i1);
+		uint32_t *cur = r->cnt + (size_t)c * (size_t)b->ntiles;
+		for (size_t i = i0; i < i1; i++) {
+			const int32_t *sp = r->span + SPAN * i;
+			if (sp[2] >= sp[3])
+				continue;
+			struct item it = { b->sc->sprites[i], sp[0], sp[1], sp[2], sp[3], (uint32_t)sp[4] };
+			for (int ty = sp[2] >> STRIP_LOG2; ty <= (sp[3] - 1) >> STRIP_LOG2; ty++)
+				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
+					r->items[cur[ty * b->tiles_x + tx]++] = it;
+		}
+	}
+	return NULL;
+}
+
+/* Returns whether some source is translucent, or -1 when out of memory. */
+int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t outline)
+{
+	struct binning b = { .r = r, .sc = sc, .w = w, .h = h, .tiles_x = (w + TILE_W - 1) / TILE_W,
+			     .nchunks = sc->nsprites < 4096 ? 1 : r->threads, .outline = outline };
+	b.ntiles = b.tiles_x * ((h + STRIP - 1) / STRIP);
+	size_t n = sc->nsprites, ns = (size_t)b.ntiles;
+	if (ap_grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
+	    ap_grow((void **)&r->tile_off, &r->cap_off, ns + 1, sizeof *r->tile_off) ||
+	    ap_grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
+		return -1;
+	atomic_init(&b.next, 0);
+	atomic_init(&b.translucent, false);
+	swr_run_threads(b.nchunks, bin_count, &b);
+	/* tile k's items: chunk 0's, then chunk 1's, ... */
+	uint64_t total = 0;
+	for (size_t k = 0; k < ns; k++) {
+		r->tile_off[k] = (uint32_t)total;
+		for (int c = 0; c < b.nchunks; c++) {
+			uint32_t *cnt = r->cnt + (size_t)c * ns + k, m = *cnt;
+			*cnt = (uint32_t)total;
+			total += m;
+		}
+		if (total > UINT32_MAX)
+			return -1;
+	}
+	r->tile_off[ns] = (uint32_t)total;
+	if (ap_grow((void **)&r->items, &r->cap_items, (size_t)total, sizeof *r->items))
+		return -1;
+	atomic_store(&b.next, 0);
+	swr_run_threads(b.nchunks, bin_fill, &b);
+	return atomic_load(&b.translucent);
+}

@@ -1,0 +1,929 @@
+/*
+ * swr_tile: painting a frame's tiles, the stage that reads what swr_page built and
+ * swr_bin binned. Threads take tiles from the job's counter; a tile is cleared to the
+ * background, its sprites painted back to front (setup per sprite, then its rows by
+ * a kernel inlined per channel count, level count, kind and filter), and in the float
+ * path stored as RGBA8. Not here: which sprites a tile holds (swr_bin.c), the frame's
+ * job (swr_frame).
+ */
+#include "draw/swr/swr_priv.h"
+
+#include "core/pal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One tile: columns [xa, xb), rows [ya, yb). */
+struct tile {
+	int xa, xb, ya, yb;
+};
+
+/* One sprite clipped to one tile, for the pixel loops. */
+struct sp {
+	int ix0, ix1, y0, y1;        /* covered columns, rows in this tile */
+	int ia, ib, ry0, ry1;        /* columns, rows inside the outline (all when none) */
+	int nl, la, fl;              /* mip levels sampled (1 or 2), the first, weight of the second */
+	float sx, sy, halfw;         /* texels per pixel, the clamp's margin */
+	uint32_t cellx, celly;       /* the cell's first texel column, row */
+	const uint8_t *texels;       /* the cell */
+	bool white;
+	bool shuf;                   /* gather with a shuffle: t->mask holds it */
+	float k[3];                  /* fast path: 8.8 value to output byte, tint included */
+	float tint[4];               /* float path: tint rgb × tint alpha, tint alpha */
+	uint32_t border8;            /* outline or label frame: as the frame stores it */
+	float frac;                  /* the LOD's fraction and whole part, as the shader has them */
+	int lfloor;
+	float thr;                   /* discard: this sprite's threshold (coverage-scaled) */
+	uint32_t thr88;
+	float border[4];             /* premultiplied */
+	/* drawn from its prescaled image: the texels of the first pixel's top-left
+	 * neighbour, the row length, and the fixed weights of the right and lower ones */
+	const uint8_t *pre_top;
+	size_t pre_row;
+	uint16_t pfx, pfy;
+};
+
+/* RGBA8 pixels as r | g << 8 | b << 16 | a << 24, stored in that byte order. */
+INLINE void put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+INLINE uint32_t get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t pack(uint32_t r, uint32_t g, uint32_t b, uint32_t a)
+{
+	return r | g << 8 | b << 16 | a << 24;
+}
+
+static uint32_t unorm8(float v)
+{
+	v = v < 0 ? 0 : v > 1 ? 1 : v;
+	return (uint32_t)(v * 255.0f + 0.5f);
+}
+
+/* A premultiplied accumulator as the shader stores it: straight alpha, RGBA8. */
+uint32_t swr_store(const float acc[4])
+{
+	float a = acc[3], m = a > 0 && a < 1 ? 1 / a : 1;
+	if (a < 0.5f / 255.0f)
+		return 0;               /* what stores as transparent is transparent black */
+	return pack(unorm8(acc[0] * m), unorm8(acc[1] * m), unorm8(acc[2] * m), unorm8(a));
+}
+
+/* Cell i's coverage row, made on first use: a frame drawn from prescaled images never
+ * reads the table, and a zoom reads a few cells of it (making all 70,000 MNIST rows up
+ * front was a third of the start-up's CPU time). */
+static const float *cov_row(const struct swr *r, size_t i)
+{
+	const struct atlas *a = &r->a;
+	_Atomic uint8_t *st = &r->cov_state[i];
+	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
+	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+		size_t per_page = (size_t)a->cols * a->rows;
+		const uint8_t *cell = r->cells + i / per_page * r->page_bytes + i % per_page * r->cell_bytes;
+		const uint8_t *lv[ATLAS_MAX_LEVELS];
+		for (uint32_t k = 0; k < a->levels; k++)
+			lv[k] = cell + r->lvoff[k];
+		atlas_coverage_cell(a, lv, r->has_alpha, r->cov_thr, r->cov + i * a->levels);
+		atomic_store_explicit(st, PRE_DONE, memory_order_release);
+	}
+	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
+		;                    /* another thread is making it: a few microseconds */
+	return r->cov + i * a->levels;
+}
+
+/* ---- sampling ---- */
+
+/* Bilinear filtering of 8 lanes: p and q hold the left texel in their low byte and
+ * the right one in their high byte, for the top and bottom row. 8-bit weights, the
+ * horizontal result rounded to 8 bits, the vertical one kept in 8.8: a weight of 0
+ * gives the texel exactly. */
+INLINE u16x8 bilerp(u16x8 p, u16x8 q, u16x8 f, uint16_t fy)
+{
+	u16x8 f1 = 256 - f;
+	u16x8 top = ((p & 255) * f1 + (p >> 8) * f + 128) >> 8;
+	u16x8 bot = ((q & 255) * f1 + (q >> 8) * f + 128) >> 8;
+	return top * (uint16_t)(256 - fy) + bot * fy;
+}
+
+/* Texel p and the one ch bytes to its right, as low and high byte. */
+INLINE uint16_t pair(const uint8_t *p, int ch)
+{
+	if (ch > 1)
+		return (uint16_t)(p[0] | p[ch] << 8);
+	uint16_t v;
+	memcpy(&v, p, 2);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = (uint16_t)(v >> 8 | v << 8);
+#endif
+	return v;
+}
+
+INLINE u16x8 gather(const uint8_t *r, const int32_t *xo, int ch)
+{
+	return (u16x8){ pair(r + xo[0], ch), pair(r + xo[1], ch), pair(r + xo[2], ch), pair(r + xo[3], ch),
+			pair(r + xo[4], ch), pair(r + xo[5], ch), pair(r + xo[6], ch), pair(r + xo[7], ch) };
+}
+
+#if SHUFFLE
+/* The 16 bytes holding 8 lanes' pairs (from xo[0] on), and the pairs themselves
+ * (mask from setup_shuffle). */
+INLINE u8x16 load16(const uint8_t *r, const int32_t *xo)
+{
+	u8x16 v;
+	memcpy(&v, r + xo[0], sizeof v);
+	return v;
+}
+
+INLINE u16x8 shuffled(u8x16 v, u8x16 mask)
+{
+	return (u16x8)__builtin_shuffle(v, mask);
+}
+
+/* Masks for shuffled(), if every block's pairs lie within 16 bytes. */
+static bool setup_shuffle(struct tls *t, const struct sp *p, int lanes, int ch)
+{
+	for (int l = 0; l < p->nl; l++)
+		for (int b = 0; b < lanes; b += LANES) {
+			const int32_t *xo = t->xo[l] + b;
+			if (xo[LANES - 1] + ch - xo[0] > 15)
+				return false;
+			i32x4 lo, hi;
+			memcpy(&lo, xo, sizeof lo);
+			memcpy(&hi, xo + 4, sizeof hi);
+			/* the low halves of the offsets from the first: lane k's pair is d, d + ch */
+			u16x8 d = __builtin_shuffle((u16x8)(lo - xo[0]), (u16x8)(hi - xo[0]),
+						    (u16x8){ 0, 2, 4, 6, 8, 10, 12, 14 });
+			t->mask[l][b / LANES] = (u8x16)(d | (d + (uint16_t)ch) << 8);
+		}
+	return true;
+}
+#endif
+
+/* ---- compositing one row of one sprite ---- */
+
+/* Opaque sources, gray pages: write over what is there. */
+static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
+{
+	uint32_t thr = j->mode == DRAW_DISCARD ? p->thr88 : 0;
+	if (p->white) {
+		for (int i = 0; i < n; i++) {
+			uint32_t c = (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u;
+			put(dst + 4 * i, v[i] >= thr ? c : get(dst + 4 * i));
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		float x = (float)v[i];
+		uint32_t c = pack((uint32_t)(x * p->k[0] + 0.5f), (uint32_t)(x * p->k[1] + 0.5f),
+				  (uint32_t)(x * p->k[2] + 0.5f), 255);
+		put(dst + 4 * i, v[i] >= thr ? c : get(dst + 4 * i));
+	}
+}
+
+/* Whether a colour texel passes the discard test: its alpha, or its luminance. Near
+ * the threshold, the luminance of texel bytes is computed as the shader's is. */
+static bool covers(const struct job *j, const struct sp *p, const uint16_t *v)
+{
+	if (j->r->has_alpha)
+		return v[3] >= p->thr88;
+	float lum = (0.2126f * (float)v[0] + 0.7152f * (float)v[1] + 0.0722f * (float)v[2]) * (1.0f / ONE88);
+	if (lum < p->thr - 1e-5f || lum > p->thr + 1e-5f)
+		return lum > p->thr;
+	float r = (float)v[0] / ONE88, g = (float)v[1] / ONE88, b = (float)v[2] / ONE88;
+	return !(0.2126f * r + 0.7152f * g + 0.0722f * b < p->thr);
+}
+
+static void fast_rgba(const struct job *j, const struct sp *p, const uint16_t *v, int n, uint8_t *dst)
+{
+	bool discard = j->mode == DRAW_DISCARD;
+	for (int i = 0; i < n; i++, v += 4) {
+		if (discard && !covers(j, p, v))
+			continue;
+		put(dst + 4 * i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
+				      (uint32_t)((float)v[2] * p->k[2] + 0.5f), 255));
+	}
+}
+
+static void over(float *acc, const float src[4])
+{
+	float k = 1 - src[3];
+	acc[0] = src[0] + k * acc[0];
+	acc[1] = src[1] + k * acc[1];
+	acc[2] = src[2] + k * acc[2];
+	acc[3] = src[3] + k * acc[3];
+}
+
+/* acc = src + (1 - src alpha) acc, premultiplied RGBA. */
+INLINE void over4(float *acc, f32x4 src)
+{
+	f32x4 d;
+	memcpy(&d, acc, sizeof d);
+	d = src + d * (1 - src[3]);
+	memcpy(acc, &d, sizeof d);
+}
+
+/* Any sources: premultiplied "over" into the float tile. The shader's source:
+ *   discard, opaque  (rgb × tint rgb, 1) × tint alpha   (discard: if it passes)
+ *   blend            (col × al, al) × tint alpha, col = tint rgb (gray) or rgb × tint rgb,
+ *                    al = the value (gray), the image's alpha or 1 (RGB) */
+INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v, int n, float *acc, int ch)
+{
+	const float s = 1.0f / ONE88;
+	f32x4 tint = { p->tint[0], p->tint[1], p->tint[2], p->tint[3] };  /* rgb premultiplied */
+	bool blend = j->mode == DRAW_BLEND, discard = j->mode == DRAW_DISCARD;
+	bool has_alpha = j->r->has_alpha;
+	for (int i = 0; i < n; i++, acc += 4) {
+		const uint16_t *x = v + i * ch;
+		f32x4 c;
+		if (ch == 1) {
+			float r = (float)x[0] * s;
+			if (blend) {
+				c = tint * r;
+			} else {
+				if (discard && x[0] < p->thr88)
+					continue;
+				c = tint * (f32x4){ r, r, r, 1 };
+			}
+		} else {
+			f32x4 rgb = { (float)x[0] * s, (float)x[1] * s, (float)x[2] * s, 1 };
+			if (blend) {
+				c = tint * rgb * (has_alpha ? (float)x[3] * s : 1.0f);
+			} else {
+				if (discard && !covers(j, p, x))
+					continue;
+				c = tint * rgb;
+			}
+		}
+		over4(acc, c);
+	}
+}
+
+static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t *dst, float *acc)
+{
+	for (int i = 0; i < n; i++) {
+		if (j->fast)
+			put(dst + 4 * i, p->border8);
+		else
+			over(acc + 4 * i, p->border);
+	}
+}
+
+/* ---- one sprite in one tile ---- */
+
+void swr_lod(const struct swr *r, float sx, float sy, struct lod *d)
+{
+	float lod = log2f(sx > sy ? sx : sy), top = (float)(r->a.levels - 1);
+	lod = lod > 0 ? lod : 0;     /* and NaN to 0 */
+	lod = lod < top ? lod : top;
+	int la = (int)lod, fl = (int)((lod - (float)la) * 256.0f + 0.5f);
+	if (fl >= 256) {
+		la++;
+		fl = 0;
+	}
+	d->la = la;
+	d->fl = fl;
+	d->frac = lod - floorf(lod);
+	d->lfloor = (int)floorf(lod);
+	d->halfw = 0.5f * (float)(1 << (int)ceilf(lod));
+}
+
+/* Sprites of one frame mostly share their scale: remember the last one's LOD. */
+static void setup_lod(const struct job *j, struct tls *t, struct sp *p)
+{
+	if (p->sx != t->msx || p->sy != t->msy) {
+		t->msx = p->sx;
+		t->msy = p->sy;
+		swr_lod(j->r, p->sx, p->sy, &t->mlod);
+	}
+	p->la = t->mlod.la;
+	p->fl = t->mlod.fl;
+	p->frac = t->mlod.frac;
+	p->lfloor = t->mlod.lfloor;
+	p->nl = p->fl ? 2 : 1;
+	p->halfw = t->mlod.halfw;
+}
+
+/* The shader's texel coordinates along one axis, for the pixels from i0 on (n of
+ * them, a multiple of 4): per level, the left (top) texel's index in the cell and the
+ * next texel's weight. Coordinates are clamped into the cell, so even pixels past
+ * the sprite give valid indices. */
+static void setup_axis(float tex, float rect0, float scale, int i0, int n, uint32_t cell, float lo, float hi,
+		       const struct sp *p, int32_t *const off[2], uint16_t *const wt[2])
+{
+	f32x4 vlo = { lo, lo, lo, lo }, vhi = { hi, hi, hi, hi };
+	float s[2];
+	int first[2];
+	for (int l = 0; l < p->nl; l++) {
+		/* 256 (t / 2^lv - 0.5) + 0.5: 8 bits of fraction, rounded (lv < 8) */
+		s[l] = (float)(256 >> (p->la + l));
+		first[l] = (int)(cell >> (p->la + l));
+	}
+	for (int i = 0; i < n; i += 4) {
+		i32x4 idx = (i32x4){ 0, 1, 2, 3 } + (i0 + i);
+		f32x4 x = tex + ((__builtin_convertvector(idx, f32x4) + 0.5f) - rect0) * scale;
+		i32x4 below = x < vlo, above = x > vhi;
+		x = (f32x4)(((i32x4)x & ~below) | ((i32x4)vlo & below));
+		x = (f32x4)(((i32x4)x & ~above) | ((i32x4)vhi & above));
+		for (int l = 0; l < 2 && l < p->nl; l++) {
+			i32x4 U = __builtin_convertvector(x * s[l] - 127.5f, i32x4);
+			i32x4 o = (U >> 8) - first[l];
+			u16x4 f = __builtin_convertvector(U & 255, u16x4);
+			memcpy(off[l] + i, &o, sizeof o);
+			memcpy(wt[l] + i, &f, sizeof f);
+		}
+	}
+}
+
+/* Columns inside the outline and rows of this tile, per level; returns the lanes. */
+static int setup_texels(const struct job *j, struct tls *t, const struct item *it, const struct sp *p)
+{
+	uint32_t pitch = j->r->a.pitch;
+	int ch = j->ch, n = p->ib - p->ia, cols = (n + LANES - 1) / LANES * LANES;
+	setup_axis((float)(it->s.tex & 0xffff), it->s.x0, p->sx, p->ia, cols, p->cellx,
+		   (float)p->cellx + p->halfw, (float)(p->cellx + pitch) - p->halfw, p, t->xo, t->xf);
+	setup_axis((float)(it->s.tex >> 16), it->s.y0, p->sy, p->ry0, (p->ry1 - p->ry0 + 3) / 4 * 4, p->celly,
+		   (float)p->celly + p->halfw, (float)(p->celly + pitch) - p->halfw, p,
+		   (int32_t *const[2]){ t->yo[0], t->yo[1] }, (uint16_t *const[2]){ t->yf[0], t->yf[1] });
+	if (ch == 1)
+		return cols;
+	/* one lane per channel */
+	int lanes = (n * ch + LANES - 1) / LANES * LANES;
+	for (int l = 0; l < p->nl; l++) {
+		int32_t *xo = t->xo[l];
+		uint16_t *xf = t->xf[l];
+		for (int i = n; i-- > 0;)
+			for (int k = ch; k-- > 0;) {
+				xo[i * ch + k] = xo[i] * ch + k;
+				xf[i * ch + k] = xf[i];
+			}
+		for (int i = n * ch; i < lanes; i++) {
+			xo[i] = 0;
+			xf[i] = 0;
+		}
+	}
+	return lanes;
+}
+
+
+static void setup_sprite(const struct job *j, const struct item *it, const struct tile *tl, struct sp *p)
+{
+	const struct scene_sprite *s = &it->s;
+	const struct swr *r = j->r;
+	p->ix0 = p->ia = it->ix0 > tl->xa ? it->ix0 : tl->xa;
+	p->ix1 = p->ib = it->ix1 < tl->xb ? it->ix1 : tl->xb;
+	p->y0 = p->ry0 = it->iy0 > tl->ya ? it->iy0 : tl->ya;
+	p->y1 = p->ry1 = it->iy1 < tl->yb ? it->iy1 : tl->yb;
+	uint32_t c = s->tint;
+	if (s->page_flags >> 16 & (SCENE_OUTLINE | SCENE_FRAME)) {
+		/* a highlight's outline, or a label frame in the tint around an untinted image */
+		if (s->page_flags >> 16 & SCENE_OUTLINE) {
+			p->border8 = j->ol8;
+			memcpy(p->border, j->ol, sizeof p->border);
+		} else {
+			pal_premul(c | 0xff000000u, p->border);
+			float ta = (float)(c >> 24) / 255.0f;
+			for (int k = 0; k < 4; k++)
+				p->border[k] *= ta;
+			p->border8 = swr_store(p->border);
+			c = 0xffffffffu;
+		}
+		float w = (float)(s->page_flags >> 24 & 255);
+		int a = first_centre(s->x0 + w, j->w), b = first_centre(s->x1 - w, j->w);
+		p->ia = a < p->ix0 ? p->ix0 : a;
+		p->ib = b > p->ix1 ? p->ix1 : b < p->ia ? p->ia : b;
+		p->ry0 = first_centre(s->y0 + w, j->h);
+		p->ry1 = first_centre(s->y1 - w, j->h);
+	}
+	p->white = (c & 0xffffff) == 0xffffff;
+	if (!j->fast) {
+		float ta = (float)(c >> 24 & 255) / 255.0f;
+		for (int k = 0; k < 3; k++)
+			p->tint[k] = (float)(c >> 8 * k & 255) / 255.0f * ta;
+		p->tint[3] = ta;
+	} else {
+		for (int k = 0; k < 3; k++)
+			p->k[k] = (float)(c >> 8 * k & 255) * (1.0f / ONE88);
+	}
+	p->texels = cell_texels(r, &it->s);
+	p->cellx = cell_of(r, s->tex & 0xffff) * r->a.pitch;
+	p->celly = cell_of(r, s->tex >> 16) * r->a.pitch;
+	p->sx = scene_scale_x(s);
+	p->sy = scene_scale_y(s);
+}
+
+/* The lanes of a and b interleaved: a0 b0 a1 b1 a2 b2 a3 b3 (lo) and a4 b4 ... (hi). */
+#ifdef __clang__
+#define ZIP_LO(a, b) __builtin_shufflevector(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define ZIP_HI(a, b) __builtin_shufflevector(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+#else
+#define ZIP_LO(a, b) __builtin_shuffle(a, b, (u16x8){ 0, 8, 1, 9, 2, 10, 3, 11 })
+#define ZIP_HI(a, b) __builtin_shuffle(a, b, (u16x8){ 4, 12, 5, 13, 6, 14, 7, 15 })
+#endif
+
+/* Eight opaque gray pixels, white tint: write those that pass the threshold. */
+INLINE void put8_white(uint8_t *dst, u16x8 v, uint16_t thr)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	u16x8 g = (v + 128) >> 8, keep = (u16x8)(v >= thr);
+	u16x8 rg = g | g << 8, ba = g | 0xff00;
+	u16x8 c[2] = { ZIP_LO(rg, ba), ZIP_HI(rg, ba) }, m[2] = { ZIP_LO(keep, keep), ZIP_HI(keep, keep) };
+	for (int h = 0; h < 2; h++) {
+		u16x8 old;
+		memcpy(&old, dst + 16 * h, sizeof old);
+		old = (c[h] & m[h]) | (old & ~m[h]);
+		memcpy(dst + 16 * h, &old, sizeof old);
+	}
+#else
+	for (int i = 0; i < LANES; i++)
+		if (v[i] >= thr)
+			put(dst + 4 * i, (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u);
+#endif
+}
+
+enum kind {
+	K_WHITE,                     /* opaque gray, white tint: write */
+	K_TINT,                      /* opaque gray, tinted: write */
+	K_RGBA,                      /* opaque colour: write */
+	K_FLOAT,                     /* anything: composite in float */
+};
+
+INLINE u16x8 widen8(const uint8_t *p)
+{
+	u8x8 v;
+	memcpy(&v, p, sizeof v);
+	return __builtin_convertvector(v, u16x8);
+}
+
+/* 8 lanes of a prescaled image's row pair: bilinear at one offset for all, as bilerp. */
+INLINE u16x8 lerp_pre(const uint8_t *a, const uint8_t *b, int ch, uint16_t fx, uint16_t fy)
+{
+	u16x8 f = (u16x8){ 0 } + fx, f1 = 256 - f;
+	u16x8 top = (widen8(a) * f1 + widen8(a + ch) * f + 128) >> 8;
+	u16x8 bot = (widen8(b) * f1 + widen8(b + ch) * f + 128) >> 8;
+	return top * (uint16_t)(256 - fy) + bot * fy;
+}
+
+/* Per lane and level: texel offsets, weights, shuffle masks (struct tls's, held in
+ * locals: the frame writes could alias them, for all the compiler knows). */
+struct lanes {
+	const int32_t *xo[2];
+	const uint16_t *xf[2];
+#if SHUFFLE
+	const u8x16 *mask[2];
+#endif
+};
+
+/* Trilinear filtering of 8 lanes: rows a0, a1 of the first level, b0, b1 of the
+ * second (nl == 2), lanes from b on. */
+INLINE u16x8 tri8(const struct lanes *t, const uint8_t *a0, const uint8_t *a1, const uint8_t *b0,
+		  const uint8_t *b1, uint16_t fa, uint16_t fb, int fl, int b, int ch, int nl, bool shuf)
+{
+	u16x8 f, v, p0, p1;
+	memcpy(&f, t->xf[0] + b, sizeof f);
+#if SHUFFLE
+	if (shuf) {
+		u8x16 ra0 = load16(a0, t->xo[0] + b), ra1 = load16(a1, t->xo[0] + b);
+		u8x16 rb0 = ra0, rb1 = ra1;
+		if (nl == 2) {
+			rb0 = load16(b0, t->xo[1] + b);
+			rb1 = load16(b1, t->xo[1] + b);
+		}
+		p0 = shuffled(ra0, t->mask[0][b / LANES]);
+		p1 = shuffled(ra1, t->mask[0][b / LANES]);
+		v = bilerp(p0, p1, f, fa);
+		if (nl == 2) {
+			memcpy(&f, t->xf[1] + b, sizeof f);
+			u16x8 w = bilerp(shuffled(rb0, t->mask[1][b / LANES]), shuffled(rb1, t->mask[1][b / LANES]), f, fb);
+			v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
+		}
+		return v;
+	}
+#endif
+	p0 = gather(a0, t->xo[0] + b, ch);
+	p1 = gather(a1, t->xo[0] + b, ch);
+	v = bilerp(p0, p1, f, fa);
+	if (nl == 2) {
+		memcpy(&f, t->xf[1] + b, sizeof f);
+		p0 = gather(b0, t->xo[1] + b, ch);
+		p1 = gather(b1, t->xo[1] + b, ch);
+		u16x8 w = bilerp(p0, p1, f, fb);
+		v = ((v + 128) >> 8) * (uint16_t)(256 - fl) + ((w + 128) >> 8) * (uint16_t)fl;
+	}
+	return v;
+}
+
+/* The sprite's rows inside the outline: filter (trilinear, or its prescaled image),
+ * composite. Inlined for each channel count, level count, kind and filter, so that
+ * the loops carry no tests of them. */
+INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes,
+			const struct tile *tl, int ch, int nl, enum kind kind, bool shuf, bool pre)
+{
+	const struct swr *r = j->r;
+	const uint8_t *base[2] = { NULL, NULL };
+	size_t row[2] = { 0, 0 };
+	for (int l = 0; l < nl && !pre; l++) {
+		int lv = p->la + l;
+		base[l] = p->texels + r->lvoff[lv];
+		row[l] = (size_t)(r->a.pitch >> lv) * (size_t)ch;
+	}
+	uint16_t thr = (uint16_t)(j->mode == DRAW_DISCARD ? p->thr88 : 0), *val = t->val[0];
+	int full = kind == K_WHITE ? n / LANES * LANES : 0;
+	struct lanes ln = { { t->xo[0], t->xo[1] }, { t->xf[0], t->xf[1] },
+#if SHUFFLE
+			    { t->mask[0], t->mask[1] },
+#endif
+	};
+	int fl = p->fl;
+	uint8_t *dst = j->rgba + ((size_t)p->ry0 * (size_t)j->w + (size_t)p->ia) * 4;
+	for (int k = 0; k < p->ry1 - p->ry0; k++, dst += (size_t)j->w * 4) {
+		const uint8_t *a0, *a1, *b0 = NULL, *b1 = NULL;
+		uint16_t fa = 0, fb = 0;
+		if (pre) {
+			a0 = p->pre_top + (size_t)k * p->pre_row;
+			a1 = a0 + p->pre_row;
+		} else {
+			/* at the cell's last row the next one has weight 0: reading it is harmless */
+			a0 = base[0] + (size_t)t->yo[0][k] * row[0];
+			a1 = a0 + row[0];
+			b0 = nl == 2 ? base[1] + (size_t)t->yo[1][k] * row[1] : a0;
+			b1 = b0 + row[1];
+			fa = t->yf[0][k];
+			fb = t->yf[1][k];
+		}
+		for (int b = 0; b < lanes; b += LANES) {
+			u16x8 v = pre ? lerp_pre(a0 + b, a1 + b, ch, p->pfx, p->pfy)
+				      : tri8(&ln, a0, a1, b0, b1, fa, fb, fl, b, ch, nl, shuf);
+			if (b < full)
+				put8_white(dst + 4 * b, v, thr);
+			else
+				memcpy(val + b, &v, sizeof v);
+		}
+		if (kind == K_WHITE) {
+			if (full < n)
+				fast_gray(j, p, val + full, n - full, dst + 4 * full);
+		} else if (kind == K_TINT)
+			fast_gray(j, p, val, n, dst);
+		else if (kind == K_RGBA)
+			fast_rgba(j, p, val, n, dst);
+		else
+			over_row(j, p, val, n, t->acc + ((size_t)(p->ry0 + k - tl->ya) * TILE_W + (size_t)(p->ia - tl->xa)) * 4, ch);
+	}
+}
+
+#define ROWS_GRAY(shuf, pre) do { \
+	enum kind kind = !j->fast ? K_FLOAT : p->white ? K_WHITE : K_TINT; \
+	bool two = p->nl == 2; \
+	if (kind == K_WHITE) \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_WHITE, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_WHITE, shuf, pre); \
+	else if (kind == K_TINT) \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_TINT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_TINT, shuf, pre); \
+	else \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 1, 2, K_FLOAT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 1, 1, K_FLOAT, shuf, pre); \
+} while (0)
+
+#if SHUFFLE
+__attribute__((target("ssse3")))
+static void rows_gray_shuffled(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_GRAY(true, false);
+}
+#endif
+
+static void rows_gray(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+#if SHUFFLE
+	if (p->shuf) {
+		rows_gray_shuffled(j, t, p, n, lanes, tl);
+		return;
+	}
+#endif
+	ROWS_GRAY(false, false);
+}
+
+/* From the prescaled image: one level, no gather. */
+static void rows_gray_pre(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_GRAY(false, true);
+}
+
+#define ROWS_RGBA(shuf, pre) do { \
+	bool two = p->nl == 2; \
+	if (j->fast) \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_RGBA, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_RGBA, shuf, pre); \
+	else \
+		two ? rows_kernel(j, t, p, n, lanes, tl, 4, 2, K_FLOAT, shuf, pre) \
+		    : rows_kernel(j, t, p, n, lanes, tl, 4, 1, K_FLOAT, shuf, pre); \
+} while (0)
+
+#if SHUFFLE
+__attribute__((target("ssse3")))
+static void rows_rgba_shuffled(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_RGBA(true, false);
+}
+#endif
+
+static void rows_rgba(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+#if SHUFFLE
+	if (p->shuf) {
+		rows_rgba_shuffled(j, t, p, n, lanes, tl);
+		return;
+	}
+#endif
+	ROWS_RGBA(false, false);
+}
+
+static void rows_rgba_pre(const struct job *j, struct tls *t, const struct sp *p, int n, int lanes, const struct tile *tl)
+{
+	ROWS_RGBA(false, true);
+}
+
+/* Where the sprite's first pixel reads its prescaled image, and the weights of the
+ * texels right of and below it: the same for every pixel, one texel a pixel. The
+ * image's texel t (border included) is centred at x0 + t - 0.5. */
+static void setup_pre(const struct job *j, const struct item *it, struct sp *p, size_t cell)
+{
+	const struct swr *r = j->r;
+	p->nl = 1;                   /* one level: the dispatch on nl takes the smaller kernel */
+	p->fl = 0;
+	p->pre_row = (size_t)r->pre.key.w * (size_t)j->ch;
+	/* 256 (t - 0.5), as setup_axis; t >= 1 inside the sprite: no clamping */
+	int32_t ux = (int32_t)(((float)p->ia + 0.5f - it->s.x0 + 1.0f) * 256.0f - 127.5f);
+	int32_t uy = (int32_t)(((float)p->ry0 + 0.5f - it->s.y0 + 1.0f) * 256.0f - 127.5f);
+	p->pfx = (uint16_t)(ux & 255);
+	p->pfy = (uint16_t)(uy & 255);
+	p->pre_top = r->pre.texels + cell * r->pre.key.slot + (size_t)(uy >> 8) * p->pre_row +
+		     (size_t)(ux >> 8) * (size_t)j->ch;
+}
+
+static void draw_sprite(const struct job *j, struct tls *t, const struct item *it, const struct tile *tl)
+{
+	struct sp p;
+	setup_sprite(j, it, tl, &p);
+	if (p.ix0 >= p.ix1)
+		return;
+	/* rows inside the outline, in this tile */
+	p.ry0 = p.ry0 > p.y0 ? p.ry0 : p.y0;
+	p.ry1 = p.ry1 < p.y1 ? p.ry1 : p.y1;
+	p.ry1 = p.ry1 > p.ry0 ? p.ry1 : p.ry0;
+	if (it->s.page_flags >> 16 & (SCENE_OUTLINE | SCENE_FRAME))
+		for (int y = p.y0; y < p.y1; y++) {
+			uint8_t *dst = j->rgba + ((size_t)y * (size_t)j->w + (size_t)p.ix0) * 4;
+			float *acc = j->fast ? NULL : t->acc + ((size_t)(y - tl->ya) * TILE_W + (size_t)(p.ix0 - tl->xa)) * 4;
+			bool inside = y >= p.ry0 && y < p.ry1;
+			int left = inside ? p.ia - p.ix0 : p.ix1 - p.ix0, right = p.ib - p.ix0;
+			outline_span(j, &p, left, dst, acc);
+			if (inside)
+				outline_span(j, &p, p.ix1 - p.ib, dst + 4 * right, acc ? acc + 4 * right : NULL);
+		}
+	int n = p.ib - p.ia;
+	if (n <= 0 || p.ry0 >= p.ry1)
+		return;
+	p.thr = j->thr;
+	p.thr88 = j->thr88;
+	struct swr *r = j->r;
+	if (it->pre != NO_PRE) {
+		size_t cell = it->pre;
+		if (j->mode == DRAW_DISCARD && r->cov) {
+			p.thr = r->pre.thr_f[cell];
+			p.thr88 = r->pre.thr88[cell];
+		}
+		setup_pre(j, it, &p, cell);
+		int lanes = (n * j->ch + LANES - 1) / LANES * LANES;
+		if (j->ch == 1)
+			rows_gray_pre(j, t, &p, n, lanes, tl);
+		else
+			rows_rgba_pre(j, t, &p, n, lanes, tl);
+		return;
+	}
+	setup_lod(j, t, &p);
+	if (j->mode == DRAW_DISCARD && j->r->cov) {
+		/* the shader's coverage scale: mix of the two levels' by the LOD's fraction */
+		size_t img = cell_index(r, &it->s);
+		/* colour without alpha tests luminance in float: it needs thr, not thr88 */
+		bool cached = (j->ch == 1 || r->has_alpha) && p.lfloor == r->key.lfloor && p.frac == r->key.frac &&
+			      j->thr == r->key.thr;
+		uint16_t v = cached ? atomic_load_explicit(&r->thr_cell[img], memory_order_relaxed) : THR_UNSET;
+		if (v != THR_UNSET) {
+			p.thr88 = v;
+		} else {
+			const float *c = cov_row(r, img);
+			int la = p.lfloor, lb = la + 1 < (int)r->a.levels ? la + 1 : la;
+			p.thr = j->thr / (c[la] + (c[lb] - c[la]) * p.frac);
+			p.thr88 = swr_threshold88(p.thr);
+			if (cached)
+				atomic_store_explicit(&r->thr_cell[img], (uint16_t)p.thr88, memory_order_relaxed);
+		}
+	}
+	int lanes = setup_texels(j, t, it, &p);
+#if SHUFFLE
+	p.shuf = j->r->ssse3 && setup_shuffle(t, &p, lanes, j->ch);
+#endif
+	if (j->ch == 1)
+		rows_gray(j, t, &p, n, lanes, tl);
+	else
+		rows_rgba(j, t, &p, n, lanes, tl);
+}
+
+/* ---- tiles and threads ---- */
+
+/* Sprites ahead of the one drawn whose texels to ask the cache for: an atlas is far
+ * larger than the cache, and a sprite's texels are a few lines it waits for. */
+#define PREFETCH 4
+
+/* The two levels the last sprite used, most likely this one's too: one range, as a
+ * cell keeps its levels in order. */
+static void prefetch(const struct job *j, const struct tls *t, const struct item *it)
+{
+	const struct swr *r = j->r;
+	if (it->pre != NO_PRE) {
+		uintptr_t from = (uintptr_t)(r->pre.texels + it->pre * r->pre.key.slot), to = from + r->pre.key.slot;
+		for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
+			__builtin_prefetch((const void *)a);
+		if (r->cov)
+			__builtin_prefetch((const void *)&r->pre.thr88[it->pre]);
+		return;
+	}
+	int la = t->mlod.la, lb = la + 2 < (int)r->a.levels ? la + 2 : (int)r->a.levels;
+	const uint8_t *c = cell_texels(r, &it->s);
+	uintptr_t from = (uintptr_t)(c + r->lvoff[la]), to = (uintptr_t)c + (lb < (int)r->a.levels ? r->lvoff[lb] : r->cell_bytes);
+	for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
+		__builtin_prefetch((const void *)a);
+	if (r->thr_cell)
+		__builtin_prefetch((const void *)&r->thr_cell[cell_index(r, &it->s)]);
+}
+
+/* The float path: the columns each tile row's sprites touch, so that clearing and
+ * converting the accumulator cost what is drawn, not the tile. */
+static void touched(const struct job *j, uint32_t e0, uint32_t e1, const struct tile *tl, int *lo, int *hi)
+{
+	for (int y = tl->ya; y < tl->yb; y++) {
+		lo[y - tl->ya] = tl->xb;
+		hi[y - tl->ya] = tl->xa;
+	}
+	for (uint32_t e = e0; e < e1; e++) {
+		const struct item *it = &j->r->items[e];
+		int y0 = it->iy0 > tl->ya ? it->iy0 : tl->ya, y1 = it->iy1 < tl->yb ? it->iy1 : tl->yb;
+		int x0 = it->ix0 > tl->xa ? it->ix0 : tl->xa, x1 = it->ix1 < tl->xb ? it->ix1 : tl->xb;
+		for (int y = y0; y < y1; y++) {
+			lo[y - tl->ya] = x0 < lo[y - tl->ya] ? x0 : lo[y - tl->ya];
+			hi[y - tl->ya] = x1 > hi[y - tl->ya] ? x1 : hi[y - tl->ya];
+		}
+	}
+}
+
+/* The accumulator as the shader stores it: straight alpha, RGBA8. */
+static void store_span(const float *acc, int n, uint8_t *dst)
+{
+	for (int i = 0; i < n; i++, acc += 4) {
+		f32x4 c;
+		memcpy(&c, acc, sizeof c);
+		float a = c[3], m = a > 0 && a < 1 ? 1 / a : 1;
+		if (a < 0.5f / 255.0f) {
+			put(dst + 4 * i, 0);    /* transparent black, as the shader stores it */
+			continue;
+		}
+		c *= (f32x4){ m, m, m, 1 };
+		/* premultiplied sums of non-negative terms: >= 0; after dividing, maybe > 1 */
+		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
+		put(dst + 4 * i, pack((uint32_t)(b[0] < 255 ? b[0] : 255), (uint32_t)(b[1] < 255 ? b[1] : 255),
+				      (uint32_t)(b[2] < 255 ? b[2] : 255), (uint32_t)(b[3] < 255 ? b[3] : 255)));
+	}
+}
+
+static void do_tile(struct job *j, struct tls *t, int k)
+{
+	struct tile tl = { .xa = k % j->tiles_x * TILE_W, .ya = k / j->tiles_x * STRIP };
+	tl.xb = tl.xa + TILE_W < j->w ? tl.xa + TILE_W : j->w;
+	tl.yb = tl.ya + STRIP < j->h ? tl.ya + STRIP : j->h;
+	size_t stride = (size_t)j->w * 4, tw = (size_t)(tl.xb - tl.xa);
+	uint8_t *rows = j->rgba + (size_t)tl.ya * stride + (size_t)tl.xa * 4;
+	const struct swr *r = j->r;
+	uint32_t e0 = r->tile_off[k], e1 = r->tile_off[k + 1];
+	int lo[STRIP], hi[STRIP];
+	if (j->fast) {
+		for (size_t i = 0; i < tw; i++)
+			put(rows + 4 * i, j->bg8);
+		for (int y = tl.ya + 1; y < tl.yb; y++)
+			memcpy(rows + (size_t)(y - tl.ya) * stride, rows, tw * 4);
+	} else {
+		touched(j, e0, e1, &tl, lo, hi);
+		for (int y = tl.ya; y < tl.yb; y++)
+			for (int x = lo[y - tl.ya]; x < hi[y - tl.ya]; x++)
+				memcpy(t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(x - tl.xa)) * 4, j->bg, sizeof j->bg);
+	}
+	for (uint32_t e = e0; e < e1; e++) {
+		if (e + PREFETCH < e1)
+			prefetch(j, t, &r->items[e + PREFETCH]);
+		draw_sprite(j, t, &r->items[e], &tl);
+	}
+	if (!j->fast)
+		for (int y = tl.ya; y < tl.yb; y++) {
+			uint8_t *row = j->rgba + (size_t)y * stride;
+			int a = lo[y - tl.ya], b = hi[y - tl.ya] > a ? hi[y - tl.ya] : a;
+			for (int x = tl.xa; x < a; x++)
+				put(row + 4 * x, j->bg8);
+			store_span(t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(a - tl.xa)) * 4, b - a, row + 4 * a);
+			for (int x = b; x < tl.xb; x++)
+				put(row + 4 * x, j->bg8);
+		}
+}
+
+struct worker {
+	struct job *j;
+	atomic_int id;
+};
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct job *j = wk->j;
+	struct tls *t = &j->r->t[atomic_fetch_add(&wk->id, 1)];
+	t->msx = t->msy = -1;        /* nothing memoised: the atlas may have changed */
+	for (int k; (k = atomic_fetch_add(&j->next, 1)) < j->ntiles;)
+		do_tile(j, t, k);
+	return NULL;
+}
+
+void swr_tile_paint(struct job *j)
+{
+	struct worker wk = { .j = j };
+	atomic_init(&wk.id, 0);
+	swr_run_threads(j->r->threads < j->ntiles ? j->r->threads : j->ntiles, work, &wk);
+}
+
+void swr_tile_free(struct swr *r)
+{
+	for (int i = 0; i < SWR_MAX_THREADS; i++) {
+		struct tls *t = &r->t[i];
+		for (int l = 0; l < 2; l++) {
+			free(t->xo[l]);
+			free(t->xf[l]);
+			free(t->val[l]);
+		}
+		free(t->acc);
+#if SHUFFLE
+		free(t->mask[0]);
+		free(t->mask[1]);
+#endif
+		memset(t, 0, sizeof *t);
+	}
+	r->tw = 0;
+}
+
+int swr_tile_alloc(struct swr *r, int w)
+{
+	if (w <= r->tw)
+		return 0;
+	swr_tile_free(r);
+	size_t lanes = (size_t)w * 4 + 4 * LANES;
+	for (int i = 0; i < r->threads; i++) {
+		struct tls *t = &r->t[i];
+		bool ok = true;
+		for (int l = 0; l < 2; l++) {
+			ok &= (t->xo[l] = malloc(lanes * sizeof *t->xo[l])) != NULL;
+			ok &= (t->xf[l] = malloc(lanes * sizeof *t->xf[l])) != NULL;
+			ok &= (t->val[l] = malloc(lanes * sizeof *t->val[l])) != NULL;
+		}
+		ok &= (t->acc = malloc((size_t)TILE_W * STRIP * 4 * sizeof *t->acc)) != NULL;
+#if SHUFFLE
+		for (int l = 0; l < 2; l++)
+			ok &= (t->mask[l] = malloc(lanes / LANES * sizeof *t->mask[l])) != NULL;
+#endif
+		if (!ok) {
+			swr_tile_free(r);
+			return -1;
+		}
+	}
+	r->tw = w;
+	return 0;
+}
+
+/* The least 8.8 value that passes the shader's test value >= threshold, in float:
+ * for the value of a texel byte t, v / 65280 rounds to the float t / 255 does. */
+uint32_t swr_threshold88(float thr)
+{
+	if (!(thr > 0))
+		return 0;            /* (NaN too: no value is below it) */
+	double c = ceil((double)thr * ONE88);
+	uint32_t v = c < 0 ? 0 : c > ONE88 + 1 ? ONE88 + 1 : (uint32_t)c;
+	while (v > 0 && (float)(v - 1) / ONE88 >= thr)
+		v--;
+	while (v <= ONE88 && (float)v / ONE88 < thr)
+		v++;
+	return v;
+}
