@@ -75,7 +75,8 @@ static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *
 		.tint = tint, .highlight = hl, .nhighlight = nhl,
 	};
 	struct ap_err err;
-	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || render_frame(g->r, &g->sc, g->w, g->h, o, g->px, &err);
+	struct draw_target t = { g->w, g->h, g->px };
+	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || render_frame(g->r, &g->sc, o, &t, &err);
 	if (rc)
 		fprintf(stderr, "draw: %s\n", err.msg);
 	free(xy);

@@ -50,7 +50,8 @@ static void rig_init(struct rig *g, size_t n, uint32_t iw, uint32_t ih, uint32_t
 static void rig_build(struct rig *g, int threads)
 {
 	struct ap_err err;
-	if (atlas_plan(&g->s, 0, &g->a, &err) || !(g->r = swr_new(&g->a, &g->s, threads, &err)) ||
+	struct swr_desc d = { .threads = threads };
+	if (atlas_plan(&g->s, 0, &g->a, &err) || !(g->r = swr_new(&g->a, &g->s, &d, &err)) ||
 	    scene_src_init(&g->src, &g->a, &g->s, 0, &err)) {
 		fprintf(stderr, "rig: %s\n", err.msg);
 		exit(1);
@@ -89,7 +90,8 @@ static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *
 	struct scene_frame f;
 	frame_of(g, pos, S, tint, hl, nhl, xy, &f);
 	struct ap_err err;
-	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || swr_frame(g->r, &g->sc, g->w, g->h, o, g->px, &err);
+	struct draw_target t = { g->w, g->h, g->px };
+	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || swr_frame(g->r, &g->sc, o, &t, &err);
 	if (rc)
 		fprintf(stderr, "draw: %s\n", err.msg);
 	free(xy);
@@ -383,7 +385,7 @@ static void test_threads(void)
 		pos[2 * i + 1] = rnd(&seed) * (H + 20) - 10;
 	}
 	struct ap_err err;
-	struct swr *one = g.r, *five = swr_new(&g.a, &g.s, 5, &err);
+	struct swr *one = g.r, *five = swr_new(&g.a, &g.s, &(struct swr_desc){ .threads = 5 }, &err);
 	CHECK_EQ_INT(swr_threads(five), 5);
 	uint8_t *ref = malloc((size_t)W * H * 4);
 	for (int m = 0; m < 3; m++) {
@@ -432,7 +434,7 @@ static void test_coverage_memo(void)
 		g.r = kept;
 		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
 		memcpy(ref, g.px, (size_t)W * H * 4);
-		struct swr *fresh = swr_new(&g.a, &g.s, 2, &err);
+		struct swr *fresh = swr_new(&g.a, &g.s, &(struct swr_desc){ .threads = 2 }, &err);
 		CHECK(fresh && swr_coverage(fresh, DRAW_DEFAULT_THRESHOLD, &err) == 0);
 		g.r = fresh;
 		CHECK(rig_draw(&g, pos, steps[k].S, NULL, &o, hl < N ? &hl : NULL, hl < N) == 0);
@@ -519,9 +521,8 @@ static void test_portable_gather(void)
 		}
 		uint8_t *one = malloc((size_t)160 * 120 * 4);
 		struct ap_err err;
-		setenv("ATLASPLOT_SWR_NO_SHUFFLE", "1", 1);
-		struct swr *plain = swr_new(&g.a, &g.s, 2, &err), *fast = g.r;
-		unsetenv("ATLASPLOT_SWR_NO_SHUFFLE");
+		struct swr_desc portable = { .threads = 2, .portable_gather = true };
+		struct swr *plain = swr_new(&g.a, &g.s, &portable, &err), *fast = g.r;
 		for (int c = 0; c < 4; c++) {
 			struct draw_opts o = { .alpha = cases[c].alpha, .background = 0xff102030u };
 			g.r = fast;
@@ -577,8 +578,9 @@ static int cross_diff(struct rig *g, struct render *gl, const double *pos, doubl
 	frame_of(g, pos, S, tint, hl, nhl, xy, &f);
 	struct ap_err err;
 	int d = -1;
-	if (scene_build(&g->src, xy, &f, &g->sc, &err) || render_frame(gl, &g->sc, g->w, g->h, o, ref, &err) ||
-	    swr_frame(g->r, &g->sc, g->w, g->h, o, g->px, &err)) {
+	struct draw_target tr = { g->w, g->h, ref }, ts = { g->w, g->h, g->px };
+	if (scene_build(&g->src, xy, &f, &g->sc, &err) || render_frame(gl, &g->sc, o, &tr, &err) ||
+	    swr_frame(g->r, &g->sc, o, &ts, &err)) {
 		fprintf(stderr, "cross: %s\n", err.msg);
 		goto out;
 	}

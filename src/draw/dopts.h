@@ -38,6 +38,12 @@ struct draw_opts {
 	uint32_t outline;           /* highlight outline RGBA8; 0 = contrasting to background */
 };
 
+/* Where a frame is drawn: w×h RGBA8 pixels, rows top first. */
+struct draw_target {
+	int w, h;
+	uint8_t *rgba;
+};
+
 /* The one place the threshold's default is resolved. */
 static inline double draw_opts_threshold(const struct draw_opts *o)
 {

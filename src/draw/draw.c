@@ -14,7 +14,7 @@ const char *const draw_alpha_names[3] = { "discard", "blend", "opaque" };
 
 /* A backend: what draw_ needs of it. */
 struct draw_ops {
-	int (*frame)(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o, uint8_t *rgba,
+	int (*frame)(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
 		     struct ap_err *err);
 	int (*max_size)(const void *be);
 	void (*describe)(const void *be, char *buf, size_t len);
@@ -32,10 +32,10 @@ struct draw {
 	bool no_prescale;
 };
 
-static int cpu_frame(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
-		     uint8_t *rgba, struct ap_err *err)
+static int cpu_frame(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
+		     struct ap_err *err)
 {
-	return swr_frame(be, sc, w, h, o, rgba, err);
+	return swr_frame(be, sc, o, t, err);
 }
 
 static int cpu_max_size(const void *be)
@@ -58,7 +58,8 @@ static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, 
 
 static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
 {
-	struct swr *r = swr_new(&dr->atlas, imgs, 0, err);
+	struct swr_desc sd = { .portable_gather = d->portable_gather };
+	struct swr *r = swr_new(&dr->atlas, imgs, &sd, err);
 	if (!r)
 		return -1;
 	dr->ops = &cpu_ops;
@@ -69,10 +70,10 @@ static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_
 }
 
 #ifndef AP_NO_GL
-static int gl_frame(void *be, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
-		    uint8_t *rgba, struct ap_err *err)
+static int gl_frame(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
+		    struct ap_err *err)
 {
-	return render_frame(be, sc, w, h, o, rgba, err);
+	return render_frame(be, sc, o, t, err);
 }
 
 static int gl_max_size(const void *be)
@@ -182,7 +183,8 @@ int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, c
 	fr.no_prescale = fr.no_prescale || dr->no_prescale;
 	if (scene_build(&dr->src, xy, &fr, &dr->sc, err))
 		return -1;
-	return dr->ops->frame(dr->be, &dr->sc, f->w, f->h, o, rgba, err);
+	struct draw_target t = { f->w, f->h, rgba };
+	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
 }
 
 const struct atlas *draw_atlas(const struct draw *dr)

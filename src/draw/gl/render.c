@@ -444,9 +444,11 @@ oom:
 	return ap_errf(err, "render: out of memory for %zu prescaled images", n);
 }
 
-int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
-		 const struct draw_opts *o, uint8_t *rgba, struct ap_err *err)
+int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
+		 const struct draw_target *t, struct ap_err *err)
 {
+	int w = t->w, h = t->h;
+	uint8_t *rgba = t->rgba;
 	const struct glfn *gl = r->gl;
 	const struct atlas *a = &r->atlas;
 	if (w <= 0 || h <= 0 || w > r->max_size || h > r->max_size)

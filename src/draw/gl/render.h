@@ -53,8 +53,8 @@ void render_describe(const struct render *r, char *buf, size_t len);
  * without uploading anything (atlasplot info). */
 int render_probe(enum glctx_backend backend, char *buf, size_t len, struct ap_err *err);
 
-/* Draw the scene into rgba (w*h*4 bytes, rows top first). */
-int render_frame(struct render *r, const struct scene_out *sc, int w, int h,
-		 const struct draw_opts *o, uint8_t *rgba, struct ap_err *err);
+/* Draw the scene into t. */
+int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
+		 const struct draw_target *t, struct ap_err *err);
 
 #endif

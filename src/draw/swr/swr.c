@@ -24,7 +24,8 @@ void swr_run_threads(int n, void *(*fn)(void *), void *arg)
 		pthread_join(th[i], NULL);
 }
 
-struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int threads, struct ap_err *err)
+struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, const struct swr_desc *d,
+		    struct ap_err *err)
 {
 	struct swr *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -33,13 +34,14 @@ struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int thread
 	}
 	r->a = *a;
 	r->has_alpha = s->c == 4;
+	int threads = d ? d->threads : 0;
 	if (threads <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (int)n : 1;
 	}
 	r->threads = threads > SWR_MAX_THREADS ? SWR_MAX_THREADS : threads;
 #if SHUFFLE
-	r->ssse3 = __builtin_cpu_supports("ssse3") && !getenv("ATLASPLOT_SWR_NO_SHUFFLE");
+	r->ssse3 = __builtin_cpu_supports("ssse3") && !(d && d->portable_gather);
 #endif
 	if (swr_page_build(r, s))
 		goto out_oom;
@@ -94,9 +96,11 @@ int swr_threads(const struct swr *r)
 	return r->threads;
 }
 
-int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
-	      uint8_t *rgba, struct ap_err *err)
+int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
+	      struct ap_err *err)
 {
+	int w = t->w, h = t->h;
+	uint8_t *rgba = t->rgba;
 	if (w <= 0 || h <= 0 || w > 65535 || h > 65535)
 		return ap_errf(err, "frame %dx%d: outside 1..65535", w, h);
 	uint32_t ol = pal_outline(o->outline, o->background);

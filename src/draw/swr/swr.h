@@ -22,12 +22,13 @@
  * orders them). When every source is opaque (discard or opaque mode, tints of alpha 255)
  * they write RGBA8 in place; otherwise they composite "over" in a float accumulator.
  * Scene batches and tile lists are not used. Needs GCC or Clang (vector extensions);
- * with GCC on x86-64 and SSSE3, texels are gathered with byte shuffles (setting
- * ATLASPLOT_SWR_NO_SHUFFLE when calling swr_new turns that off, for tests).
+ * with GCC on x86-64 and SSSE3, texels are gathered with byte shuffles (unless
+ * swr_desc's portable_gather asks for the portable path, for tests).
  */
 #ifndef AP_SWR_H
 #define AP_SWR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/atlas.h"
@@ -40,11 +41,17 @@
 
 struct swr;
 
+/* How the compositor runs; zero value = defaults. */
+struct swr_desc {
+	int threads;                 /* 0 = the online CPUs, at most SWR_MAX_THREADS */
+	bool portable_gather;        /* the portable texel gather even where SSSE3 is there */
+};
+
 /* Build every page of the atlas a of s, with all its mip levels, in memory (one byte
- * a texel for gray, four for colour; about 4/3 of the pages' size). threads 0 = the
- * online CPUs, at most SWR_MAX_THREADS. NULL on failure (out of memory), with err
- * saying why. Free with swr_free. */
-struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, int threads, struct ap_err *err);
+ * a texel for gray, four for colour; about 4/3 of the pages' size). d may be NULL (the
+ * defaults). NULL on failure (out of memory), with err saying why. Free with swr_free. */
+struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, const struct swr_desc *d,
+		    struct ap_err *err);
 void swr_free(struct swr *r);
 
 /* Scale the discard test per image and LOD to keep each mip level's coverage
@@ -55,9 +62,9 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
 /* The threads swr_new and swr_frame use. */
 int swr_threads(const struct swr *r);
 
-/* Draw the scene into rgba (w*h*4 bytes, rows top first): render_frame's contract.
+/* Draw the scene into t: render_frame's contract.
  * The scene may come from scene_src_init with any pages_per_group (0 is fine). */
-int swr_frame(struct swr *r, const struct scene_out *sc, int w, int h, const struct draw_opts *o,
-	      uint8_t *rgba, struct ap_err *err);
+int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
+	      struct ap_err *err);
 
 #endif
