@@ -8,6 +8,7 @@
 
 #include "io/load.h"
 #include "io/pngio.h"
+#include "base/csv.h"
 #include "base/txt.h"
 
 #include <ctype.h>
@@ -23,9 +24,6 @@
 
 #include <jpeglib.h>
 #include <jerror.h>
-
-/* how much of a bad CSV field an error message quotes */
-#define QUOTE_MAX 40
 
 static int sys_err(struct ap_err *err, const char *what, const char *path, const char *doing, int e)
 {
@@ -841,78 +839,12 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* s[0..n) for a message: at most QUOTE_MAX bytes then "...", unprintable bytes as '?'. */
-static void quote(char *dst, size_t cap, const char *s)
-{
-	size_t n = strlen(s), k = n > QUOTE_MAX ? QUOTE_MAX : n, i;
-
-	if (k > cap - 4)
-		k = cap - 4;
-	for (i = 0; i < k; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) || (s[i] & 0x80) ? s[i] : '?';
-	if (k < n)
-		memcpy(dst + i, "...", 3), i += 3;
-	dst[i] = 0;
-}
-
-/* Split the line [p, e) into fields, in place: each trimmed, unquoted ("a,b" holds a
- * comma, "" is a quote) and NUL-terminated (*e must be writable). Stores at most maxf
- * field pointers; returns how many fields there are, -1 for an unterminated quote,
- * -2 for text after a closing quote. */
-static int split(char *p, char *e, char **f, int maxf)
-{
-	int n = 0;
-
-	for (;;) {
-		char *start, *w;
-		int last;
-
-		while (p < e && is_space(*p))
-			p++;
-		if (p < e && *p == '"') {
-			start = w = ++p;
-			for (;;) {
-				if (p >= e)
-					return -1;
-				if (*p == '"' && p + 1 < e && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-			while (p < e && is_space(*p))
-				p++;
-			if (p < e && *p != ',')
-				return -2;
-		} else {
-			start = p;
-			while (p < e && *p != ',')
-				p++;
-			w = p;
-			while (w > start && is_space(w[-1]))
-				w--;
-		}
-		last = p >= e;
-		*w = 0;
-		if (n < maxf)
-			f[n] = start;
-		n++;
-		if (last)
-			return n;
-		p++;
-	}
-}
-
 struct mani {
 	const char *path;
 	size_t line;
 	int nfields;
 	int cp, cx, cy, cl;     /* columns of path, x, y, label (-1: none) */
-	char nx[QUOTE_MAX + 4], ny[QUOTE_MAX + 4], nl[QUOTE_MAX + 4];  /* their names as written */
+	char nx[CSV_QUOTE_MAX + 4], ny[CSV_QUOTE_MAX + 4], nl[CSV_QUOTE_MAX + 4];  /* their names as written */
 	char **f;               /* nfields field pointers */
 	size_t n, cap;
 	char **rel;             /* paths as written (pointing into the buffer) */
@@ -921,22 +853,29 @@ struct mani {
 	int32_t *label;
 };
 
+/* csv_split into m->f, with its errors worded as a manifest's. */
+static int split(struct mani *m, char *p, char *e, int maxf, struct ap_err *err)
+{
+	int n = csv_split(p, e, m->f, maxf);
+
+	if (n < 0)
+		return ap_errf(err, "manifest '%s' line %zu: %s", m->path, m->line, csv_why(n));
+	return n;
+}
+
 static int mani_header(struct mani *m, char *p, char *e, struct ap_err *err)
 {
 	static const char *const names[4] = { "path", "x", "y", "label" };
 	int *cols[4] = { &m->cp, &m->cx, &m->cy, &m->cl };
 	char *dst[4] = { NULL, m->nx, m->ny, m->nl };
-	int max = 1, n;
+	int max = csv_max_fields(p, e), n;
 
-	for (const char *q = p; q < e; q++)
-		max += *q == ',';
 	m->f = malloc((size_t)max * sizeof *m->f);
 	if (!m->f)
 		return ap_errf(err, "manifest '%s': out of memory", m->path);
-	n = split(p, e, m->f, max);
+	n = split(m, p, e, max, err);
 	if (n < 0)
-		return ap_errf(err, "manifest '%s' line %zu: %s", m->path, m->line,
-			n == -1 ? "unterminated quote" : "text after a closing quote");
+		return -1;
 	m->nfields = n;
 	m->cp = m->cx = m->cy = m->cl = -1;
 	for (int i = 0; i < n; i++) {
@@ -948,7 +887,7 @@ static int mani_header(struct mani *m, char *p, char *e, struct ap_err *err)
 					m->path, m->line, names[k]);
 			*cols[k] = i;
 			if (dst[k])
-				quote(dst[k], QUOTE_MAX + 4, m->f[i]);
+				csv_quote(dst[k], CSV_QUOTE_MAX + 4, m->f[i]);
 		}
 	}
 	for (int k = 0; k < 3; k++)
@@ -960,10 +899,10 @@ static int mani_header(struct mani *m, char *p, char *e, struct ap_err *err)
 
 static int mani_number(struct mani *m, const char *s, const char *name, double *v, struct ap_err *err)
 {
-	char q[QUOTE_MAX + 4], *end;
+	char q[CSV_QUOTE_MAX + 4], *end;
 
 	if (!*s || is_space(*s) || (*v = strtod(s, &end), *end)) {
-		quote(q, sizeof q, s);
+		csv_quote(q, sizeof q, s);
 		return ap_errf(err, "manifest '%s' line %zu: expected a number in column '%s', got '%s'",
 			m->path, m->line, name, q);
 	}
@@ -979,10 +918,9 @@ static int mani_row(struct mani *m, char *p, char *e, struct ap_err *err)
 	double v;
 	int n;
 
-	n = split(p, e, m->f, m->nfields);
+	n = split(m, p, e, m->nfields, err);
 	if (n < 0)
-		return ap_errf(err, "manifest '%s' line %zu: %s", m->path, m->line,
-			n == -1 ? "unterminated quote" : "text after a closing quote");
+		return -1;
 	if (n != m->nfields)
 		return ap_errf(err, "manifest '%s' line %zu: expected %d fields, got %d", m->path, m->line,
 			m->nfields, n);
@@ -997,9 +935,9 @@ static int mani_row(struct mani *m, char *p, char *e, struct ap_err *err)
 
 		v = *s && !is_space(*s) ? strtod(s, &end) : NAN;
 		if (!(v >= 0 && v <= INT32_MAX) || v != floor(v) || *end) {
-			char q[QUOTE_MAX + 4];
+			char q[CSV_QUOTE_MAX + 4];
 
-			quote(q, sizeof q, s);
+			csv_quote(q, sizeof q, s);
 			return ap_errf(err, "manifest '%s' line %zu: expected a whole number from 0 to %d in column '%s', got '%s'",
 				m->path, m->line, INT32_MAX, m->nl, q);
 		}

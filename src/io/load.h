@@ -75,8 +75,10 @@ void lay_free(struct ap_layout *l);
  * N×2; NPY is told by its magic, anything else is read as CSV. The first non-blank line
  * is a header when none of its fields is a number; names match case-insensitively.
  * Labels are whole numbers 0 to INT32_MAX. Rejects NaN/Inf, empty files, ragged rows.
- * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields and "quoted" fields
- * (without commas inside). strtod reads the numbers: keep the C locale. */
+ * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields and "quoted" fields,
+ * which may hold commas ("" is a quote; csv_split's dialect, as in manifests); errors
+ * for an unterminated quote and for text after a closing quote. strtod reads the
+ * numbers: keep the C locale. */
 int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
 
 #endif
