@@ -6,13 +6,13 @@
  */
 #include "io/imgdir.h"
 
+#include "io/dirlist.h"
 #include "io/load.h"
 #include "io/pngio.h"
 #include "base/csv.h"
 #include "base/txt.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -495,19 +494,12 @@ static int decode_jpeg(FILE *fp, const char *path, struct one *d, struct ap_err 
 	return rc;
 }
 
-static int has_ext(const char *name, const char *ext)
-{
-	size_t n = strlen(name), e = strlen(ext);
-
-	return n > e && strcasecmp(name + n - e, ext) == 0;
-}
-
 /* What a file should have been, by its name, for "not a ... file". */
 static const char *kind_by_name(const char *path)
 {
-	if (has_ext(path, ".png"))
+	if (dirlist_has_ext(path, ".png"))
 		return "PNG";
-	if (has_ext(path, ".jpg") || has_ext(path, ".jpeg"))
+	if (dirlist_has_ext(path, ".jpg") || dirlist_has_ext(path, ".jpeg"))
 		return "JPEG";
 	return "PNG or JPEG";
 }
@@ -693,93 +685,26 @@ void imgdir_names_free(char **names, size_t n)
 	free(names);
 }
 
-/* dir + "/" + name (no doubled slash); NULL when out of memory. */
-static char *join(const char *dir, const char *name)
-{
-	size_t a = strlen(dir), b = strlen(name);
-	int slash = a > 0 && dir[a - 1] != '/';
-	char *p = malloc(a + slash + b + 1);
-
-	if (!p)
-		return NULL;
-	memcpy(p, dir, a);
-	if (slash)
-		p[a] = '/';
-	memcpy(p + a + slash, name, b + 1);
-	return p;
-}
-
-static int wanted(const char *dir, const char *name)
-{
-	struct stat st;
-	char *p;
-	int ok;
-
-	if (name[0] == '.' || !(has_ext(name, ".png") || has_ext(name, ".jpg") || has_ext(name, ".jpeg")))
-		return 0;
-	p = join(dir, name);
-	ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-	free(p);
-	return ok;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names of the image files in dir, sorted. */
+/* The names of the image files in dir, sorted; dirlist's codes in imgdir's words. */
 static int list_dir(const char *dir, char ***names_out, size_t *n_out, struct ap_err *err)
 {
-	DIR *dh = opendir(dir);
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
+	static const char *const exts[] = { ".png", ".jpg", ".jpeg", NULL };
+	struct dirlist l;
+	int rc = dirlist_read(dir, exts, &l);
 
-	if (!dh)
-		return sys_err(err, "images", dir, "cannot open folder", errno);
-	for (;;) {
-		errno = 0;
-		de = readdir(dh);
-		if (!de) {
-			if (errno) {
-				sys_err(err, "images", dir, "cannot read folder", errno);
-				goto out_free_names;
-			}
-			break;
-		}
-		if (!wanted(dir, de->d_name))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			char **more = realloc(names, ncap * sizeof *names);
-
-			if (!more)
-				goto out_oom;
-			names = more;
-			cap = ncap;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n])
-			goto out_oom;
-		n++;
-	}
-	closedir(dh);
-	if (n == 0) {
-		free(names);
+	if (rc == DIRLIST_OPEN)
+		return sys_err(err, "images", dir, "cannot open folder", l.sys_errno);
+	if (rc == DIRLIST_READ)
+		return sys_err(err, "images", dir, "cannot read folder", l.sys_errno);
+	if (rc < 0)
+		return ap_errf(err, "images '%s': out of memory listing the folder", dir);
+	if (l.n == 0) {
+		dirlist_free(&l);
 		return ap_errf(err, "images '%s': no PNG or JPEG files", dir);
 	}
-	qsort(names, n, sizeof *names, cmp_names);
-	*names_out = names;
-	*n_out = n;
+	*names_out = l.name;
+	*n_out = l.n;
 	return 0;
-
-out_oom:
-	ap_errf(err, "images '%s': out of memory listing the folder", dir);
-out_free_names:
-	closedir(dh);
-	imgdir_names_free(names, n);
-	return -1;
 }
 
 int imgdir_load(const char *dir, const struct imgdir_opts *o, struct ap_imgset *out, char ***names_out,
@@ -804,7 +729,7 @@ int imgdir_load(const char *dir, const struct imgdir_opts *o, struct ap_imgset *
 	if (!b.paths || !b.kept)
 		goto out_oom;
 	for (size_t i = 0; i < n; i++)
-		if (!(b.paths[i] = join(dir, names[i])))
+		if (!(b.paths[i] = dirlist_join(dir, names[i])))
 			goto out_oom;
 	if (load_batch(&b, &opts, out, err) < 0)
 		goto out_free;

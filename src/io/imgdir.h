@@ -35,9 +35,9 @@
  *                          msg is the error the file would have given under FAIL
  *   user       NULL        passed to on_skip
  *
- * Folder rules: regular files (or links to them) named *.png, *.jpg, *.jpeg (any
- * case), not in subfolders, not hidden (a leading '.', e.g. macOS "._x.jpg"). A file
- * is decoded by its content (PNG signature or JPEG SOI), so a PNG named .jpg works.
+ * Folder rules (dirlist_read's, shared with `atlasplot diff`): regular files (or links
+ * to them) named *.png, *.jpg, *.jpeg (any case), not in subfolders, not hidden (a
+ * leading '.', e.g. macOS "._x.jpg"). A file is decoded by its content (PNG signature or JPEG SOI), so a PNG named .jpg works.
  * A JPEG's EXIF orientation is not applied; a JPEG with corrupt or missing data (which
  * libjpeg would draw as grey) is an error, not a grey image.
  *
