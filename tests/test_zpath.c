@@ -224,10 +224,11 @@ static void test_keys_parse(void)
 	PARSE_ERR("", "path 'p.txt': no keyframes, expected lines 'time cx cy zoom'");
 	PARSE_ERR("# nothing\r\n\r\n  \n", "path 'p.txt': no keyframes, expected lines 'time cx cy zoom'");
 
-	/* A NUL inside the buffer is just a bad token, never the end of the text. */
+	/* A NUL byte is refused as the txt reader refuses it, never the end of the text. */
 	const char nul[] = "0 0 0 1\n1 0\0 0 1\n";
 	CHECK_EQ_INT(zpath_keys_parse(nul, sizeof nul - 1, "p.txt", &k, &err), -1);
-	CHECK_STR(err.msg, "path 'p.txt' line 2: expected 4 numbers 'time cx cy zoom', got '0'");
+	CHECK_STR(err.msg, "path 'p.txt' line 2: NUL byte (not a text file)");
+	CHECK(k.n == 0 && k.key == NULL);
 
 	/* An overlong token is quoted cut short. */
 	char lng[400];

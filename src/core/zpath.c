@@ -1,4 +1,5 @@
 #include "core/zpath.h"
+#include "base/txt.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -187,18 +188,19 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 	memset(out, 0, sizeof *out);
 	if (!path)
 		path = "-";
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		text += 3, len -= 3;
-	size_t cap = 0, line = 0, prev_line = 0;
+	size_t nul = txt_nul_line(text, len);
+	if (nul)
+		return ap_errf(err, "path '%s' line %zu: NUL byte (not a text file)", path, nul);
+	size_t cap = 0, line, prev_line = 0, so, eo;
 	const char *prev_p = NULL;
 	size_t prev_n = 0;
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		line++;
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *hash = memchr(p, '#', (size_t)(eol - p));
-		size_t n = (size_t)((hash ? hash : eol) - p);
+	struct txt_lines t;
+	txt_init(&t, text, len);
+	while (txt_next(&t, &so, &eo)) {
+		const char *p = text + so;
+		const char *hash = memchr(p, '#', eo - so);
+		size_t n = hash ? (size_t)(hash - p) : eo - so;
+		line = t.line;
 		struct zpath_key key;
 		int r = parse_line(p, n, path, line, &key, err);
 		if (r < 0)
@@ -225,7 +227,6 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 			out->key[out->n++] = key;
 			prev_p = p, prev_n = n, prev_line = line;
 		}
-		p = nl ? nl + 1 : end;
 	}
 	if (out->n == 0) {
 		ap_errf(err, "path '%s': no keyframes, expected lines 'time cx cy zoom'", path);

@@ -73,8 +73,9 @@ struct zpath_keys {
 };
 
 /* Parse a keyframe file held in text[0..len): one key per line, "time cx cy zoom",
- * whitespace separated; '#' starts a comment; blank lines, CRLF and a UTF-8 BOM are
- * fine. path names the file in errors:
+ * whitespace separated; '#' starts a comment; lines as txt_next gives them (blank
+ * lines, CRLF and a UTF-8 BOM are fine; a NUL byte is refused). path names the file
+ * in errors:
  *   path 'p.txt' line 3: expected 4 numbers 'time cx cy zoom', got 'abc'
  *   path 'p.txt' line 3: expected 4 numbers 'time cx cy zoom', got 3
  *   path 'p.txt' line 3: cx 'nan' is not a finite number
@@ -82,6 +83,7 @@ struct zpath_keys {
  *   path 'p.txt' line 1: time '-1' must be >= 0
  *   path 'p.txt' line 4: time '1.5' is not after time '2' on line 3
  *   path 'p.txt': no keyframes, expected lines 'time cx cy zoom'
+ *   path 'p.txt' line 2: NUL byte (not a text file)
  * Returns 0 with *out filled (rho 0), or -1 with err set and *out empty. */
 int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpath_keys *out,
 	struct ap_err *err);
