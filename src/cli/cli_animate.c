@@ -24,6 +24,7 @@
 #include "cli/cli_args.h"
 #include "app/frames.h"
 #include "io/pngio.h"
+#include "io/zpath_file.h"
 #include "core/tween.h"
 #include "core/zpath.h"
 
@@ -789,7 +790,7 @@ int cli_animate(int argc, char **argv)
 	an.a = &a;
 	err.msg[0] = 0;
 	int code = AP_EXIT_OK;
-	if (a.path && zpath_keys_load(a.path, &an.keys, &err)) {
+	if (a.path && zpath_file_load(a.path, &an.keys, &err)) {
 		code = cli_fail(AP_EXIT_ERR, &err);
 		goto out_free;
 	}

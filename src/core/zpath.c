@@ -2,13 +2,9 @@
 #include "base/txt.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ZPATH_MAX_FILE ((size_t)16 << 20)
 
 void zpath_init(struct zpath *p, const double v0[3], const double v1[3], double rho)
 {
@@ -237,45 +233,6 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 out_free_keys:
 	zpath_keys_free(out);
 	return -1;
-}
-
-int zpath_keys_load(const char *path, struct zpath_keys *out, struct ap_err *err)
-{
-	memset(out, 0, sizeof *out);
-	int ret = -1;
-	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ap_errf(err, "path '%s': %s", path, strerror(errno));
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= ZPATH_MAX_FILE) {
-				ap_errf(err, "path '%s': larger than %zu bytes", path, ZPATH_MAX_FILE);
-				goto out_free_buf;
-			}
-			size_t ncap = cap ? 2 * cap : 4096;
-			char *b = realloc(buf, ncap);
-			if (!b) {
-				ap_errf(err, "path '%s': out of memory", path);
-				goto out_free_buf;
-			}
-			buf = b, cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		ap_errf(err, "path '%s': read error", path);
-		goto out_free_buf;
-	}
-	ret = zpath_keys_parse(buf, len, path, out, err);
-out_free_buf:
-	free(buf);
-	fclose(f);
-	return ret;
 }
 
 void zpath_keys_free(struct zpath_keys *keys)

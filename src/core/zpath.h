@@ -1,9 +1,9 @@
 /*
  * zpath: camera moves. The van Wijk & Nuij (2003) "smooth and efficient zooming and
  * panning" path between two views, as d3-interpolate's interpolateZoom computes it,
- * and keyframe files that chain such paths. Pure: no GL; the only I/O is
- * zpath_keys_load reading the keyframe file. Not the camera itself: cam_ maps data to
- * pixels, this only says where the camera is at a given time.
+ * and keyframe files that chain such paths. Pure: no GL, no I/O (io/zpath_file reads
+ * the keyframe file and hands its text to zpath_keys_parse). Not the camera itself:
+ * cam_ maps data to pixels, this only says where the camera is at a given time.
  *
  *   view:    (ux, uy, w): centre and visible width in data units.
  *   camera:  struct cam (cx, cy, zoom), s = s0·zoom pixels per data unit, so a frame
@@ -12,7 +12,7 @@
  *   zpath_init(&p, v0, v1, rho)        plan the path; p.S is its length
  *   zpath_eval(&p, t, v)               the view at t in [0,1]
  *   zpath_cam_to_view / _view_to_cam   convert given s0 and frame_w
- *   zpath_keys_parse / _load / _free   "time cx cy zoom" keyframe files
+ *   zpath_keys_parse / _free           "time cx cy zoom" keyframe text
  *   zpath_keys_eval(keys, time, ...)   the camera at a time, in seconds
  *
  * Differences from d3, none visible in the result: r = log(sqrt(b²+1) − b) is
@@ -87,9 +87,6 @@ struct zpath_keys {
  * Returns 0 with *out filled (rho 0), or -1 with err set and *out empty. */
 int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpath_keys *out,
 	struct ap_err *err);
-
-/* Read the file at path (at most 16 MiB) and zpath_keys_parse it. */
-int zpath_keys_load(const char *path, struct zpath_keys *out, struct ap_err *err);
 
 void zpath_keys_free(struct zpath_keys *keys);
 

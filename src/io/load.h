@@ -28,6 +28,25 @@
  * bytes, so text parsers can stop on it. Free *out with free(). */
 int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct ap_err *err);
 
+/* Why load_file failed, for a caller that words its own errors (a file format whose
+ * messages were fixed before it read through load_file). */
+enum load_fail {
+	LOAD_FAIL_NONE = 0,
+	LOAD_FAIL_OPEN,          /* open failed: sys_errno says why */
+	LOAD_FAIL_READ,          /* fstat or read failed: sys_errno says why */
+	LOAD_FAIL_DIR,           /* the path is a folder */
+	LOAD_FAIL_SIZE,          /* over max_bytes (as stored, or decompressed) */
+	LOAD_FAIL_MEMORY,
+	LOAD_FAIL_DATA,          /* corrupt or truncated gzip */
+};
+struct load_why {
+	enum load_fail fail;
+	int sys_errno;
+};
+/* load_file, also saying why it failed in *why (LOAD_FAIL_NONE on success). */
+int load_file_why(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct load_why *why,
+	struct ap_err *err);
+
 /* IDX3 unsigned-byte images (magic 0x00000803), raw or .gz -> gray imgset. The header
  * must match the file size exactly; 1 to 4096 pixels per side. Free with imgset_free. */
 int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
