@@ -33,7 +33,7 @@ endif
 
 FUZZ         := idx npy csv png zdef
 FUZZ_SECONDS ?= 30
-FUZZ_SRC     := $(addprefix src/,base/err.c base/txt.c core/imgset.c io/load_file.c io/idx.c io/npy.c io/lay.c \
+FUZZ_SRC     := $(addprefix src/,base/err.c base/csv.c base/txt.c core/imgset.c io/load_file.c io/idx.c io/npy.c io/lay.c \
 		io/load.c io/pngio.c io/zdef.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 

@@ -244,6 +244,9 @@ expect_err "hold" 2 "atlasplot: --hold-end '-1': expected seconds, a number >= 0
 expect_err "camera" 2 "atlasplot: --camera-to '1,2': expected CX,CY,ZOOM with ZOOM > 0$H" $A --camera-to 1,2 -o 'x_%d.png'
 expect_err "path and cameras" 2 "atlasplot: --path and --camera-from/--camera-to: give one or the other$H" \
 	$A --path keys.txt --camera-from 1,1,1 -o 'x_%d.png'
+printf '0 1 1 1\n1 2\0002 2\n' >nulkeys.txt
+expect_err "NUL in keyframes" 1 "atlasplot: path 'nulkeys.txt' line 2: NUL byte (not a text file)" \
+	$A --path nulkeys.txt -o 'x_%d.png'
 printf '0 1 1 1\n0 2 2 2\n' >badkeys.txt
 expect_err "bad keyframes" 1 "atlasplot: path 'badkeys.txt' line 2: time '0' is not after time '0' on line 1" \
 	$A --path badkeys.txt -o 'x_%d.png'

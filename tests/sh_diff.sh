@@ -217,6 +217,20 @@ assert by['c.png'] == {'name': 'c.png', 'status': 'fail', 'reason': 'missing in 
 assert by['d.png']['reason'] == 'extra in actual'
 "
 
+# One lister for diff and --images DIR/: extensions in any case, so A.PNG is compared.
+mkdir "$T/uexp" "$T/uact"
+mk "$T/uexp/A.PNG" RGB 8 6
+mk "$T/uexp/b.png" RGB 8 6
+mk "$T/uact/A.PNG" RGB 8 6 1,1,255,255,255
+mk "$T/uact/b.png" RGB 8 6
+run "$AP" diff "$T/uexp" "$T/uact"
+rc_is "upper-case extension" 1
+has "A.PNG compared" "^FAIL A.PNG: .* 1 over tolerance"
+has "upper-case summary" "^summary: 2 images, 1 passed, 1 failed$"
+rm "$T/uact/A.PNG"
+run "$AP" diff "$T/uexp" "$T/uact"
+has "A.PNG missing" "^FAIL A.PNG: missing in actual$"
+
 # --- anti-aliasing ---
 # A vertical edge whose anti-aliased column differs between the two renderings.
 "$PY" - "$T" <<'EOF'

@@ -38,6 +38,9 @@ check "the shot's camera in the PNG" grep -q "20,20,2" "$T/o/s_2.png"
 printf '1 2 3\n4 5 0\n' > "$T/bad_shots.txt"
 expect_err "bad shot" 1 "atlasplot: shots '$T/bad_shots.txt' line 2: expected 'CX CY ZOOM' with ZOOM > 0, got '4,5,0'" \
 	"$AP" render $G --shots "$T/bad_shots.txt" -o "$T/x_%d.png"
+printf '1 2 3\n4 5\0006\n' > "$T/nul_shots.txt"
+expect_err "NUL in shots" 1 "atlasplot: shots '$T/nul_shots.txt' line 2: NUL byte (not a text file)" \
+	"$AP" render $G --shots "$T/nul_shots.txt" -o "$T/x_%d.png"
 expect_err "missing shots file" 1 "atlasplot: shots '$T/none.txt': cannot open: no such file or directory" \
 	"$AP" render $G --shots "$T/none.txt" -o "$T/x_%d.png"
 

@@ -264,6 +264,25 @@ static void test_pal_opts(void)
 	CHECK(opts_highlight_parse("3,x", &hl, &err) == -1);
 	CHECK_STR(err.msg, "--highlight '3,x': expected image indices like 3,17,42 or label=K");
 	opts_highlight_free(&hl);
+
+	/* shot lists: lines as txt gives them (BOM, CRLF, blank lines, their numbers) */
+	struct cam *cams = NULL;
+	size_t ncams = 0;
+	static const char shots[] = "\xef\xbb\xbf# two\r\n\r\n  1 2 3\r\n\t\n4, 5, 6 # c\n";
+	CHECK(opts_shots_parse(shots, sizeof shots - 1, "s.txt", &cams, &ncams, &err) == 0);
+	CHECK(ncams == 2 && cams[1].cx == 4 && cams[1].zoom == 6);
+	free(cams);
+	cams = NULL, ncams = 0;
+	static const char bad[] = "1 2 3\n\n4 5 0\n";
+	CHECK(opts_shots_parse(bad, sizeof bad - 1, "s.txt", &cams, &ncams, &err) == -1);
+	CHECK_STR(err.msg, "shots 's.txt' line 3: expected 'CX CY ZOOM' with ZOOM > 0, got '4,5,0'");
+	free(cams);
+	cams = NULL, ncams = 0;
+	static const char nul[] = "1 2 3\n4 5\0 6\n";
+	CHECK(opts_shots_parse(nul, sizeof nul - 1, "s.txt", &cams, &ncams, &err) == -1);
+	CHECK_STR(err.msg, "shots 's.txt' line 2: NUL byte (not a text file)");
+	CHECK(ncams == 0);
+	free(cams);
 }
 
 int main(void)

@@ -6,6 +6,7 @@
  * the exact error of every bad input.
  */
 #include "io/imgdir.h"
+#include "io/manifest.h"
 #include "io/pngio.h"
 #include "t.h"
 #include "t_files.h"
@@ -660,7 +661,7 @@ static void test_manifest(void)
 		"7,%s,0,1e3,\r\n"
 		"0,\"imgs/with,comma.png\",-0.25,4,\"q\"\"q\"\r\n", P("abs.png"));
 	put_str("man/m.csv", text);
-	CHECK_OK(imgdir_load_manifest(P("man/m.csv"), NULL, &s, &xy, &lab, &err));
+	CHECK_OK(manifest_load(P("man/m.csv"), NULL, &s, &xy, &lab, &err));
 	CHECK_EQ_INT(s.n, 3);
 	CHECK_EQ_INT(s.c, 3);
 	CHECK(lab != NULL);
@@ -688,7 +689,7 @@ static void test_manifest(void)
 
 	/* no label column: labels NULL; a broken image is fatal, or skipped with its row */
 	put_str("man/n.csv", "x,y,path\n1,2,imgs/a.png\n3,4,imgs/broken.png\n5,6,imgs/a.png\n");
-	CHECK_ERR(imgdir_load_manifest(P("man/n.csv"), NULL, &s, &xy, &lab, &err),
+	CHECK_ERR(manifest_load(P("man/n.csv"), NULL, &s, &xy, &lab, &err),
 		"manifest '%s' line 3: images '%s': %s", P("man/n.csv"), P("man/imgs/broken.png"), broken_reason);
 	CHECK(xy == NULL && lab == NULL && s.pix == NULL);
 	{
@@ -696,7 +697,7 @@ static void test_manifest(void)
 		struct imgdir_opts o = { .on_bad = IMGDIR_SKIP, .on_skip = on_skip, .user = &sk };
 
 		lab = (int32_t *)&sk;   /* must become NULL */
-		CHECK_OK(imgdir_load_manifest(P("man/n.csv"), &o, &s, &xy, &lab, &err));
+		CHECK_OK(manifest_load(P("man/n.csv"), &o, &s, &xy, &lab, &err));
 		CHECK(lab == NULL);
 		CHECK_EQ_INT(s.n, 2);
 		CHECK_EQ_INT(sk.n, 1);
@@ -712,7 +713,7 @@ static void test_manifest(void)
 	}
 	/* labels dropped with their row too */
 	put_str("man/l.csv", "path,x,y,label\nimgs/broken.png,1,2,9\nimgs/a.png,3,4,5\n");
-	CHECK_OK(imgdir_load_manifest(P("man/l.csv"), &(struct imgdir_opts){ .on_bad = IMGDIR_SKIP }, &s, &xy, &lab,
+	CHECK_OK(manifest_load(P("man/l.csv"), &(struct imgdir_opts){ .on_bad = IMGDIR_SKIP }, &s, &xy, &lab,
 		&err));
 	CHECK(s.n == 1 && lab && lab[0] == 5 && xy[0] == 3 && xy[1] == 4);
 	free(xy);
@@ -721,7 +722,7 @@ static void test_manifest(void)
 
 	/* missing file */
 	put_str("man/f.csv", "path,x,y\nimgs/missing.png,1,2\n");
-	CHECK_ERR(imgdir_load_manifest(P("man/f.csv"), NULL, &s, &xy, &lab, &err),
+	CHECK_ERR(manifest_load(P("man/f.csv"), NULL, &s, &xy, &lab, &err),
 		"manifest '%s' line 2: images '%s': cannot open: no such file or directory", P("man/f.csv"),
 		P("man/imgs/missing.png"));
 
@@ -754,10 +755,10 @@ static void test_manifest(void)
 		if (strstr(bad[i].msg, "NUL"))
 			n += 2;
 		put("man/bad.csv", bad[i].csv, n);
-		CHECK_ERR(imgdir_load_manifest(P("man/bad.csv"), NULL, &s, &xy, &lab, &err), "manifest '%s'%s%s",
+		CHECK_ERR(manifest_load(P("man/bad.csv"), NULL, &s, &xy, &lab, &err), "manifest '%s'%s%s",
 			P("man/bad.csv"), bad[i].msg[0] == ':' ? "" : " ", bad[i].msg);
 	}
-	CHECK_ERR(imgdir_load_manifest(P("man/none.csv"), NULL, &s, &xy, NULL, &err),
+	CHECK_ERR(manifest_load(P("man/none.csv"), NULL, &s, &xy, NULL, &err),
 		"manifest '%s': cannot open: no such file or directory", P("man/none.csv"));
 }
 

@@ -728,6 +728,15 @@ static void test_lay_csv_good(void)
 	CHECK_NEAR(l.xy[1], 2, 0);
 	lay_free(&l);
 
+	/* quoted fields may hold commas, "" is a quote */
+	p = put_str("qcomma.csv", "name,\"x\",y\n\"cat, big\",1,2\n\"say \"\"hi\"\"\", \"3\" ,4\n");
+	CHECK_OK(lay_load(p, 0, &l, &err));
+	CHECK_EQ_INT(l.n, 2);
+	CHECK_NEAR(l.xy[0], 1, 0);
+	CHECK_NEAR(l.xy[2], 3, 0);
+	CHECK_NEAR(l.xy[3], 4, 0);
+	lay_free(&l);
+
 	/* pandas' unnamed index column */
 	p = put_str("pandas.csv", ",x,y\n0,1.0,2.0\n1,3.0,4.0\n");
 	CHECK_OK(lay_load(p, 0, &l, &err));
@@ -828,6 +837,12 @@ static void test_lay_csv_bad(void)
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 1: x is not finite (nan)", p);
 	p = put_str("ragged.csv", "x,y,label\n1,2,3\n\n4,5\n");
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 4: expected 3 fields, got 2", p);
+	p = put_str("unterm.csv", "x,y\n1,\"2\n");
+	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: unterminated quote", p);
+	p = put_str("afterq.csv", "\"x\"z,y\n1,2\n");
+	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 1: text after a closing quote", p);
+	p = put_str("qragged.csv", "x,y\n\"1,5\",2\n3,\"4,5\",6\n");
+	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: expected a number in column 'x', got '1,5'", p);
 	p = put_str("ragged2.csv", "1,2\n3,4,5\n");
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: expected 2 fields, got 3", p);
 	p = put_str("four.csv", "1,2,3,4\n");

@@ -1,4 +1,5 @@
 #include "core/zpath.h"
+#include "io/zpath_file.h"
 #include "t.h"
 
 #include <math.h>
@@ -224,10 +225,11 @@ static void test_keys_parse(void)
 	PARSE_ERR("", "path 'p.txt': no keyframes, expected lines 'time cx cy zoom'");
 	PARSE_ERR("# nothing\r\n\r\n  \n", "path 'p.txt': no keyframes, expected lines 'time cx cy zoom'");
 
-	/* A NUL inside the buffer is just a bad token, never the end of the text. */
+	/* A NUL byte is refused as the txt reader refuses it, never the end of the text. */
 	const char nul[] = "0 0 0 1\n1 0\0 0 1\n";
 	CHECK_EQ_INT(zpath_keys_parse(nul, sizeof nul - 1, "p.txt", &k, &err), -1);
-	CHECK_STR(err.msg, "path 'p.txt' line 2: expected 4 numbers 'time cx cy zoom', got '0'");
+	CHECK_STR(err.msg, "path 'p.txt' line 2: NUL byte (not a text file)");
+	CHECK(k.n == 0 && k.key == NULL);
 
 	/* An overlong token is quoted cut short. */
 	char lng[400];
@@ -250,12 +252,24 @@ static void test_keys_load(void)
 	close(fd);
 	struct zpath_keys k;
 	struct ap_err err = { "" };
-	CHECK_EQ_INT(zpath_keys_load(path, &k, &err), 0);
+	CHECK_EQ_INT(zpath_file_load(path, &k, &err), 0);
 	CHECK_EQ_INT(k.n, 2);
 	zpath_keys_free(&k);
 	unlink(path);
-	CHECK_EQ_INT(zpath_keys_load("/nonexistent/p.txt", &k, &err), -1);
+	CHECK_EQ_INT(zpath_file_load("/nonexistent/p.txt", &k, &err), -1);
 	CHECK_STR(err.msg, "path '/nonexistent/p.txt': No such file or directory");
+	/* 16 MiB and more is refused, a file of exactly 16 MiB too (as before) */
+	char big[] = "/tmp/test_zpath_XXXXXX";
+	fd = mkstemp(big);
+	CHECK(fd >= 0 && ftruncate(fd, (off_t)ZPATH_FILE_MAX) == 0);
+	if (fd >= 0)
+		close(fd);
+	CHECK_EQ_INT(zpath_file_load(big, &k, &err), -1);
+	CHECK(strstr(err.msg, "': larger than 16777216 bytes") != NULL);
+	unlink(big);
+	CHECK_EQ_INT(zpath_file_load("/tmp", &k, &err), -1);
+	CHECK_STR(err.msg, "path '/tmp': read error");
+	CHECK(k.n == 0 && k.key == NULL);
 }
 
 static void test_keys_eval(void)

@@ -1,9 +1,10 @@
 /*
- * txt: the lines of a text file held in memory, as the CSV readers (lay: layouts,
- * imgdir: manifests) take them: a UTF-8 byte order mark skipped, lines ended by "\n" or
- * "\r\n", leading blanks (space, tab, stray "\r") trimmed, blank lines skipped, and each
- * counted so that an error can name its line. Positions are offsets into the buffer, so
- * a reader that cuts fields in place keeps its own writable pointer.
+ * txt: the one line reader: the lines of a text file held in memory, as its readers
+ * (layouts, manifests, --path keyframes, --shots lists) take them: a UTF-8 byte order
+ * mark skipped, lines ended by "\n" or "\r\n", leading blanks (space, tab, stray "\r")
+ * trimmed, blank lines skipped, and each counted so that an error can name its line.
+ * Positions are offsets into the buffer, so a reader that cuts fields in place keeps
+ * its own writable pointer.
  *
  *   txt_nul_line   the line of the first NUL byte (0: none), to refuse binary files
  *   txt_init       start at the beginning

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/cli_args.h"
 #include "io/load.h"
+#include "io/zpath_file.h"
 
 enum {
 	OPT_FROM = OPT_COMMAND_BASE, OPT_TO, OPT_FRAMES, OPT_DURATION, OPT_FPS, OPT_HOLD_START,
@@ -428,7 +429,7 @@ int cli_animate(int argc, char **argv)
 	err.msg[0] = 0;
 	int code = AP_EXIT_OK;
 	long total;
-	if (a.path && zpath_keys_load(a.path, &a.keys, &err)) {
+	if (a.path && zpath_file_load(a.path, &a.keys, &err)) {
 		code = cli_fail(AP_EXIT_ERR, &err);
 		goto out_free;
 	}

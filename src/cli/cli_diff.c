@@ -4,7 +4,6 @@
  * pngio's job, the comparison imgdiff's; this file walks folders, picks among alternate
  * baselines, formats the report and maps the outcome to an exit code.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -17,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "core/imgdiff.h"
+#include "io/dirlist.h"
 #include "io/pngio.h"
 
 /*
@@ -36,9 +36,10 @@ static const char usage[] =
 	"usage: atlasplot diff EXPECTED ACTUAL [options]\n"
 	"\n"
 	"Compare PNG images against golden references. EXPECTED and ACTUAL are two PNG files\n"
-	"or two folders; with folders, every *.png in EXPECTED is compared with the file of\n"
-	"the same name in ACTUAL, and files only on one side fail (\"missing in actual\",\n"
-	"\"extra in actual\"). If EXPECTED is a file and ACTUAL a folder, ACTUAL/NAME is used.\n"
+	"or two folders; with folders, every *.png (in any case: .PNG too) in EXPECTED is\n"
+	"compared with the file of the same name in ACTUAL, and files only on one side fail\n"
+	"(\"missing in actual\", \"extra in actual\"). If EXPECTED is a file and ACTUAL a\n"
+	"folder, ACTUAL/NAME is used.\n"
 	"\n"
 	"Alternate baselines: NAME.1.png, NAME.2.png, ... beside NAME.png are other accepted\n"
 	"renderings (another Mesa version, another GPU); the image passes if it matches any\n"
@@ -205,34 +206,21 @@ static bool names_has(const struct names *l, const char *s)
 
 static bool ends_with_png(const char *s)
 {
-	size_t n = strlen(s);
-	return n > 4 && !strcmp(s + n - 4, ".png");
+	return dirlist_has_ext(s, ".png");
 }
 
-/* The *.png files in dir (not hidden ones), sorted. */
+/* The *.png files in dir (any case; not hidden ones), sorted. */
 static int list_pngs(const char *dir, struct names *out, struct ap_err *err)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return ap_errf(err, "folder '%s': %s", dir, strerror(errno));
-	errno = 0;
-	for (struct dirent *e; (e = readdir(d)); errno = 0) {
-		if (e->d_name[0] == '.' || !ends_with_png(e->d_name))
-			continue;
-		if (names_push(out, e->d_name)) {
-			closedir(d);
-			names_free(out);
-			return ap_errf(err, "folder '%s': out of memory", dir);
-		}
-	}
-	int e = errno;
-	closedir(d);
-	if (e) {
-		names_free(out);
-		return ap_errf(err, "folder '%s': %s", dir, strerror(e));
-	}
-	if (out->n)
-		qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	static const char *const exts[] = { ".png", NULL };
+	struct dirlist l;
+	int rc = dirlist_read(dir, exts, &l);
+
+	if (rc == DIRLIST_NOMEM)
+		return ap_errf(err, "folder '%s': out of memory", dir);
+	if (rc < 0)
+		return ap_errf(err, "folder '%s': %s", dir, strerror(l.sys_errno));
+	*out = (struct names){ .v = l.name, .n = l.n, .cap = l.n };
 	return 0;
 }
 
@@ -258,7 +246,8 @@ static bool is_alternate(const struct names *l, const char *name)
 	char buf[512];
 	if (stem + 5 > sizeof buf)
 		return false;
-	snprintf(buf, sizeof buf, "%.*s.png", (int)stem, name);
+	/* STEM.png spelled as name spells its extension */
+	snprintf(buf, sizeof buf, "%.*s%s", (int)stem, name, name + strlen(name) - 4);
 	return names_has(l, buf);
 }
 

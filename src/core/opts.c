@@ -1,4 +1,5 @@
 #include "core/opts.h"
+#include "base/txt.h"
 
 #include <errno.h>
 #include <math.h>
@@ -128,22 +129,19 @@ void opts_highlight_free(struct opts_highlight *h)
 int opts_shots_parse(const char *text, size_t len, const char *path, struct cam **cams, size_t *n,
 		     struct ap_err *err)
 {
-	size_t line = 0;
-	const char *p = text, *end = text + len;
-	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-		p += 3;
-	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		if (!e)
-			e = end;
-		line++;
+	size_t nul = txt_nul_line(text, len), so, eo;
+	if (nul)
+		return ap_errf(err, "shots '%s' line %zu: NUL byte (not a text file)", path, nul);
+	struct txt_lines t;
+	txt_init(&t, text, len);
+	while (txt_next(&t, &so, &eo)) {
+		size_t line = t.line;
 		char buf[256];
-		size_t l = (size_t)(e - p);
+		size_t l = eo - so;
 		if (l >= sizeof buf)
 			return ap_errf(err, "shots '%s' line %zu: line too long", path, line);
-		memcpy(buf, p, l);
+		memcpy(buf, text + so, l);
 		buf[l] = 0;
-		p = e + 1;
 		char *hash = strchr(buf, '#');
 		if (hash)
 			*hash = 0;

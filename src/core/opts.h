@@ -21,8 +21,9 @@ int opts_size(const char *s, int *w, int *h);
 /* "CX,CY,Z" with Z > 0. */
 int opts_camera(const char *s, struct cam *out);
 
-/* A shot list: one camera a line, "CX CY ZOOM" or "CX,CY,ZOOM"; '#' comments and blank
- * lines allowed. Appends to *cams (realloc'd), errors name the file and line. */
+/* A shot list: one camera a line, "CX CY ZOOM" or "CX,CY,ZOOM"; '#' comments; lines as
+ * txt_next gives them (blank lines, CRLF, a UTF-8 BOM; a NUL byte is refused). Appends
+ * to *cams (realloc'd), errors name the file and line. */
 int opts_shots_parse(const char *text, size_t len, const char *path, struct cam **cams, size_t *n,
 		     struct ap_err *err);
 

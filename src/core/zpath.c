@@ -1,13 +1,10 @@
 #include "core/zpath.h"
+#include "base/txt.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ZPATH_MAX_FILE ((size_t)16 << 20)
 
 void zpath_init(struct zpath *p, const double v0[3], const double v1[3], double rho)
 {
@@ -187,18 +184,19 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 	memset(out, 0, sizeof *out);
 	if (!path)
 		path = "-";
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		text += 3, len -= 3;
-	size_t cap = 0, line = 0, prev_line = 0;
+	size_t nul = txt_nul_line(text, len);
+	if (nul)
+		return ap_errf(err, "path '%s' line %zu: NUL byte (not a text file)", path, nul);
+	size_t cap = 0, line, prev_line = 0, so, eo;
 	const char *prev_p = NULL;
 	size_t prev_n = 0;
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		line++;
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *hash = memchr(p, '#', (size_t)(eol - p));
-		size_t n = (size_t)((hash ? hash : eol) - p);
+	struct txt_lines t;
+	txt_init(&t, text, len);
+	while (txt_next(&t, &so, &eo)) {
+		const char *p = text + so;
+		const char *hash = memchr(p, '#', eo - so);
+		size_t n = hash ? (size_t)(hash - p) : eo - so;
+		line = t.line;
 		struct zpath_key key;
 		int r = parse_line(p, n, path, line, &key, err);
 		if (r < 0)
@@ -225,7 +223,6 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 			out->key[out->n++] = key;
 			prev_p = p, prev_n = n, prev_line = line;
 		}
-		p = nl ? nl + 1 : end;
 	}
 	if (out->n == 0) {
 		ap_errf(err, "path '%s': no keyframes, expected lines 'time cx cy zoom'", path);
@@ -236,45 +233,6 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 out_free_keys:
 	zpath_keys_free(out);
 	return -1;
-}
-
-int zpath_keys_load(const char *path, struct zpath_keys *out, struct ap_err *err)
-{
-	memset(out, 0, sizeof *out);
-	int ret = -1;
-	char *buf = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ap_errf(err, "path '%s': %s", path, strerror(errno));
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len == cap) {
-			if (cap >= ZPATH_MAX_FILE) {
-				ap_errf(err, "path '%s': larger than %zu bytes", path, ZPATH_MAX_FILE);
-				goto out_free_buf;
-			}
-			size_t ncap = cap ? 2 * cap : 4096;
-			char *b = realloc(buf, ncap);
-			if (!b) {
-				ap_errf(err, "path '%s': out of memory", path);
-				goto out_free_buf;
-			}
-			buf = b, cap = ncap;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		ap_errf(err, "path '%s': read error", path);
-		goto out_free_buf;
-	}
-	ret = zpath_keys_parse(buf, len, path, out, err);
-out_free_buf:
-	free(buf);
-	fclose(f);
-	return ret;
 }
 
 void zpath_keys_free(struct zpath_keys *keys)

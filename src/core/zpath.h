@@ -1,9 +1,9 @@
 /*
  * zpath: camera moves. The van Wijk & Nuij (2003) "smooth and efficient zooming and
  * panning" path between two views, as d3-interpolate's interpolateZoom computes it,
- * and keyframe files that chain such paths. Pure: no GL; the only I/O is
- * zpath_keys_load reading the keyframe file. Not the camera itself: cam_ maps data to
- * pixels, this only says where the camera is at a given time.
+ * and keyframe files that chain such paths. Pure: no GL, no I/O (io/zpath_file reads
+ * the keyframe file and hands its text to zpath_keys_parse). Not the camera itself:
+ * cam_ maps data to pixels, this only says where the camera is at a given time.
  *
  *   view:    (ux, uy, w): centre and visible width in data units.
  *   camera:  struct cam (cx, cy, zoom), s = s0·zoom pixels per data unit, so a frame
@@ -12,7 +12,7 @@
  *   zpath_init(&p, v0, v1, rho)        plan the path; p.S is its length
  *   zpath_eval(&p, t, v)               the view at t in [0,1]
  *   zpath_cam_to_view / _view_to_cam   convert given s0 and frame_w
- *   zpath_keys_parse / _load / _free   "time cx cy zoom" keyframe files
+ *   zpath_keys_parse / _free           "time cx cy zoom" keyframe text
  *   zpath_keys_eval(keys, time, ...)   the camera at a time, in seconds
  *
  * Differences from d3, none visible in the result: r = log(sqrt(b²+1) − b) is
@@ -73,8 +73,9 @@ struct zpath_keys {
 };
 
 /* Parse a keyframe file held in text[0..len): one key per line, "time cx cy zoom",
- * whitespace separated; '#' starts a comment; blank lines, CRLF and a UTF-8 BOM are
- * fine. path names the file in errors:
+ * whitespace separated; '#' starts a comment; lines as txt_next gives them (blank
+ * lines, CRLF and a UTF-8 BOM are fine; a NUL byte is refused). path names the file
+ * in errors:
  *   path 'p.txt' line 3: expected 4 numbers 'time cx cy zoom', got 'abc'
  *   path 'p.txt' line 3: expected 4 numbers 'time cx cy zoom', got 3
  *   path 'p.txt' line 3: cx 'nan' is not a finite number
@@ -82,12 +83,10 @@ struct zpath_keys {
  *   path 'p.txt' line 1: time '-1' must be >= 0
  *   path 'p.txt' line 4: time '1.5' is not after time '2' on line 3
  *   path 'p.txt': no keyframes, expected lines 'time cx cy zoom'
+ *   path 'p.txt' line 2: NUL byte (not a text file)
  * Returns 0 with *out filled (rho 0), or -1 with err set and *out empty. */
 int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpath_keys *out,
 	struct ap_err *err);
-
-/* Read the file at path (at most 16 MiB) and zpath_keys_parse it. */
-int zpath_keys_load(const char *path, struct zpath_keys *out, struct ap_err *err);
 
 void zpath_keys_free(struct zpath_keys *keys);
 

@@ -1,4 +1,5 @@
 #include "io/ds.h"
+#include "io/manifest.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static int load_manifest(const struct ds_paths *p, struct ds *d, struct ap_err *
 	if (p->nimages || p->layout)
 		return ap_errf(err, "manifest '%s': gives the images and the layout; drop --images and --layout",
 			       p->manifest);
-	if (imgdir_load_manifest(p->manifest, &p->dir, &d->imgs, &d->lay.xy, &d->labels, err))
+	if (manifest_load(p->manifest, &p->dir, &d->imgs, &d->lay.xy, &d->labels, err))
 		return -1;
 	d->lay.n = d->imgs.n;
 	return 0;

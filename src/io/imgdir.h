@@ -1,25 +1,22 @@
 /*
- * imgdir: image collections of any size and aspect: a folder of PNG and JPEG files, or
- * a manifest CSV that lists image paths with their coordinates. Each file is decoded
- * (PNG through pngio/libpng: gray, palette, 16-bit, alpha; JPEG through libjpeg-turbo:
- * gray, YCbCr, CMYK) and downscaled once, as it is read, so that its longer side is
- * `cell` pixels, aspect kept; images already that small are not upscaled. The filter
- * is a box with exact area weights (an output pixel is the mean of the input area it
- * covers, partial pixels weighted by their fraction), in linear light (sRGB decoded
- * with a 256-entry table, encoded back by rounding in sRGB), alpha premultiplied; so
- * a constant colour stays exactly that colour and a black/white checker becomes 188.
- * Only one decoded file is held at a time (a JPEG not even that: it streams by rows).
+ * imgdir: image collections of any size and aspect as one ap_imgset: a list of PNG and
+ * JPEG files (a folder's, or a manifest's: manifest.h) each decoded and downscaled once,
+ * as it is read (imgdec, imgscale), so that its longer side is `cell` pixels, aspect
+ * kept; images already that small are not upscaled. Only one decoded file is held at a
+ * time (a JPEG not even that: it streams by rows).
  *
  * The result is an ap_imgset: slots of w×h = the largest scaled width and height,
  * images at the slot's top-left, their sizes in iw/ih (always set), the rest of a
  * slot zero; c = 4 if any scaled image has alpha below 255, else 1 if every pixel of
  * every image is gray (r == g == b), else 3.
  *
- * Not here: layouts without images (lay_), IDX/NPY arrays (load.h), atlas packing.
+ * Not here: decoding (imgdec), scaling (imgscale), manifest CSVs (manifest), layouts
+ * without images (lay_), IDX/NPY arrays (load.h), atlas packing.
  *
  *   imgdir_load            folder -> imgset + file names (sorted by strcmp)
- *   imgdir_load_manifest   CSV path,x,y[,label] -> imgset + xy (+ labels), file order
  *   imgdir_names_free      free the names imgdir_load returned
+ *   imgdir_batch_load      a list of paths -> imgset (imgdir_load's and manifest_load's core)
+ *   imgdir_opts_resolve    zero fields of imgdir_opts -> their defaults, the cell checked
  *
  * struct imgdir_opts, zero value = defaults:
  *   cell       0 -> 64     longest side of a scaled image, 1 .. IMGDIR_CELL_MAX (1024)
@@ -29,17 +26,15 @@
  *   max_bytes  0 -> 4 GiB  cap on the working set (images × cell² × 4 bytes) and on
  *                          one file's decoded size (width × height × 4), both checked
  *                          before allocating (images = the files found); sides
- *                          over 32768 px are refused too, and PNGs over pngio's own
- *                          decoded-size limit (PNGIO_MAX_BYTES) by pngio
+ *                          over IMGDEC_MAX_SIDE (32768) px are refused too, and PNGs
+ *                          over pngio's own decoded-size limit (PNGIO_MAX_BYTES) by pngio
  *   on_skip    NULL        void (*)(void *user, const char *path, const char *msg):
  *                          msg is the error the file would have given under FAIL
  *   user       NULL        passed to on_skip
  *
- * Folder rules: regular files (or links to them) named *.png, *.jpg, *.jpeg (any
- * case), not in subfolders, not hidden (a leading '.', e.g. macOS "._x.jpg"). A file
- * is decoded by its content (PNG signature or JPEG SOI), so a PNG named .jpg works.
- * A JPEG's EXIF orientation is not applied; a JPEG with corrupt or missing data (which
- * libjpeg would draw as grey) is an error, not a grey image.
+ * Folder rules (dirlist_read's, shared with `atlasplot diff`): regular files (or links
+ * to them) named *.png, *.jpg, *.jpeg (any case), not in subfolders, not hidden (a
+ * leading '.', e.g. macOS "._x.jpg"). A file is decoded by its content (imgdec).
  *
  * Errors (one line; on failure every output is zeroed / NULL). A file's errors name
  * the path as opened (folder or manifest folder joined to the name):
@@ -55,19 +50,6 @@
  *   images 'DIR/a.png': truncated file                 (pngio's reason)
  *   images 'DIR/a.png': image 40000x10 is too large (at most 32768 pixels a side)
  *   images 'DIR/a.png': image 9000x9000 is too large: decoding needs more than the limit of N bytes
- *   manifest 'm.csv': cannot open: no such file or directory
- *   manifest 'm.csv': empty file
- *   manifest 'm.csv': no rows
- *   manifest 'm.csv' line 1: header has no column named 'path'      (or 'x', 'y')
- *   manifest 'm.csv' line 1: header has two columns named 'x'
- *   manifest 'm.csv' line 4: expected a number in column 'x', got 'abc'
- *   manifest 'm.csv' line 4: x is not finite (nan)
- *   manifest 'm.csv' line 4: expected a whole number from 0 to 2147483647 in column 'label', got '1.5'
- *   manifest 'm.csv' line 4: expected 3 fields, got 2
- *   manifest 'm.csv' line 4: empty path
- *   manifest 'm.csv' line 4: unterminated quote          (or: text after a closing quote)
- *   manifest 'm.csv' line 4: NUL byte (not a text file)
- *   manifest 'm.csv' line 4: images 'imgs/a.png': <any image error above>
  */
 #ifndef AP_IMGDIR_H
 #define AP_IMGDIR_H
@@ -80,7 +62,6 @@
 
 #define IMGDIR_CELL_DEFAULT 64u
 #define IMGDIR_CELL_MAX 1024u
-#define IMGDIR_MAX_SIDE 32768u
 
 enum imgdir_on_bad {
 	IMGDIR_FAIL = 0,
@@ -102,18 +83,27 @@ struct imgdir_opts {
 int imgdir_load(const char *dir, const struct imgdir_opts *o, struct ap_imgset *out, char ***names_out,
 	struct ap_err *err);
 
-/* The images a CSV names, in row order, with their coordinates. The first non-blank
- * line is a header naming columns path, x and y, and maybe label (any order, any
- * case; other columns ignored). Paths are relative to the CSV's folder unless they
- * start with '/'. Fields may be "quoted" (then they may hold commas; "" is a quote).
- * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields; gzip through
- * load_file. Numbers through strtod: keep the C locale. Labels are whole numbers 0 to
- * INT32_MAX. *xy gets n×2 doubles (x0 y0 x1 y1 ...), *labels (may be NULL) n labels
- * or NULL when there is no label column; a skipped image drops its row from both.
- * Free them with free(). Returns 0 or -1. */
-int imgdir_load_manifest(const char *csv, const struct imgdir_opts *o, struct ap_imgset *out, double **xy,
-	int32_t **labels, struct ap_err *err);
-
 void imgdir_names_free(char **names, size_t n);
+
+/* A list of files to read into one set, by imgdir_load or manifest_load. */
+struct imgdir_batch {
+	const char *what;       /* subject of set-level errors: "images" or "manifest" */
+	const char *src;        /* the folder or manifest, as given */
+	char **paths;           /* n files to read */
+	size_t n;
+	const size_t *lines;    /* the manifest line of each, or NULL */
+	uint8_t *kept;          /* out: kept[i] = path i is in the set */
+};
+
+/* Read b->paths[0..n) into *out (with o resolved: imgdir_opts_resolve), setting
+ * b->kept; a file's error is prefixed with its manifest line when b->lines is set.
+ * Returns 0 or -1. */
+int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *o, struct ap_imgset *out,
+	struct ap_err *err);
+
+/* *r = *o (or all zero) with zero fields filled with their defaults; a cell over
+ * IMGDIR_CELL_MAX is an error "WHAT 'SRC': cell size ...". Returns 0 or -1. */
+int imgdir_opts_resolve(const struct imgdir_opts *o, struct imgdir_opts *r, const char *what, const char *src,
+	struct ap_err *err);
 
 #endif

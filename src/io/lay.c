@@ -1,9 +1,11 @@
 /*
  * lay: 2-D layouts (one x, y per image, maybe a label) from CSV or NPY. The CSV reader
  * works on the whole file in memory with strtod, line by line; a first line in which no
- * field is a number is the header. Not a general CSV parser: no quoted commas.
+ * field is a number is the header. Fields are cut by csv_split (quoted fields may hold
+ * commas); not a general CSV parser beyond that: a field cannot span lines.
  */
 #include "io/load.h"
+#include "base/csv.h"
 #include "base/txt.h"
 
 #include <math.h>
@@ -12,15 +14,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* how much of a bad field an error message quotes */
-#define QUOTE_MAX 40
-
 struct csv {
 	const char *path;
 	size_t line;            /* 1-based */
 	int nfields;            /* fields per row */
 	int cx, cy, cl;         /* column of x, y and label; cl = -1 without labels */
-	char nx[QUOTE_MAX + 4], ny[QUOTE_MAX + 4], nl[QUOTE_MAX + 4];  /* their names */
+	char nx[CSV_QUOTE_MAX + 4], ny[CSV_QUOTE_MAX + 4], nl[CSV_QUOTE_MAX + 4];  /* their names */
+	char **f;               /* the fields of the line at hand (nfields of them after the first) */
 	size_t max;             /* cap on what the rows may allocate */
 	struct ap_layout *out;
 	size_t cap;             /* rows allocated */
@@ -35,58 +35,15 @@ void lay_free(struct ap_layout *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* s[0..n) for a message: at most QUOTE_MAX bytes then "...", unprintable bytes as '?'. */
-static void quote(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t k = n > QUOTE_MAX ? QUOTE_MAX : n, i;
-
-	if (k > cap - 4)
-		k = cap - 4;
-	for (i = 0; i < k; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) || (s[i] & 0x80) ? s[i] : '?';
-	if (k < n)
-		memcpy(dst + i, "...", 3), i += 3;
-	dst[i] = 0;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* The field [*s, *e) without surrounding spaces and double quotes. */
-static void trim(const char **s, const char **e)
-{
-	while (*s < *e && is_space(**s))
-		(*s)++;
-	while (*e > *s && is_space((*e)[-1]))
-		(*e)--;
-	if (*e - *s >= 2 && **s == '"' && (*e)[-1] == '"')
-		(*s)++, (*e)--;
-}
-
-/* A whole field as a number. The buffer ends in a NUL and every field ends in a byte
- * strtod stops at, so strtod stays inside it. */
-static int parse_num(const char *s, const char *e, double *v)
+/* A whole field as a number; csv_split left it trimmed and NUL-terminated. */
+static int parse_num(const char *s, double *v)
 {
 	char *end;
 
-	trim(&s, &e);
-	if (s == e || is_space(*s))
+	if (!*s || *s == ' ' || *s == '\t')
 		return -1;
 	*v = strtod(s, &end);
-	return end == e ? 0 : -1;
-}
-
-static int count_fields(const char *p, const char *e)
-{
-	int n = 1;
-
-	while ((p = memchr(p, ',', (size_t)(e - p))) != NULL) {
-		p++;
-		n++;
-	}
-	return n;
+	return *end ? -1 : 0;
 }
 
 static const char *nonfinite_str(double v)
@@ -94,25 +51,35 @@ static const char *nonfinite_str(double v)
 	return isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
 }
 
-/* Decides whether the first line is a header; if so, finds x, y and label in it. */
-static int csv_first_line(struct csv *c, const char *p, const char *e, int *is_header, struct ap_err *err)
+/* csv_split into c->f, with its errors worded as a layout's. */
+static int split(struct csv *c, char *p, char *e, int maxf, struct ap_err *err)
 {
-	const char *fs = p;
+	int n = csv_split(p, e, c->f, maxf);
+
+	if (n < 0)
+		return ap_errf(err, "layout '%s' line %zu: %s", c->path, c->line, csv_why(n));
+	return n;
+}
+
+/* Decides whether the first line is a header; if so, finds x, y and label in it. */
+static int csv_first_line(struct csv *c, char *p, char *e, int *is_header, struct ap_err *err)
+{
+	static const char *const names[3] = { "x", "y", "label" };
+	int *cols[3] = { &c->cx, &c->cy, &c->cl };
+	char *dst[3] = { c->nx, c->ny, c->nl };
+	int max = csv_max_fields(p, e);
 	double v;
-	int i = 0;
 
-	c->nfields = count_fields(p, e);
+	c->f = malloc((size_t)max * sizeof *c->f);
+	if (!c->f)
+		return ap_errf(err, "layout '%s': out of memory", c->path);
+	c->nfields = split(c, p, e, max, err);
+	if (c->nfields < 0)
+		return -1;
 	*is_header = 1;
-	for (;;) {
-		const char *comma = memchr(fs, ',', (size_t)(e - fs));
-		const char *fe = comma ? comma : e;
-
-		if (parse_num(fs, fe, &v) == 0)
+	for (int i = 0; i < c->nfields; i++)
+		if (parse_num(c->f[i], &v) == 0)
 			*is_header = 0;
-		if (!comma)
-			break;
-		fs = comma + 1;
-	}
 	if (!*is_header) {
 		if (c->nfields != 2 && c->nfields != 3)
 			return ap_errf(err, "layout '%s' line %zu: expected 2 or 3 fields (x, y and maybe a label), got %d",
@@ -127,28 +94,16 @@ static int csv_first_line(struct csv *c, const char *p, const char *e, int *is_h
 	}
 
 	c->cx = c->cy = c->cl = -1;
-	for (fs = p; ; i++) {
-		const char *comma = memchr(fs, ',', (size_t)(e - fs));
-		const char *fe = comma ? comma : e, *s = fs;
-		static const char *const names[3] = { "x", "y", "label" };
-		int *cols[3] = { &c->cx, &c->cy, &c->cl };
-		char *dst[3] = { c->nx, c->ny, c->nl };
-
-		trim(&s, &fe);
+	for (int i = 0; i < c->nfields; i++) {
 		for (int k = 0; k < 3; k++) {
-			size_t n = strlen(names[k]);
-
-			if ((size_t)(fe - s) != n || strncasecmp(s, names[k], n) != 0)
+			if (strcasecmp(c->f[i], names[k]) != 0)
 				continue;
 			if (*cols[k] >= 0)
 				return ap_errf(err, "layout '%s' line %zu: header has two columns named '%s'",
 					c->path, c->line, names[k]);
 			*cols[k] = i;
-			quote(dst[k], QUOTE_MAX + 4, s, (size_t)(fe - s));
+			csv_quote(dst[k], CSV_QUOTE_MAX + 4, c->f[i]);
 		}
-		if (!comma)
-			break;
-		fs = comma + 1;
 	}
 	if (c->cx < 0 || c->cy < 0)
 		return ap_errf(err, "layout '%s' line %zu: header has no column named '%s'",
@@ -184,14 +139,12 @@ out_oom:
 	return ap_errf(err, "layout '%s' line %zu: out of memory for %zu rows", c->path, c->line, ncap);
 }
 
-static int csv_number(struct csv *c, const char *s, const char *e, const char *name, double *v,
-	struct ap_err *err)
+static int csv_number(struct csv *c, const char *s, const char *name, double *v, struct ap_err *err)
 {
-	char q[QUOTE_MAX + 4];
+	char q[CSV_QUOTE_MAX + 4];
 
-	if (parse_num(s, e, v) < 0) {
-		trim(&s, &e);
-		quote(q, sizeof q, s, (size_t)(e - s));
+	if (parse_num(s, v) < 0) {
+		csv_quote(q, sizeof q, s);
 		return ap_errf(err, "layout '%s' line %zu: expected a number in column '%s', got '%s'",
 			c->path, c->line, name, q);
 	}
@@ -201,52 +154,53 @@ static int csv_number(struct csv *c, const char *s, const char *e, const char *n
 	return 0;
 }
 
-static int csv_row(struct csv *c, const char *p, const char *e, struct ap_err *err)
+/* The row whose fields are in c->f. */
+static int csv_values(struct csv *c, struct ap_err *err)
 {
-	const char *fs = p;
 	size_t n = c->out->n;
-	int nf = count_fields(p, e);
 	double v;
 
-	if (nf != c->nfields)
-		return ap_errf(err, "layout '%s' line %zu: expected %d fields, got %d",
-			c->path, c->line, c->nfields, nf);
 	if (n == c->cap && csv_grow(c, err) < 0)
 		return -1;
-	for (int i = 0; ; i++) {
-		const char *comma = memchr(fs, ',', (size_t)(e - fs));
-		const char *fe = comma ? comma : e;
+	if (csv_number(c, c->f[c->cx], c->nx, &c->out->xy[2 * n], err) < 0 ||
+	    csv_number(c, c->f[c->cy], c->ny, &c->out->xy[2 * n + 1], err) < 0)
+		return -1;
+	if (c->cl >= 0) {
+		const char *s = c->f[c->cl];
 
-		if (i == c->cx && csv_number(c, fs, fe, c->nx, &c->out->xy[2 * n], err) < 0)
-			return -1;
-		if (i == c->cy && csv_number(c, fs, fe, c->ny, &c->out->xy[2 * n + 1], err) < 0)
-			return -1;
-		if (i == c->cl) {
-			if (parse_num(fs, fe, &v) < 0 || !(v >= 0 && v <= INT32_MAX) || v != floor(v)) {
-				char q[QUOTE_MAX + 4];
+		if (parse_num(s, &v) < 0 || !(v >= 0 && v <= INT32_MAX) || v != floor(v)) {
+			char q[CSV_QUOTE_MAX + 4];
 
-				trim(&fs, &fe);
-				quote(q, sizeof q, fs, (size_t)(fe - fs));
-				return ap_errf(err, "layout '%s' line %zu: expected a whole number from 0 to %d "
-					"in column '%s', got '%s'", c->path, c->line, INT32_MAX, c->nl, q);
-			}
-			c->out->label[n] = (int32_t)v;
+			csv_quote(q, sizeof q, s);
+			return ap_errf(err, "layout '%s' line %zu: expected a whole number from 0 to %d "
+				"in column '%s', got '%s'", c->path, c->line, INT32_MAX, c->nl, q);
 		}
-		if (!comma)
-			break;
-		fs = comma + 1;
+		c->out->label[n] = (int32_t)v;
 	}
 	c->out->n = n + 1;
 	return 0;
 }
 
-static int lay_csv(const char *buf, size_t len, const char *path, size_t max, struct ap_layout *out,
+static int csv_row(struct csv *c, char *p, char *e, struct ap_err *err)
+{
+	int nf = split(c, p, e, c->nfields, err);
+
+	if (nf < 0)
+		return -1;
+	if (nf != c->nfields)
+		return ap_errf(err, "layout '%s' line %zu: expected %d fields, got %d",
+			c->path, c->line, c->nfields, nf);
+	return csv_values(c, err);
+}
+
+/* buf is changed: fields are cut out in place. */
+static int lay_csv(char *buf, size_t len, const char *path, size_t max, struct ap_layout *out,
 	struct ap_err *err)
 {
 	struct csv c = { .path = path, .max = max, .out = out };
 	struct txt_lines t;
 	size_t so, eo, nul = txt_nul_line(buf, len);
-	int have_first = 0, is_header = 0;
+	int have_first = 0, is_header = 0, rc = -1;
 
 	if (len == 0)
 		return ap_errf(err, "layout '%s': empty file", path);
@@ -254,22 +208,29 @@ static int lay_csv(const char *buf, size_t len, const char *path, size_t max, st
 		return ap_errf(err, "layout '%s' line %zu: NUL byte (not a text file)", path, nul);
 	txt_init(&t, buf, len);
 	while (txt_next(&t, &so, &eo)) {
-		const char *s = buf + so, *e = buf + eo;
+		char *s = buf + so, *e = buf + eo;
 
 		c.line = t.line;
 		if (!have_first) {
 			have_first = 1;
 			if (csv_first_line(&c, s, e, &is_header, err) < 0)
-				return -1;
-			if (is_header)
-				continue;
+				goto out_free_fields;
+			/* a first line of numbers is a row, already split */
+			if (!is_header && csv_values(&c, err) < 0)
+				goto out_free_fields;
+			continue;
 		}
 		if (csv_row(&c, s, e, err) < 0)
-			return -1;
+			goto out_free_fields;
 	}
-	if (out->n == 0)
-		return ap_errf(err, "layout '%s': no rows", path);
-	return 0;
+	if (out->n == 0) {
+		ap_errf(err, "layout '%s': no rows", path);
+		goto out_free_fields;
+	}
+	rc = 0;
+out_free_fields:
+	free(c.f);
+	return rc;
 }
 
 static int lay_npy(const uint8_t *buf, size_t len, const char *path, size_t max, struct ap_layout *out,
@@ -341,7 +302,7 @@ int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct a
 	if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0)
 		rc = lay_npy(buf, len, path, max, out, err);
 	else
-		rc = lay_csv((const char *)buf, len, path, max, out, err);
+		rc = lay_csv((char *)buf, len, path, max, out, err);
 	free(buf);
 	if (rc < 0) {
 		lay_free(out);

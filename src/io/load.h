@@ -28,6 +28,25 @@
  * bytes, so text parsers can stop on it. Free *out with free(). */
 int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct ap_err *err);
 
+/* Why load_file failed, for a caller that words its own errors (a file format whose
+ * messages were fixed before it read through load_file). */
+enum load_fail {
+	LOAD_FAIL_NONE = 0,
+	LOAD_FAIL_OPEN,          /* open failed: sys_errno says why */
+	LOAD_FAIL_READ,          /* fstat or read failed: sys_errno says why */
+	LOAD_FAIL_DIR,           /* the path is a folder */
+	LOAD_FAIL_SIZE,          /* over max_bytes (as stored, or decompressed) */
+	LOAD_FAIL_MEMORY,
+	LOAD_FAIL_DATA,          /* corrupt or truncated gzip */
+};
+struct load_why {
+	enum load_fail fail;
+	int sys_errno;
+};
+/* load_file, also saying why it failed in *why (LOAD_FAIL_NONE on success). */
+int load_file_why(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct load_why *why,
+	struct ap_err *err);
+
 /* IDX3 unsigned-byte images (magic 0x00000803), raw or .gz -> gray imgset. The header
  * must match the file size exactly; 1 to 4096 pixels per side. Free with imgset_free. */
 int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
@@ -75,8 +94,10 @@ void lay_free(struct ap_layout *l);
  * N×2; NPY is told by its magic, anything else is read as CSV. The first non-blank line
  * is a header when none of its fields is a number; names match case-insensitively.
  * Labels are whole numbers 0 to INT32_MAX. Rejects NaN/Inf, empty files, ragged rows.
- * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields and "quoted" fields
- * (without commas inside). strtod reads the numbers: keep the C locale. */
+ * Accepts CRLF, a UTF-8 BOM, blank lines, spaces around fields and "quoted" fields,
+ * which may hold commas ("" is a quote; csv_split's dialect, as in manifests); errors
+ * for an unterminated quote and for text after a closing quote. strtod reads the
+ * numbers: keep the C locale. */
 int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
 
 #endif

@@ -43,7 +43,7 @@ static size_t min_size(size_t a, size_t b)
 /* Reads fd to its end; cap is the first guess at its size (a regular file's size, so
  * that reading it takes one allocation). The buffer gets a NUL after the data. */
 static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **out, size_t *outlen,
-	struct ap_err *err)
+	struct load_why *why, struct ap_err *err)
 {
 	size_t len = 0;
 	uint8_t *buf, *nbuf;
@@ -51,8 +51,10 @@ static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **o
 
 	cap = min_size(cap, max);
 	buf = malloc(cap + 1);
-	if (!buf)
+	if (!buf) {
+		why->fail = LOAD_FAIL_MEMORY;
 		return ap_errf(err, "'%s': out of memory reading %zu bytes", path, cap);
+	}
 	for (;;) {
 		if (len == cap) {
 			/* full: read one byte into the spare slot before growing for nothing */
@@ -65,6 +67,7 @@ static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **o
 				goto out_read_error;
 			if (cap >= max) {
 				free(buf);
+				why->fail = LOAD_FAIL_SIZE;
 				return too_large(err, path, max, "");
 			}
 			len++;
@@ -72,6 +75,7 @@ static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **o
 			nbuf = realloc(buf, cap + 1);
 			if (!nbuf) {
 				free(buf);
+				why->fail = LOAD_FAIL_MEMORY;
 				return ap_errf(err, "'%s': out of memory reading %zu bytes", path, cap);
 			}
 			buf = nbuf;
@@ -92,8 +96,10 @@ static int read_fd(int fd, const char *path, size_t cap, size_t max, uint8_t **o
 	return 0;
 
 out_read_error:
+	why->fail = LOAD_FAIL_READ;
+	why->sys_errno = errno;
 	free(buf);
-	return sys_err(err, path, "cannot read", errno);
+	return sys_err(err, path, "cannot read", why->sys_errno);
 }
 
 static size_t le32(const uint8_t *p)
@@ -112,7 +118,7 @@ static int all_zero(const uint8_t *p, size_t n)
 /* Inflates one or more concatenated gzip members (trailing zero padding is allowed, as
  * gzip(1) allows it). The output gets a NUL after the data. */
 static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max, uint8_t **out,
-	size_t *outlen, struct ap_err *err)
+	size_t *outlen, struct load_why *why, struct ap_err *err)
 {
 	z_stream zs;
 	size_t cap, bound, len = 0, fed = 0;
@@ -127,11 +133,13 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 	if (cap < MIN_CAP)
 		cap = min_size(MIN_CAP, max + 1);
 
+	why->fail = LOAD_FAIL_DATA;
 	memset(&zs, 0, sizeof zs);
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
 		return ap_errf(err, "'%s': cannot start the gzip decoder", path);
 	buf = malloc(cap + 1);
 	if (!buf) {
+		why->fail = LOAD_FAIL_MEMORY;
 		ap_errf(err, "'%s': out of memory decompressing %zu bytes", path, cap);
 		goto out_end;
 	}
@@ -150,6 +158,7 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 			cap = cap <= max / 2 ? cap * 2 : max + 1;
 			nbuf = realloc(buf, cap + 1);
 			if (!nbuf) {
+				why->fail = LOAD_FAIL_MEMORY;
 				ap_errf(err, "'%s': out of memory decompressing %zu bytes", path, cap);
 				goto out_free_buf;
 			}
@@ -161,6 +170,7 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 		ret = inflate(&zs, Z_NO_FLUSH);
 		len += room - zs.avail_out;
 		if (len > max) {
+			why->fail = LOAD_FAIL_SIZE;
 			too_large(err, path, max, " when decompressed");
 			goto out_free_buf;
 		}
@@ -179,6 +189,7 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 			goto out_free_buf;
 		}
 		if (ret == Z_MEM_ERROR) {
+			why->fail = LOAD_FAIL_MEMORY;
 			ap_errf(err, "'%s': out of memory in the gzip decoder", path);
 			goto out_free_buf;
 		}
@@ -201,6 +212,7 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 	*out = buf;
 	*outlen = len;
 	buf = NULL;
+	why->fail = LOAD_FAIL_NONE;
 	rc = 0;
 out_free_buf:
 	free(buf);
@@ -211,6 +223,13 @@ out_end:
 
 int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct ap_err *err)
 {
+	return load_file_why(path, max_bytes, out, len, NULL, err);
+}
+
+int load_file_why(const char *path, size_t max_bytes, uint8_t **out, size_t *len, struct load_why *why,
+	struct ap_err *err)
+{
+	struct load_why none;
 	struct stat st;
 	uint8_t *raw = NULL;
 	size_t rawlen = 0, max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, hint = MIN_CAP;
@@ -218,31 +237,39 @@ int load_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, st
 
 	*out = NULL;
 	*len = 0;
+	if (!why)
+		why = &none;
+	*why = (struct load_why){ 0 };
 	if (max > SIZE_MAX - 2)
 		max = SIZE_MAX - 2;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return sys_err(err, path, "cannot open", errno);
+	if (fd < 0) {
+		*why = (struct load_why){ LOAD_FAIL_OPEN, errno };
+		return sys_err(err, path, "cannot open", why->sys_errno);
+	}
 	if (fstat(fd, &st) < 0) {
-		sys_err(err, path, "cannot stat", errno);
+		*why = (struct load_why){ LOAD_FAIL_READ, errno };
+		sys_err(err, path, "cannot stat", why->sys_errno);
 		goto out_close;
 	}
 	if (S_ISDIR(st.st_mode)) {
+		*why = (struct load_why){ LOAD_FAIL_DIR, EISDIR };
 		ap_errf(err, "'%s': is a directory", path);
 		goto out_close;
 	}
 	if (S_ISREG(st.st_mode)) {
 		if ((unsigned long long)st.st_size > max) {
+			why->fail = LOAD_FAIL_SIZE;
 			ap_errf(err, "'%s': too large: over the limit of %zu bytes (file is %lld bytes)",
 				path, max, (long long)st.st_size);
 			goto out_close;
 		}
 		hint = (size_t)st.st_size;
 	}
-	if (read_fd(fd, path, hint, max, &raw, &rawlen, err) < 0)
+	if (read_fd(fd, path, hint, max, &raw, &rawlen, why, err) < 0)
 		goto out_close;
 	if (rawlen >= 2 && raw[0] == 0x1f && raw[1] == 0x8b) {
-		rc = gunzip(raw, rawlen, path, max, out, len, err);
+		rc = gunzip(raw, rawlen, path, max, out, len, why, err);
 		free(raw);
 	} else {
 		*out = raw;

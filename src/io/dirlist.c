@@ -1,0 +1,122 @@
+#include "io/dirlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+bool dirlist_has_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+char *dirlist_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	int slash = a > 0 && dir[a - 1] != '/';
+	char *p = malloc(a + slash + b + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, a);
+	if (slash)
+		p[a] = '/';
+	memcpy(p + a + slash, name, b + 1);
+	return p;
+}
+
+void dirlist_free(struct dirlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->name[i]);
+	free(l->name);
+	l->name = NULL;
+	l->n = 0;
+}
+
+/* 1 wanted, 0 not, -1 out of memory. stat, not d_type: a link to a file counts, and
+ * some file systems leave d_type unknown. */
+static int wanted(const char *dir, const char *name, const char *const *exts)
+{
+	struct stat st;
+	char *p;
+	int ext = 0, ok;
+
+	if (name[0] == '.')
+		return 0;
+	for (size_t i = 0; exts[i] && !ext; i++)
+		ext = dirlist_has_ext(name, exts[i]);
+	if (!ext)
+		return 0;
+	p = dirlist_join(dir, name);
+	if (!p)
+		return -1;
+	ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return ok;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
+{
+	DIR *dh = opendir(dir);
+	size_t cap = 0;
+	struct dirent *de;
+	int rc;
+
+	*out = (struct dirlist){ 0 };
+	if (!dh) {
+		out->sys_errno = errno;
+		return DIRLIST_OPEN;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(dh);
+		if (!de) {
+			if (errno) {
+				out->sys_errno = errno;
+				rc = DIRLIST_READ;
+				goto out_free_names;
+			}
+			break;
+		}
+		int w = wanted(dir, de->d_name, exts);
+
+		if (w < 0)
+			goto out_oom;
+		if (!w)
+			continue;
+		if (out->n == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			char **more = realloc(out->name, ncap * sizeof *more);
+
+			if (!more)
+				goto out_oom;
+			out->name = more;
+			cap = ncap;
+		}
+		out->name[out->n] = strdup(de->d_name);
+		if (!out->name[out->n])
+			goto out_oom;
+		out->n++;
+	}
+	closedir(dh);
+	if (out->n)
+		qsort(out->name, out->n, sizeof *out->name, cmp_names);
+	return 0;
+
+out_oom:
+	rc = DIRLIST_NOMEM;
+out_free_names:
+	closedir(dh);
+	dirlist_free(out);
+	return rc;
+}

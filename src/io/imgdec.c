@@ -1,0 +1,278 @@
+#include "io/imgdec.h"
+
+#include "io/dirlist.h"
+#include "io/pngio.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+static int sys_err(struct ap_err *err, const char *what, const char *path, const char *doing, int e)
+{
+	char why[128];
+
+	snprintf(why, sizeof why, "%s", strerror(e));
+	why[0] = (char)tolower((unsigned char)why[0]);
+	return ap_errf(err, "%s '%s': %s: %s", what, path, doing, why);
+}
+
+/* Why a w×h image is refused before decoding, or 0 if it is not. */
+static int size_reason(char *msg, size_t cap, uint32_t w, uint32_t h, size_t max)
+{
+	if (w == 0 || h == 0)
+		snprintf(msg, cap, "image %ux%u has no pixels", w, h);
+	else if (w > IMGDEC_MAX_SIDE || h > IMGDEC_MAX_SIDE)
+		snprintf(msg, cap, "image %ux%u is too large (at most %u pixels a side)", w, h, IMGDEC_MAX_SIDE);
+	else if ((uint64_t)w * h * 4 > max)
+		snprintf(msg, cap, "image %ux%u is too large: decoding needs more than the limit of %zu bytes",
+			w, h, max);
+	else
+		return 0;
+	return -1;
+}
+
+/* The reason in pngio's "png 'PATH': reason", under our subject. */
+static int png_err(struct ap_err *err, const char *path)
+{
+	char old[sizeof err->msg];
+	const char *why = old;
+	size_t n = strlen(path);
+
+	if (!err)
+		return -1;
+	memcpy(old, err->msg, sizeof old);
+	if (strncmp(old, "png '", 5) == 0 && strncmp(old + 5, path, n) == 0 && strncmp(old + 5 + n, "': ", 3) == 0)
+		why = old + 5 + n + 3;
+	return ap_errf(err, "images '%s': %s", path, why);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* head: the file's first `got` bytes, which start with the PNG signature. */
+static int decode_png(const char *path, const uint8_t *head, size_t got, struct imgdec_slot *d,
+	struct ap_err *err)
+{
+	char why[160];
+	uint8_t *rgba = NULL;
+	uint32_t w, h;
+	struct imgscale r;
+	int rc = -1;
+
+	/* IHDR is the first chunk: refuse a huge image before pngio allocates it */
+	if (got >= 24 && memcmp(head + 12, "IHDR", 4) == 0
+			&& size_reason(why, sizeof why, be32(head + 16), be32(head + 20), d->max) < 0)
+		return ap_errf(err, "images '%s': %s", path, why);
+	if (pngio_read(path, &rgba, &w, &h, NULL, err) < 0)
+		return png_err(err, path);
+	if (size_reason(why, sizeof why, w, h, d->max) < 0) {
+		ap_errf(err, "images '%s': %s", path, why);
+		goto out_free_rgba;
+	}
+	if (imgscale_init(&r, d->t, w, h, d->cell, d->dst) < 0) {
+		ap_errf(err, "images '%s': out of memory scaling a %ux%u image", path, w, h);
+		goto out_free_rgba;
+	}
+	for (uint32_t y = 0; y < h; y++)
+		imgscale_push(&r, rgba + (size_t)y * w * 4, 4);
+	imgscale_finish(&r);
+	d->ow = r.ow;
+	d->oh = r.oh;
+	imgscale_free(&r);
+	rc = 0;
+out_free_rgba:
+	free(rgba);
+	return rc;
+}
+
+struct jerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf jb;
+	char msg[JMSG_LENGTH_MAX];
+};
+
+struct jdec {
+	struct jpeg_decompress_struct cinfo;
+	struct jerr je;
+	int created;
+	struct imgscale rs;
+	uint8_t *row;
+};
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+	struct jerr *e = (struct jerr *)cinfo->err;
+
+	if (!e->msg[0])
+		cinfo->err->format_message(cinfo, e->msg);
+	e->msg[0] = (char)tolower((unsigned char)e->msg[0]);
+	longjmp(e->jb, 1);
+}
+
+/* Warnings that mean the pixels are wrong (libjpeg fills what it lost with grey) end
+ * the decode; the others (junk between markers, an odd JFIF version, a bad ICC
+ * profile) say nothing about the pixels. Traces (level >= 0) are dropped. */
+static void jpeg_message(j_common_ptr cinfo, int level)
+{
+	switch (level < 0 ? cinfo->err->msg_code : -1) {
+	case JWRN_ARITH_BAD_CODE:
+	case JWRN_BOGUS_PROGRESSION:
+	case JWRN_HIT_MARKER:
+	case JWRN_HUFF_BAD_CODE:
+	case JWRN_JPEG_EOF:
+	case JWRN_MUST_RESYNC:
+	case JWRN_NOT_SEQUENTIAL:
+		jpeg_fail(cinfo);
+		break;
+	default:
+		if (level < 0)
+			cinfo->err->num_warnings++;
+		break;
+	}
+}
+
+static void jpeg_silent(j_common_ptr cinfo)
+{
+	(void)cinfo;
+}
+
+/* Adobe CMYK is stored inverted (255 = no ink); others plainly. In place: RGB fits. */
+static void cmyk_to_rgb(uint8_t *row, uint32_t w, int inverted)
+{
+	for (uint32_t x = 0; x < w; x++) {
+		unsigned c = row[4 * x], m = row[4 * x + 1], yy = row[4 * x + 2], k = row[4 * x + 3];
+
+		if (!inverted) {
+			c = 255 - c;
+			m = 255 - m;
+			yy = 255 - yy;
+			k = 255 - k;
+		}
+		row[3 * x] = (uint8_t)((c * k + 127) / 255);
+		row[3 * x + 1] = (uint8_t)((m * k + 127) / 255);
+		row[3 * x + 2] = (uint8_t)((yy * k + 127) / 255);
+	}
+}
+
+/* Only j's fields change after setjmp, and j lives in the caller, so they are
+ * still right when libjpeg jumps back here. On -1, j->je.msg says why. */
+static int jpeg_run(struct jdec *j, FILE *fp, struct imgdec_slot *d)
+{
+	struct jpeg_decompress_struct *ci = &j->cinfo;
+
+	ci->err = jpeg_std_error(&j->je.pub);
+	j->je.pub.error_exit = jpeg_fail;
+	j->je.pub.emit_message = jpeg_message;
+	j->je.pub.output_message = jpeg_silent;
+	if (setjmp(j->je.jb))
+		return -1;
+	jpeg_create_decompress(ci);
+	j->created = 1;
+	jpeg_stdio_src(ci, fp);
+	jpeg_read_header(ci, TRUE);
+	if (size_reason(j->je.msg, sizeof j->je.msg, ci->image_width, ci->image_height, d->max) < 0)
+		return -1;
+	switch (ci->jpeg_color_space) {
+	case JCS_GRAYSCALE:
+		ci->out_color_space = JCS_GRAYSCALE;
+		break;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		ci->out_color_space = JCS_CMYK;
+		break;
+	default:
+		ci->out_color_space = JCS_RGB;
+		break;
+	}
+	jpeg_start_decompress(ci);
+	j->row = malloc((size_t)ci->output_width * ci->output_components);
+	if (!j->row || imgscale_init(&j->rs, d->t, ci->output_width, ci->output_height, d->cell, d->dst) < 0) {
+		snprintf(j->je.msg, sizeof j->je.msg, "out of memory scaling a %ux%u image",
+			ci->output_width, ci->output_height);
+		return -1;
+	}
+	while (ci->output_scanline < ci->output_height) {
+		JSAMPROW rows[1] = { j->row };
+
+		if (jpeg_read_scanlines(ci, rows, 1) != 1) {
+			snprintf(j->je.msg, sizeof j->je.msg, "premature end of JPEG file");
+			return -1;
+		}
+		if (ci->out_color_space == JCS_CMYK)
+			cmyk_to_rgb(j->row, ci->output_width, ci->saw_Adobe_marker);
+		imgscale_push(&j->rs, j->row, ci->out_color_space == JCS_GRAYSCALE ? 1 : 3);
+	}
+	jpeg_finish_decompress(ci);
+	imgscale_finish(&j->rs);
+	d->ow = j->rs.ow;
+	d->oh = j->rs.oh;
+	return 0;
+}
+
+static int decode_jpeg(FILE *fp, const char *path, struct imgdec_slot *d, struct ap_err *err)
+{
+	struct jdec *j = calloc(1, sizeof *j);
+	int rc;
+
+	if (!j)
+		return ap_errf(err, "images '%s': out of memory", path);
+	rc = jpeg_run(j, fp, d);
+	if (rc < 0)
+		ap_errf(err, "images '%s': %s", path, j->je.msg[0] ? j->je.msg : "cannot decode");
+	if (j->created)
+		jpeg_destroy_decompress(&j->cinfo);
+	imgscale_free(&j->rs);
+	free(j->row);
+	free(j);
+	return rc;
+}
+
+/* What a file should have been, by its name, for "not a ... file". */
+static const char *kind_by_name(const char *path)
+{
+	if (dirlist_has_ext(path, ".png"))
+		return "PNG";
+	if (dirlist_has_ext(path, ".jpg") || dirlist_has_ext(path, ".jpeg"))
+		return "JPEG";
+	return "PNG or JPEG";
+}
+
+/* Decode path (PNG or JPEG, told by content) and scale it into d->dst. */
+int imgdec_file(const char *path, struct imgdec_slot *d, struct ap_err *err)
+{
+	static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	uint8_t head[24];
+	size_t got;
+	int rc;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return sys_err(err, "images", path, "cannot open", errno);
+	got = fread(head, 1, sizeof head, fp);
+	if (got < sizeof head && ferror(fp)) {
+		rc = sys_err(err, "images", path, "cannot read", errno);
+		fclose(fp);
+		return rc;
+	}
+	if (got >= 8 && memcmp(head, png_sig, 8) == 0) {
+		fclose(fp);
+		return decode_png(path, head, got, d, err);
+	}
+	if (got >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff) {
+		rewind(fp);
+		rc = decode_jpeg(fp, path, d, err);
+		fclose(fp);
+		return rc;
+	}
+	fclose(fp);
+	return ap_errf(err, "images '%s': not a %s file", path, kind_by_name(path));
+}
+

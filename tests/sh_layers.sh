@@ -1,0 +1,62 @@
+#!/bin/sh
+# make layers: the tree as it is passes; each kind of violation, made on purpose in a
+# copy of src/, fails with a line naming the file and the rule.
+. "$(dirname "$0")/setup"
+
+layers() { sh scripts/layers.sh "$@" >"$T/out" 2>&1; }
+fresh() { rm -rf "$T/src" && cp -r src "$T/src"; }
+has() { d=$1 line=$2; if grep -qxF "$line" "$T/out"; then ok; else bad "$d: no line '$line' in: $(cat "$T/out")"; fi; }
+
+check "the tree keeps its layers" layers src
+[ -s "$T/out" ] && bad "a passing check printed: $(cat "$T/out")" || ok
+
+fresh
+printf '#include "cli/cli.h"\n' >>"$T/src/core/cam.c"
+if layers "$T/src"; then bad "core including cli passed"; else ok; fi
+n=$(grep -c '' "$T/src/core/cam.c")
+has "core includes cli" "layers: core/cam.c:$n: core/ may not include \"cli/cli.h\" (a layer above it or beside it)"
+
+fresh
+printf '#include "draw/draw.h"\n' >>"$T/src/io/npy.c"
+layers "$T/src" && bad "io including draw passed" || ok
+n=$(grep -c '' "$T/src/io/npy.c")
+has "io beside draw" "layers: io/npy.c:$n: io/ may not include \"draw/draw.h\" (a layer above it or beside it)"
+
+fresh
+printf '#include "draw/gl/render.h"\n' >>"$T/src/app/outq.c"
+layers "$T/src" && bad "app including a backend passed" || ok
+n=$(grep -c '' "$T/src/app/outq.c")
+has "app sees only draw/draw.h" "layers: app/outq.c:$n: app/ may not include \"draw/gl/render.h\" (a layer above it or beside it)"
+
+fresh
+printf '#include "err.h"\n' >>"$T/src/base/txt.c"
+layers "$T/src" && bad "an include without its folder passed" || ok
+n=$(grep -c '' "$T/src/base/txt.c")
+has "include names its folder" "layers: base/txt.c:$n: include \"err.h\" does not name its folder"
+
+fresh
+printf '#include "draw/gl/glctx.h"\n' >>"$T/src/draw/swr/swr.h"
+layers "$T/src" && bad "GL reaching swr passed" || ok
+has "GL header through a header" "layers: draw/swr/swr.c: reaches the GL header GL/glcorearb.h (GL belongs in draw/gl/)"
+
+fresh
+printf '#include <GL/gl.h>\n' >>"$T/src/core/pal.c"
+layers "$T/src" && bad "a system GL include in core passed" || ok
+has "system GL include" "layers: core/pal.c: reaches the GL header GL/gl.h (GL belongs in draw/gl/)"
+
+fresh
+printf '#include <stdlib.h>\nint pal_debug(void);\nint pal_debug(void) { return getenv("X") != 0; }\n' >>"$T/src/core/pal.c"
+layers "$T/src" && bad "getenv in core passed" || ok
+has "getenv in core" "layers: core/pal.c: calls getenv (base/ and core/ do no I/O, read no environment, start no threads)"
+
+fresh
+printf '#include <stdio.h>\nvoid cam_debug(void);\nvoid cam_debug(void) { printf("%%d\\n", 1); }\n' >>"$T/src/core/cam.c"
+layers "$T/src" && bad "printf in core passed" || ok
+has "printf in core" "layers: core/cam.c: calls printf (base/ and core/ do no I/O, read no environment, start no threads)"
+
+fresh
+printf '#include <stdio.h>\nint txt_open(const char *p);\nint txt_open(const char *p) { return fopen(p, "r") != 0; }\n' >>"$T/src/base/txt.c"
+layers "$T/src" && bad "fopen in base passed" || ok
+has "fopen in base" "layers: base/txt.c: calls fopen (base/ and core/ do no I/O, read no environment, start no threads)"
+
+done_tests
