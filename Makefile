@@ -70,7 +70,7 @@ $(BUILD):
 deps:
 	$(Q)sh scripts/deps.sh
 
-test: deps all $(TEST_BIN) $(REPLAY_BIN)
+test: deps layers all $(TEST_BIN) $(REPLAY_BIN)
 	$(Q)BUILD=$(BUILD) AP=$(CURDIR)/$(BIN) sh tests/run.sh
 
 # The layer rules of src/README.md: includes by folder, GL headers only in draw/gl,
