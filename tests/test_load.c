@@ -1068,19 +1068,19 @@ static void test_idx_parse(void)
 	int32_t *lab;
 	size_t n;
 
-	CHECK_OK(idx_parse_images(b.p, b.n, "mem", &s, &err));
+	CHECK_OK(idx_parse_images(&(struct load_buf){ b.p, b.n, "mem", 0 }, &s, &err));
 	CHECK_EQ_INT(s.n, 1);
 	CHECK_EQ_INT(imgset_pixels(&s, 0)[3], 21);
 	imgset_free(&s);
 	b = idx3(1, 2, 2, 3);
-	CHECK_ERR(idx_parse_images(b.p, b.n, "mem", &s, &err),
+	CHECK_ERR(idx_parse_images(&(struct load_buf){ b.p, b.n, "mem", 0 }, &s, &err),
 		"images 'mem': truncated: header says 1 images of 2x2 (4 bytes), file has 3 bytes after the header");
 	b = idx1(2, vals, 2);
-	CHECK_OK(idx_parse_labels(b.p, b.n, "mem", 0, &lab, &n, &err));
+	CHECK_OK(idx_parse_labels(&(struct load_buf){ b.p, b.n, "mem", 0 }, &lab, &n, &err));
 	CHECK(n == 2 && lab[0] == 4 && lab[1] == 2);
 	free(lab);
 	b = idx1(2, vals, 2);
-	CHECK_ERR(idx_parse_labels(b.p, b.n, "mem", 4, &lab, &n, &err),
+	CHECK_ERR(idx_parse_labels(&(struct load_buf){ b.p, b.n, "mem", 4 }, &lab, &n, &err),
 		"labels 'mem': too large: 2 labels need more than the limit of 4 bytes");
 	CHECK(lab == NULL && n == 0);
 }

@@ -204,7 +204,7 @@ static void test_atomic(void)
 	/* Same through a stream. */
 	FILE *f = fopen("/dev/full", "wb");
 	if (f) {
-		CHECK_EQ_INT(pngio_write_fp(f, "/dev/full", src, 64, 64, NULL, &err), -1);
+		CHECK_EQ_INT(pngio_write_fp(f, "/dev/full", &(struct pngio_image){ src, 64, 64 }, NULL, &err), -1);
 		CHECK_STR(err.msg, "output '/dev/full': No space left on device");
 		fclose(f);
 	}

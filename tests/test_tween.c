@@ -184,24 +184,24 @@ static void test_ranks(void)
 {
 	struct ap_err err = { "" };
 	double r[6];
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_INDEX, NULL, NULL, NULL, 5, r, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_INDEX, &(struct tween_points){ 5, NULL, NULL, NULL }, r, &err), 0);
 	CHECK(r[0] == 0 && r[1] == 0.25 && r[2] == 0.5 && r[3] == 0.75 && r[4] == 1);
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_INDEX, NULL, NULL, NULL, 1, r, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_INDEX, &(struct tween_points){ 1, NULL, NULL, NULL }, r, &err), 0);
 	CHECK(r[0] == 0);
 
 	const int32_t lab[] = { 7, -1, 3, 7, 3, -1 };
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, NULL, NULL, lab, 6, r, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, &(struct tween_points){ 6, NULL, NULL, lab }, r, &err), 0);
 	CHECK(r[0] == 1 && r[1] == 0 && r[2] == 0.5 && r[3] == 1 && r[4] == 0.5 && r[5] == 0);
 	const int32_t one[] = { 4, 4, 4 };
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, NULL, NULL, one, 3, r, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, &(struct tween_points){ 3, NULL, NULL, one }, r, &err), 0);
 	CHECK(r[0] == 0 && r[1] == 0 && r[2] == 0);
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, NULL, NULL, NULL, 3, r, &err), -1);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_LABEL, &(struct tween_points){ 3, NULL, NULL, NULL }, r, &err), -1);
 	CHECK_STR(err.msg, "stagger by label: the layout has no labels");
 
 	/* Travels 1, 3, 0, 3, 2: longest first, the tie 1 before 3 by index. */
 	const double a[] = { 0, 0, 0, 0, 0, 0, 1, 1, 5, 5 };
 	const double b[] = { 1, 0, 0, 3, 0, 0, 1, -2, 5, 7 };
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_DISTANCE, a, b, NULL, 5, r, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_DISTANCE, &(struct tween_points){ 5, a, b, NULL }, r, &err), 0);
 	CHECK(r[1] == 0 && r[3] == 0.25 && r[4] == 0.5 && r[0] == 0.75 && r[2] == 1);
 
 	enum tween_order o = TWEEN_ORDER_COUNT;
@@ -278,7 +278,7 @@ static void test_lerp(void)
 	/* Through the whole pipeline: frame 0 and the last frame, any rank and stagger. */
 	double rank[N];
 	struct ap_err err;
-	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_DISTANCE, a, b, NULL, N, rank, &err), 0);
+	CHECK_EQ_INT(tween_stagger_ranks(TWEEN_ORDER_DISTANCE, &(struct tween_points){ N, a, b, NULL }, rank, &err), 0);
 	for (int e = 0; e < TWEEN_EASE_COUNT; e++) {
 		tween_progress_all(0, rank, N, 0.4, e, prog);
 		tween_lerp_points(a, b, N, prog, 0.5, out);

@@ -131,7 +131,8 @@ static int plan_transition(struct anim *an, struct ap_err *err)
 			ap_errf(err, "--stagger-by label: the data set has no labels (give --labels, or a layout CSV with a label column)");
 			goto out_free;
 		}
-		if (tween_stagger_ranks(a->stagger_by, na, nb, an->e.d.labels, n, an->rank, err))
+		struct tween_points pts = { n, na, nb, an->e.d.labels };
+		if (tween_stagger_ranks(a->stagger_by, &pts, an->rank, err))
 			goto out_free;
 	}
 	rc = 0;

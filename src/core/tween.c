@@ -264,9 +264,11 @@ static int ranks_by_distance(const double *a, const double *b, size_t n, double 
 	return 0;
 }
 
-int tween_stagger_ranks(enum tween_order by, const double *a, const double *b,
-	const int32_t *label, size_t n, double *rank, struct ap_err *err)
+int tween_stagger_ranks(enum tween_order by, const struct tween_points *p, double *rank, struct ap_err *err)
 {
+	size_t n = p->n;
+	const double *a = p->a, *b = p->b;
+	const int32_t *label = p->label;
 	if (n == 0)
 		return 0;
 	switch (by) {

@@ -10,7 +10,7 @@
  *   tween_procrustes(a, b, n, m)         m maps b onto a (rotation/reflection, scale, shift)
  *   tween_apply(m, xy, n, out)           apply a 2×3 affine
  *   tween_mean_travel(a, b, n)           mean distance between matching points
- *   tween_stagger_ranks(by, ...)         each point's departure rank in [0,1]
+ *   tween_stagger_ranks(by, p, rank)     each point's departure rank in [0,1]
  *   tween_progress(t, rank, f, e)        a point's eased progress at timeline t
  *   tween_lerp_points(a, b, n, p, t, o)  a + (b − a)·p, exact at p = 0 and p = 1
  *
@@ -89,12 +89,18 @@ enum tween_order {
 int tween_order_parse(const char *name, enum tween_order *out);
 const char *tween_order_name(enum tween_order o);
 
-/* rank[i] in [0,1] for each of n points (0 leaves first). label is needed for
- * TWEEN_ORDER_LABEL, a and b for TWEEN_ORDER_DISTANCE; others may be NULL. A single
+/* The points a stagger orders: n of them, label needed for TWEEN_ORDER_LABEL, a and b
+ * (start and end, n×2) for TWEEN_ORDER_DISTANCE; the others may be NULL. */
+struct tween_points {
+	size_t n;
+	const double *a, *b;
+	const int32_t *label;
+};
+
+/* rank[i] in [0,1] for each of p's points (0 leaves first), in the order by. A single
  * point (or a single label) gets rank 0. Returns 0, or -1 with err set (no labels for
  * the label order, out of memory). */
-int tween_stagger_ranks(enum tween_order by, const double *a, const double *b,
-	const int32_t *label, size_t n, double *rank, struct ap_err *err);
+int tween_stagger_ranks(enum tween_order by, const struct tween_points *p, double *rank, struct ap_err *err);
 
 /* Progress of a point with this rank at timeline t in [0,1], stagger fraction f in
  * [0,1] (both clamped): it moves during [f·rank, f·rank + (1 − f)],

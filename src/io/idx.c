@@ -41,8 +41,11 @@ static int idx_check_header(const uint8_t *buf, size_t len, unsigned ndims, cons
 	return 0;
 }
 
-int idx_parse_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err)
+int idx_parse_images(const struct load_buf *b, struct ap_imgset *out, struct ap_err *err)
 {
+	uint8_t *buf = b->p;
+	size_t len = b->len;
+	const char *path = b->path;
 	uint8_t *pix;
 	size_t have, body;
 	uint32_t n, rows, cols;
@@ -92,10 +95,12 @@ out_free_buf:
 	return rc;
 }
 
-int idx_parse_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
-	size_t *n, struct ap_err *err)
+int idx_parse_labels(const struct load_buf *b, int32_t **labels, size_t *n, struct ap_err *err)
 {
-	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES;
+	uint8_t *buf = b->p;
+	size_t len = b->len;
+	const char *path = b->path;
+	size_t max = b->max_bytes ? b->max_bytes : AP_LOAD_MAX_BYTES;
 	int32_t *lab;
 	size_t have, count, bytes;
 	int rc = -1;
@@ -148,7 +153,7 @@ int idx_load_images(const char *path, size_t max_bytes, struct ap_imgset *out, s
 	memset(out, 0, sizeof *out);
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
 		return ap_err_subject(err, "images");
-	return idx_parse_images(buf, len, path, out, err);
+	return idx_parse_images(&(struct load_buf){ buf, len, path, max_bytes }, out, err);
 }
 
 int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err)
@@ -160,5 +165,5 @@ int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t
 	*n = 0;
 	if (load_file(path, max_bytes, &buf, &len, err) < 0)
 		return ap_err_subject(err, "labels");
-	return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
+	return idx_parse_labels(&(struct load_buf){ buf, len, path, max_bytes }, labels, n, err);
 }

@@ -94,7 +94,7 @@ int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struc
 	case FMT_NPY:
 		return npy_images(buf, len, path, out, err);
 	case FMT_IDX:
-		return idx_parse_images(buf, len, path, out, err);
+		return idx_parse_images(&(struct load_buf){ buf, len, path, max_bytes }, out, err);
 	default:
 		ap_errf(err, "images '%s': unknown format (starts with %02x %02x %02x %02x; "
 			"expected IDX3 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);
@@ -188,7 +188,7 @@ int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n,
 	case FMT_NPY:
 		return npy_labels(buf, len, path, max_bytes, labels, n, err);
 	case FMT_IDX:
-		return idx_parse_labels(buf, len, path, max_bytes, labels, n, err);
+		return idx_parse_labels(&(struct load_buf){ buf, len, path, max_bytes }, labels, n, err);
 	default:
 		ap_errf(err, "labels '%s': unknown format (starts with %02x %02x %02x %02x; "
 			"expected IDX1 or NPY)", path, buf[0], buf[1], buf[2], buf[3]);

@@ -56,9 +56,14 @@ int idx_load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t
  * caller that looked at its first bytes need not read it again. buf must come from
  * malloc and is taken over either way: freed, or kept as the pixels. path only names
  * the file in errors; max_bytes caps the labels array. */
-int idx_parse_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err);
-int idx_parse_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
-	size_t *n, struct ap_err *err);
+struct load_buf {
+	uint8_t *p;              /* from malloc; taken over by the parser */
+	size_t len;
+	const char *path;        /* names the file in errors */
+	size_t max_bytes;        /* caps what the parser allocates; 0 = AP_LOAD_MAX_BYTES */
+};
+int idx_parse_images(const struct load_buf *b, struct ap_imgset *out, struct ap_err *err);
+int idx_parse_labels(const struct load_buf *b, int32_t **labels, size_t *n, struct ap_err *err);
 
 /* Images from any supported file: IDX3 (raw/.gz) or NPY uint8 N×H×W, N×H×W×3, N×H×W×4
  * (or ×1), told apart by content; the file is read once, so pipes work. */

@@ -308,9 +308,11 @@ static int encode(png_structp png, png_infop info, const uint8_t *rgba, uint32_t
 	return 0;
 }
 
-int pngio_write_fp(FILE *fp, const char *name, const uint8_t *rgba, uint32_t w, uint32_t h,
-		   const struct pngio_wopts *o, struct ap_err *err)
+int pngio_write_fp(FILE *fp, const char *name, const struct pngio_image *im, const struct pngio_wopts *o,
+		   struct ap_err *err)
 {
+	const uint8_t *rgba = im->rgba;
+	uint32_t w = im->w, h = im->h;
 	struct io io = { .fp = fp };
 	png_structp png = NULL;
 	png_infop info = NULL;
@@ -418,7 +420,7 @@ int pngio_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
 		ap_errf(err, "output '%s': %s", path, strerror(errno));
 		goto out_free_tmp;
 	}
-	if (pngio_write_fp(fp, path, rgba, w, h, o, err)) {
+	if (pngio_write_fp(fp, path, &(struct pngio_image){ rgba, w, h }, o, err)) {
 		fclose(fp);
 		goto out_unlink;
 	}

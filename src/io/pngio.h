@@ -65,8 +65,12 @@ int pngio_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
 
 /* Encode to an open stream and fflush it (the stream stays open); name is used in
  * errors ("output 'NAME': ..."). Returns 0 or -1. */
-int pngio_write_fp(FILE *fp, const char *name, const uint8_t *rgba, uint32_t w, uint32_t h,
-		   const struct pngio_wopts *o, struct ap_err *err);
+struct pngio_image {
+	const uint8_t *rgba;     /* w×h RGBA8, rows top first */
+	uint32_t w, h;
+};
+int pngio_write_fp(FILE *fp, const char *name, const struct pngio_image *im, const struct pngio_wopts *o,
+		   struct ap_err *err);
 
 /* Read any PNG (gray, gray+alpha, palette, tRNS, 1-16 bit, RGB, RGBA, interlaced) into a
  * malloc'd RGBA8 buffer (*rgba, free with free()). 16-bit samples are scaled to 8.
