@@ -266,23 +266,30 @@ static void test_pal_opts(void)
 	opts_highlight_free(&hl);
 
 	/* shot lists: lines as txt gives them (BOM, CRLF, blank lines, their numbers) */
-	struct cam *cams = NULL;
-	size_t ncams = 0;
+	struct opts_cams cams = { 0 };
 	static const char shots[] = "\xef\xbb\xbf# two\r\n\r\n  1 2 3\r\n\t\n4, 5, 6 # c\n";
-	CHECK(opts_shots_parse(shots, sizeof shots - 1, "s.txt", &cams, &ncams, &err) == 0);
-	CHECK(ncams == 2 && cams[1].cx == 4 && cams[1].zoom == 6);
-	free(cams);
-	cams = NULL, ncams = 0;
+	CHECK(opts_shots_parse(shots, sizeof shots - 1, "s.txt", &cams, &err) == 0);
+	CHECK(cams.n == 2 && cams.v[1].cx == 4 && cams.v[1].zoom == 6);
+	/* --camera then --shots then --camera: one list, in order */
+	CHECK(opts_cams_add(&cams, &(struct cam){ 7, 8, 9 }) == 0);
+	CHECK(opts_shots_parse(shots, sizeof shots - 1, "s.txt", &cams, &err) == 0);
+	CHECK(cams.n == 5 && cams.v[2].cx == 7 && cams.v[3].cx == 1 && cams.v[4].zoom == 6);
+	opts_cams_free(&cams);
 	static const char bad[] = "1 2 3\n\n4 5 0\n";
-	CHECK(opts_shots_parse(bad, sizeof bad - 1, "s.txt", &cams, &ncams, &err) == -1);
+	CHECK(opts_shots_parse(bad, sizeof bad - 1, "s.txt", &cams, &err) == -1);
 	CHECK_STR(err.msg, "shots 's.txt' line 3: expected 'CX CY ZOOM' with ZOOM > 0, got '4,5,0'");
-	free(cams);
-	cams = NULL, ncams = 0;
+	opts_cams_free(&cams);
 	static const char nul[] = "1 2 3\n4 5\0 6\n";
-	CHECK(opts_shots_parse(nul, sizeof nul - 1, "s.txt", &cams, &ncams, &err) == -1);
+	CHECK(opts_shots_parse(nul, sizeof nul - 1, "s.txt", &cams, &err) == -1);
 	CHECK_STR(err.msg, "shots 's.txt' line 2: NUL byte (not a text file)");
-	CHECK(ncams == 0);
-	free(cams);
+	CHECK(cams.n == 0);
+	opts_cams_free(&cams);
+	/* a label nobody has is an error, not an empty highlight */
+	int32_t some[] = { 0, 3, 3 };
+	CHECK(opts_highlight_parse("label=9", &hl, &err) == 0);
+	CHECK(opts_highlight_resolve(&hl, some, 3, &err) == -1);
+	CHECK_STR(err.msg, "--highlight label=9: no image has that label (labels here are 0 to 3)");
+	opts_highlight_free(&hl);
 }
 
 int main(void)

@@ -113,10 +113,12 @@ static int prepare(struct frames_desc *c, const struct ds *d, uint32_t **tint, s
 	double cell = (double)(d->imgs.w + 8) * (d->imgs.h + 8) * (d->imgs.c == 1 ? 1 : 4);
 	double frame = (double)c->w * c->h * 4;
 	double need = img + n * cell * 4.0 / 3 + frame * 6 + n * 64.0 + (double)n * 16;
-	if (need > (double)max)
-		return ap_errf(err, "this needs about %.0f MiB, more than --max-memory %.0f MiB "
-			       "(%zu images of %ux%u, frames of %dx%d)", need / (1 << 20), (double)max / (1 << 20),
-			       n, d->imgs.w, d->imgs.h, c->w, c->h);
+	if (need > (double)max) {
+		char a[32], b[32];
+		return ap_errf(err, "this needs about %s, more than --max-memory %s (%zu images of %ux%u, frames of %dx%d)",
+			       ap_bytes(need, a, sizeof a), ap_bytes((double)max, b, sizeof b), n, d->imgs.w, d->imgs.h,
+			       c->w, c->h);
+	}
 
 	if (c->color_by_label) {
 		if (!d->labels)

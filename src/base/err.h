@@ -12,7 +12,13 @@ struct ap_err {
 	char msg[512];
 };
 
-/* Format into err (if non-NULL) and return -1, so callers can `return ap_errf(...)`. */
+/* s into dst (cap bytes, NUL-terminated, cut short if need be) with each control byte
+ * (below 0x20, and 0x7f) written as \xNN, so that a message stays one line and sends
+ * nothing raw to a terminal. Bytes from 0x80 up (UTF-8) are kept. Returns the length. */
+size_t ap_escape(char *dst, size_t cap, const char *s);
+
+/* Format into err (if non-NULL) and return -1, so callers can `return ap_errf(...)`.
+ * Control bytes in the result are escaped (ap_escape). */
 int ap_errf(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -23,6 +29,10 @@ int ap_err_subject(struct ap_err *err, const char *what);
 /* Prefix the message already in err with "<prefix>: " (for adding context upward). */
 int ap_err_prefix(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A size for a message in the unit that reads best: "900 bytes", "1.5 KiB", "48 MiB",
+ * "4 GiB" (two significant digits below 10, whole numbers above). Returns buf. */
+const char *ap_bytes(double bytes, char *buf, size_t len);
 
 /* Overflow-checked multiply for sizes read from files: returns 0 and sets *out, or -1. */
 int ap_mul_size(size_t a, size_t b, size_t *out);

@@ -14,14 +14,14 @@ int cli_fail(int code, const struct ap_err *err)
 
 int cli_failf(int code, const char *fmt, ...)
 {
+	struct ap_err err;
 	va_list ap;
-	fputs("atlasplot: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char raw[sizeof err.msg];
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	if (code == AP_EXIT_USAGE)
-		fputs(" (see 'atlasplot --help')", stderr);
-	fputc('\n', stderr);
+	ap_escape(err.msg, sizeof err.msg, raw);
+	fprintf(stderr, "atlasplot: %s%s\n", err.msg, code == AP_EXIT_USAGE ? " (see 'atlasplot --help')" : "");
 	return code;
 }
 

@@ -39,8 +39,7 @@ static const char help[] =
 
 struct render_args {
 	struct frames_desc c;
-	struct cam *cams;
-	size_t ncams;
+	struct opts_cams cams;
 	const char *out;
 };
 
@@ -50,7 +49,7 @@ static int read_shots(const char *path, struct render_args *a, struct ap_err *er
 	size_t len;
 	if (load_file(path, 16 << 20, &buf, &len, err))
 		return ap_err_subject(err, "shots");
-	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, &a->ncams, err);
+	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, err);
 	free(buf);
 	return rc;
 }
@@ -69,11 +68,8 @@ static int render_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		struct cam c;
 		if (opts_camera(arg, &c))
 			return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", arg);
-		struct cam *q = realloc(a->cams, (a->ncams + 1) * sizeof *q);
-		if (!q)
+		if (opts_cams_add(&a->cams, &c))
 			return ap_errf(err, "--camera: out of memory");
-		a->cams = q;
-		a->cams[a->ncams++] = c;
 		return 1;
 	}
 	case OPT_SHOTS:
@@ -102,7 +98,7 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 		return ap_errf(err, "missing --layout FILE");
 	if (!a->out)
 		return ap_errf(err, "missing -o OUT.png");
-	if (frames_check_pattern(a->out, a->ncams > 1, err))
+	if (frames_check_pattern(a->out, a->cams.n > 1, err))
 		return -1;
 	return 0;
 }
@@ -123,7 +119,7 @@ int cli_render(int argc, char **argv)
 	}
 	if (rc < 0) {
 		cli_common_free(&a.c);
-		free(a.cams);
+		opts_cams_free(&a.cams);
 		return rc == -2 ? cli_fail(AP_EXIT_ERR, &err) : cli_usage("render", &err);
 	}
 	char cmdline[2048];
@@ -131,11 +127,11 @@ int cli_render(int argc, char **argv)
 	struct frames_stills job = {
 		.out = a.out,
 		.command = cmdline,
-		.cams = a.cams,
-		.ncams = a.ncams,
+		.cams = a.cams.v,
+		.ncams = a.cams.n,
 	};
 	rc = frames_render_stills(&a.c, &job, &err);
 	cli_common_free(&a.c);
-	free(a.cams);
+	opts_cams_free(&a.cams);
 	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
 }

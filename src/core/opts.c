@@ -1,10 +1,12 @@
 #include "core/opts.h"
-#include "base/txt.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/grow.h"
+#include "base/txt.h"
 
 int opts_double(const char *s, double *out)
 {
@@ -70,6 +72,15 @@ int opts_camera(const char *s, struct cam *out)
 	return 0;
 }
 
+/* Append image i to a highlight's indices. */
+static int highlight_add(struct opts_highlight *h, size_t i)
+{
+	if (ap_grow((void **)&h->index, &h->cap, h->n + 1, sizeof *h->index))
+		return -1;
+	h->index[h->n++] = i;
+	return 0;
+}
+
 int opts_highlight_parse(const char *s, struct opts_highlight *h, struct ap_err *err)
 {
 	if (!strncmp(s, "label=", 6)) {
@@ -88,11 +99,8 @@ int opts_highlight_parse(const char *s, struct opts_highlight *h, struct ap_err 
 		unsigned long long v = strtoull(p, &end, 10);
 		if (*end && *end != ',')
 			return ap_errf(err, "--highlight '%s': expected image indices like 3,17,42 or label=K", s);
-		size_t *q = realloc(h->index, (h->n + 1) * sizeof *q);
-		if (!q)
+		if (highlight_add(h, (size_t)v))
 			return ap_errf(err, "--highlight: out of memory");
-		h->index = q;
-		h->index[h->n++] = (size_t)v;
 		p = *end ? end + 1 : end;
 	}
 	return 0;
@@ -104,15 +112,20 @@ int opts_highlight_resolve(struct opts_highlight *h, const int32_t *labels, size
 		if (!labels)
 			return ap_errf(err, "--highlight label=%d: the data set has no labels (give --labels)", h->label);
 		h->by_label = 0;
+		size_t before = h->n;
+		int32_t top = -1;
 		for (size_t i = 0; i < n; i++) {
+			if (labels[i] > top)
+				top = labels[i];
 			if (labels[i] != h->label)
 				continue;
-			size_t *q = realloc(h->index, (h->n + 1) * sizeof *q);
-			if (!q)
+			if (highlight_add(h, i))
 				return ap_errf(err, "--highlight: out of memory");
-			h->index = q;
-			h->index[h->n++] = i;
 		}
+		/* a highlight that marks nothing is a mistake the frame would hide */
+		if (h->n == before)
+			return ap_errf(err, "--highlight label=%d: no image has that label (labels here are 0 to %d)",
+				       h->label, top);
 	}
 	for (size_t j = 0; j < h->n; j++)
 		if (h->index[j] >= n)
@@ -126,8 +139,21 @@ void opts_highlight_free(struct opts_highlight *h)
 	memset(h, 0, sizeof *h);
 }
 
-int opts_shots_parse(const char *text, size_t len, const char *path, struct cam **cams, size_t *n,
-		     struct ap_err *err)
+int opts_cams_add(struct opts_cams *c, const struct cam *cam)
+{
+	if (ap_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
+		return -1;
+	c->v[c->n++] = *cam;
+	return 0;
+}
+
+void opts_cams_free(struct opts_cams *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+int opts_shots_parse(const char *text, size_t len, const char *path, struct opts_cams *cams, struct ap_err *err)
 {
 	size_t nul = txt_nul_line(text, len), so, eo;
 	if (nul)
@@ -163,13 +189,10 @@ int opts_shots_parse(const char *text, size_t len, const char *path, struct cam 
 		if (opts_camera(norm, &c))
 			return ap_errf(err, "shots '%s' line %zu: expected 'CX CY ZOOM' with ZOOM > 0, got '%s'", path,
 				       line, norm);
-		struct cam *q = realloc(*cams, (*n + 1) * sizeof *q);
-		if (!q)
+		if (opts_cams_add(cams, &c))
 			return ap_errf(err, "shots '%s': out of memory", path);
-		*cams = q;
-		(*cams)[(*n)++] = c;
 	}
-	if (!*n)
+	if (!cams->n)
 		return ap_errf(err, "shots '%s': no cameras", path);
 	return 0;
 }

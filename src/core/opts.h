@@ -21,16 +21,24 @@ int opts_size(const char *s, int *w, int *h);
 /* "CX,CY,Z" with Z > 0. */
 int opts_camera(const char *s, struct cam *out);
 
+/* A list of cameras (--camera, --shots), grown by ap_grow; zero value = empty. */
+struct opts_cams {
+	struct cam *v;
+	size_t n, cap;
+};
+/* Append one; 0, or -1 (out of memory). */
+int opts_cams_add(struct opts_cams *c, const struct cam *cam);
+void opts_cams_free(struct opts_cams *c);
+
 /* A shot list: one camera a line, "CX CY ZOOM" or "CX,CY,ZOOM"; '#' comments; lines as
  * txt_next gives them (blank lines, CRLF, a UTF-8 BOM; a NUL byte is refused). Appends
- * to *cams (realloc'd), errors name the file and line. */
-int opts_shots_parse(const char *text, size_t len, const char *path, struct cam **cams, size_t *n,
-		     struct ap_err *err);
+ * to *cams, errors name the file and line. */
+int opts_shots_parse(const char *text, size_t len, const char *path, struct opts_cams *cams, struct ap_err *err);
 
 /* --highlight: "3,17,42" (image indices) or "label=K". */
 struct opts_highlight {
 	size_t *index;
-	size_t n;
+	size_t n, cap;
 	int by_label;
 	int32_t label;
 };
