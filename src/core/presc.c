@@ -139,14 +139,47 @@ float presc_image(const struct presc_key *key, const struct presc_src *src, doub
 	return atlas_coverage_scale(c0, threshold, &t);
 }
 
-int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes)
+int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double thr, size_t n, size_t pad)
 {
-	if (bytes <= *cap)
+	if (c->made && c->n == n && key->sx == c->key.sx && key->sy == c->key.sy && thr == c->thr)
 		return 0;
-	free(*texels);
-	*cap = 0;
-	if (!(*texels = calloc(1, bytes)))
-		return -1;
-	*cap = bytes;
-	return 0;
+	c->made = false;
+	size_t bytes = key->slot * n + pad;
+	if (bytes > c->cap) {
+		/* a store that grows loses its contents: the images are made again anyway */
+		free(c->texels);
+		c->cap = 0;
+		if (!(c->texels = calloc(1, bytes)))
+			return -1;
+		c->cap = bytes;
+	}
+	if (n > c->n) {
+		free(c->scale);
+		free((void *)c->state);
+		c->scale = malloc(n * sizeof *c->scale);
+		c->state = malloc(n * sizeof *c->state);
+		c->n = 0;
+		if (!c->scale || !c->state)
+			return -1;
+	}
+	c->n = n;
+	for (size_t i = 0; i < n; i++)
+		once_reset(&c->state[i]);
+	c->key = *key;
+	c->thr = thr;
+	c->made = true;
+	return 1;
+}
+
+void presc_cache_reset(struct presc_cache *c)
+{
+	c->made = false;
+}
+
+void presc_cache_free(struct presc_cache *c)
+{
+	free(c->texels);
+	free(c->scale);
+	free((void *)c->state);
+	memset(c, 0, sizeof *c);
 }

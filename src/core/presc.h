@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/once.h"
+
 struct atlas;
 
 /* Taps of one output texel along an axis, at most: the scale at the level read is < 4;
@@ -58,11 +60,6 @@ void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t
 /* Prescaled images of all cells take this at most: 70,000 MNIST digits at 16 px, 23 MB. */
 #define PRESC_MAX_BYTES ((size_t)48 << 20)
 
-/* Make *texels hold at least bytes zeroed bytes (*cap: how many it holds); a store
- * that grows loses its contents, the images being made again for a new key. Returns 0,
- * or -1 with *texels NULL and *cap 0. */
-int presc_reserve(uint8_t **texels, size_t *cap, size_t bytes);
-
 /* What a frame's prescaled images are made for. */
 struct presc_key {
 	float sx, sy;                /* the scale, rounded to PRESC_STEP */
@@ -70,6 +67,49 @@ struct presc_key {
 	uint32_t iw, ih, w, h;       /* the atlas slot's size, and its prescaled texels */
 	size_t slot;                 /* bytes an image takes */
 };
+
+/*
+ * The prescaled images of one key, a slot per atlas cell, each made the first time a
+ * frame needs it and kept while the key and the threshold stay: the one store both
+ * renderers keep (the cpu backend's binning threads race for cells through once_claim;
+ * GL makes them on the CPU before an upload). Zero value = empty.
+ */
+struct presc_cache {
+	bool made;                   /* key and thr hold for the slots */
+	struct presc_key key;
+	double thr;                  /* the discard threshold the scales are for */
+	size_t n;                    /* cells */
+	uint8_t *texels;             /* n slots of key.slot bytes, then padding */
+	size_t cap;                  /* bytes texels holds */
+	float *scale;                /* per cell: its discard test's coverage scale */
+	_Atomic uint8_t *state;      /* per cell: once_ state */
+};
+
+/* Make c hold key's images of n cells for threshold thr, with pad bytes after the
+ * last slot (a kernel's overread): 0 when it already does (what is made stays), 1 when
+ * it was emptied for them, -1 when out of memory (then c is empty). */
+int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double thr, size_t n, size_t pad);
+/* Forget what was made (the coverage it was made for changed). */
+void presc_cache_reset(struct presc_cache *c);
+void presc_cache_free(struct presc_cache *c);
+
+/* true: the caller makes cell's image now (into presc_cache_slot) and calls
+ * presc_cache_done; false: it is made (waited for, if another thread was making it). */
+static inline bool presc_cache_claim(struct presc_cache *c, size_t cell)
+{
+	return once_claim(&c->state[cell]);
+}
+
+static inline uint8_t *presc_cache_slot(const struct presc_cache *c, size_t cell)
+{
+	return c->texels + cell * c->key.slot;
+}
+
+static inline void presc_cache_done(struct presc_cache *c, size_t cell, float scale)
+{
+	c->scale[cell] = scale;
+	once_done(&c->state[cell]);
+}
 
 /* The key for a frame whose first sprite (most share its scale) has scale sx0, sy0,
  * for the images of atlas a (its n, slot, channels and levels): false when its sprites

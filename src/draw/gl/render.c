@@ -27,12 +27,7 @@ struct render {
 	/* Minified sprites of the frame's common scale: drawn from prescaled images, as the
 	 * cpu backend draws them (presc.h), made on the CPU from a level read back once. */
 	struct {
-		bool made;
-		struct presc_key key;
-		uint8_t *texels;
-		size_t cap;
-		uint8_t *built;         /* per cell */
-		float *scale;           /* per cell: the discard test's coverage scale */
+		struct presc_cache c;   /* the images, made on the CPU */
 		uint8_t *level[ATLAS_MAX_LEVELS];   /* levels read back, all pages */
 		uint8_t *layer;         /* one layer of the texture, being filled */
 		GLuint tex, buf;        /* the images in a texture array, slots in a grid; scales */
@@ -197,9 +192,7 @@ void render_free(struct render *r)
 	if (r->pre.tex)
 		gl->DeleteTextures(1, &r->pre.tex);
 	free(r->pre.layer);
-	free(r->pre.texels);
-	free(r->pre.built);
-	free(r->pre.scale);
+	presc_cache_free(&r->pre.c);
 	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
 		free(r->pre.level[k]);
 	free(r->c0);
@@ -268,7 +261,7 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
-	r->pre.made = false;        /* their coverage scales change */
+	presc_cache_reset(&r->pre.c);   /* their coverage scales change */
 	free(r->c0);
 	r->use_cov = 0;
 	float *table = NULL;
@@ -365,16 +358,9 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 	const struct atlas *a = &r->atlas;
 	size_t n = a->n, per_page = (size_t)a->cols * a->rows;
 	uint32_t ch = a->channels;
-	if (!r->pre.made || key->sx != r->pre.key.sx || key->sy != r->pre.key.sy) {
-		size_t bytes = (key->slot * n + 7) / 4 * 4;
-		if (presc_reserve(&r->pre.texels, &r->pre.cap, bytes) ||
-		    (!r->pre.built && !(r->pre.built = malloc(n))) ||
-		    (!r->pre.scale && !(r->pre.scale = malloc(n * sizeof *r->pre.scale))))
-			goto oom;
-		memset(r->pre.built, 0, n);
-		r->pre.key = *key;
-		r->pre.made = true;
-	}
+	struct presc_cache *pc = &r->pre.c;
+	if (presc_cache_use(pc, key, r->cov_thr, n, 4) < 0)
+		goto oom;
 	int k = key->k;
 	size_t side = a->page_w >> k, layer = side * (a->page_h >> k) * ch;
 	bool made = false;
@@ -382,17 +368,19 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 		const struct scene_sprite *s = &sc->sprites[i];
 		uint32_t page = s->page_flags & 0xffff, cx = (s->tex & 0xffff) / a->pitch, cy = (s->tex >> 16) / a->pitch;
 		size_t cell = page * per_page + (size_t)cy * a->cols + cx;
-		if (r->pre.built[cell] || !presc_match(key, scene_scale_x(s), scene_scale_y(s)))
+		if (!presc_match(key, scene_scale_x(s), scene_scale_y(s)) || pc->state[cell] == ONCE_DONE)
 			continue;
+		/* before the claim: a claimed cell must be made */
 		if (!r->pre.level[k] && read_level(r, k, layer, err))
 			return -1;
+		if (!presc_cache_claim(pc, cell))
+			continue;
 		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
 								      ((cx * a->pitch) >> k)) * ch;
 		struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (s->tex & 0xffff) - cx * a->pitch,
 					 .oy = (s->tex >> 16) - cy * a->pitch, .iw = s->size & 0xffff, .ih = s->size >> 16 };
-		r->pre.scale[cell] = presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr, r->has_alpha,
-						 r->pre.texels + cell * key->slot);
-		r->pre.built[cell] = 1;
+		presc_cache_done(pc, cell, presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
+						       r->has_alpha, presc_cache_slot(pc, cell)));
 		made = true;
 	}
 	if (!made)
@@ -431,16 +419,16 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 		for (size_t i = l * per_layer; i < n && i < (l + 1) * per_layer; i++) {
 			size_t j = i - l * per_layer, x = j % cols * key->w, y = j / cols * key->h;
 			for (uint32_t t = 0; t < key->h; t++)
-				memcpy(r->pre.layer + ((y + t) * tside + x) * ch, r->pre.texels + i * key->slot + t * row, row);
+				memcpy(r->pre.layer + ((y + t) * tside + x) * ch, presc_cache_slot(pc, i) + t * row, row);
 		}
 		gl->TexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, (GLint)l, (GLsizei)tside, (GLsizei)tside, 1, fmt,
 				  GL_UNSIGNED_BYTE, r->pre.layer);
 	}
 	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->pre.buf);
-	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(n * sizeof *r->pre.scale), r->pre.scale, GL_STATIC_DRAW);
+	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(n * sizeof *pc->scale), pc->scale, GL_STATIC_DRAW);
 	return gl_check(r, "uploading the prescaled images", err);
 oom:
-	r->pre.made = false;
+	presc_cache_reset(pc);
 	return ap_errf(err, "render: out of memory for %zu prescaled images", n);
 }
 

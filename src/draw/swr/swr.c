@@ -64,10 +64,10 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 	    !(r->cov_state = malloc(r->a.n * sizeof *r->cov_state)))
 		return ap_errf(err, "swr: out of memory for the coverage table");
 	for (size_t i = 0; i < r->a.n; i++)
-		atomic_init(&r->cov_state[i], PRE_NONE);
+		once_reset(&r->cov_state[i]);
 	r->key.thr = -1;             /* no key: swr_frame sets one */
 	r->cov_thr = threshold;
-	r->pre.made = false;         /* prescaled thresholds: made again */
+	presc_cache_reset(&r->pre.c); /* prescaled thresholds: made again */
 	return 0;
 }
 
@@ -78,8 +78,7 @@ void swr_free(struct swr *r)
 	free(r->cov);
 	free((void *)r->cov_state);
 	free(r->thr_cell);
-	free(r->pre.texels);
-	free((void *)r->pre.state);
+	presc_cache_free(&r->pre.c);
 	free(r->pre.thr_f);
 	free(r->pre.thr88);
 	free(r->cells);

@@ -23,64 +23,51 @@ int swr_pre_key(struct swr *r, const struct scene_out *sc, float thr)
 	if (!scene_prescale_key(sc, &r->a, &key))
 		return 0;
 	r->pre.on = true;
-	if (r->pre.made && key.sx == r->pre.key.sx && key.sy == r->pre.key.sy && thr == r->pre.thr)
-		return 0;
+	size_t n = r->a.n;
 	/* the kernel reads 16 bytes from a row's texels on */
-	size_t n = r->a.n, bytes = key.slot * n + 64;
-	if (presc_reserve(&r->pre.texels, &r->pre.cap, bytes) ||
-	    (!r->pre.state && !(r->pre.state = malloc(n))) ||
-	    (!r->pre.thr_f && !(r->pre.thr_f = malloc(n * sizeof *r->pre.thr_f))) ||
-	    (!r->pre.thr88 && !(r->pre.thr88 = malloc(n * sizeof *r->pre.thr88))))
-		goto oom;
-	for (size_t i = 0; i < n; i++)
-		atomic_init(&r->pre.state[i], PRE_NONE);
-	r->pre.key = key;
-	r->pre.thr = thr;
-	r->pre.made = true;
+	int rc = presc_cache_use(&r->pre.c, &key, thr, n, 64);
+	if (rc == 1 && ((!r->pre.thr_f && !(r->pre.thr_f = malloc(n * sizeof *r->pre.thr_f))) ||
+			(!r->pre.thr88 && !(r->pre.thr88 = malloc(n * sizeof *r->pre.thr88)))))
+		rc = -1;
+	if (rc < 0) {
+		presc_cache_reset(&r->pre.c);
+		r->pre.on = false;
+		return -1;
+	}
 	return 0;
-oom:
-	r->pre.on = r->pre.made = false;
-	return -1;
 }
 
 /* Whether sprite s is drawn from a prescaled image. */
 INLINE bool pre_match(const struct swr *r, const struct scene_sprite *s)
 {
-	return r->pre.on && presc_match(&r->pre.key, scene_scale_x(s), scene_scale_y(s));
+	return r->pre.on && presc_match(&r->pre.c.key, scene_scale_x(s), scene_scale_y(s));
 }
 
 /* Make the prescaled image of sprite s's cell unless made: the first thread to claim
  * it makes it, one that meets it being made waits (microseconds). */
 static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 {
-	_Atomic uint8_t *st = &r->pre.state[cell];
-	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
-	if (v == PRE_DONE)
-		return;
-	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+	struct presc_cache *pc = &r->pre.c;
+	if (presc_cache_claim(pc, cell)) {
 		const struct atlas *a = &r->a;
 		uint32_t ch = a->channels, ox = (s->tex & 0xffff) - cell_of(r, s->tex & 0xffff) * a->pitch;
 		uint32_t oy = (s->tex >> 16) - cell_of(r, s->tex >> 16) * a->pitch;
 		uint32_t iw = s->size & 0xffff, ih = s->size >> 16;
 		const uint8_t *c = cell_texels(r, s);
-		int k = r->pre.key.k;
+		int k = pc->key.k;
 		/* the image's share passing at full size, kept by the prescaled image */
 		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
 					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
 		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
 		struct presc_src src = { .lv = c + r->lvoff[k], .side = a->pitch >> k, .ch = ch, .ox = ox, .oy = oy,
 					 .iw = iw, .ih = ih };
-		float scale = presc_image(&r->pre.key, &src, c0, r->cov_thr, r->has_alpha,
-					  r->pre.texels + cell * r->pre.key.slot);
+		float scale = presc_image(&pc->key, &src, c0, r->cov_thr, r->has_alpha, presc_cache_slot(pc, cell));
 		if (r->cov) {
-			r->pre.thr_f[cell] = r->pre.thr / scale;
+			r->pre.thr_f[cell] = (float)pc->thr / scale;
 			r->pre.thr88[cell] = (uint16_t)swr_threshold88(r->pre.thr_f[cell]);
 		}
-		atomic_store_explicit(st, PRE_DONE, memory_order_release);
-		return;
+		presc_cache_done(pc, cell, scale);
 	}
-	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
-		;
 }
 
 /* ---- binning ---- */

@@ -24,7 +24,6 @@
 #define THR_UNSET 0xffffu
 
 /* A prescaled image's state: not made, being made by a thread, made. */
-enum { PRE_NONE, PRE_BUSY, PRE_DONE };
 
 /* The unit of work, a tile of 32 rows by 512 columns: small enough to balance dense
  * clusters between threads and to keep a float accumulator in L2 (256 KiB), large
@@ -96,7 +95,7 @@ struct swr {
 	float *cov;                  /* n × levels coverage scales, as atlas_coverage_table's,
 	                              * each cell's row made by cov_row on first use; NULL: no
 	                              * coverage scaling */
-	_Atomic uint8_t *cov_state;  /* per cell: its row made yet (PRE_* states) */
+	_Atomic uint8_t *cov_state;  /* per cell: its row made yet (once_ states) */
 	/* Per cell, its scaled discard threshold as 8.8 (THR_UNSET until a sprite needs it)
 	 * for the threshold and LOD in key: a transition's frames share them, and the table
 	 * is 2 bytes a cell where cov is a cache line. */
@@ -111,14 +110,9 @@ struct swr {
 	 * they were made for, and per cell the texels, their state and discard threshold. */
 	struct {
 		bool on;                 /* this frame draws from them */
-		bool made;               /* key and thr are what the images were made for */
-		struct presc_key key;
-		float thr;
-		uint8_t *texels;
-		_Atomic uint8_t *state;
+		struct presc_cache c;    /* the images, their key and threshold */
 		float *thr_f;            /* the coverage-scaled threshold, and as 8.8 */
 		uint16_t *thr88;
-		size_t cap;              /* bytes texels holds */
 	} pre;
 	int has_alpha;
 	int threads;

@@ -85,18 +85,15 @@ static const float *cov_row(const struct swr *r, size_t i)
 {
 	const struct atlas *a = &r->a;
 	_Atomic uint8_t *st = &r->cov_state[i];
-	uint8_t v = atomic_load_explicit(st, memory_order_acquire);
-	if (v == PRE_NONE && atomic_compare_exchange_strong(st, &v, PRE_BUSY)) {
+	if (once_claim(st)) {
 		size_t per_page = (size_t)a->cols * a->rows;
 		const uint8_t *cell = r->cells + i / per_page * r->page_bytes + i % per_page * r->cell_bytes;
 		const uint8_t *lv[ATLAS_MAX_LEVELS];
 		for (uint32_t k = 0; k < a->levels; k++)
 			lv[k] = cell + r->lvoff[k];
 		atlas_coverage_cell(a, lv, r->has_alpha, r->cov_thr, r->cov + i * a->levels);
-		atomic_store_explicit(st, PRE_DONE, memory_order_release);
+		once_done(st);
 	}
-	while (atomic_load_explicit(st, memory_order_acquire) != PRE_DONE)
-		;                    /* another thread is making it: a few microseconds */
 	return r->cov + i * a->levels;
 }
 
@@ -660,13 +657,13 @@ static void setup_pre(const struct job *j, const struct item *it, struct sp *p, 
 	const struct swr *r = j->r;
 	p->nl = 1;                   /* one level: the dispatch on nl takes the smaller kernel */
 	p->fl = 0;
-	p->pre_row = (size_t)r->pre.key.w * (size_t)j->ch;
+	p->pre_row = (size_t)r->pre.c.key.w * (size_t)j->ch;
 	/* 256 (t - 0.5), as setup_axis; t >= 1 inside the sprite: no clamping */
 	int32_t ux = (int32_t)(((float)p->ia + 0.5f - it->s.x0 + 1.0f) * 256.0f - 127.5f);
 	int32_t uy = (int32_t)(((float)p->ry0 + 0.5f - it->s.y0 + 1.0f) * 256.0f - 127.5f);
 	p->pfx = (uint16_t)(ux & 255);
 	p->pfy = (uint16_t)(uy & 255);
-	p->pre_top = r->pre.texels + cell * r->pre.key.slot + (size_t)(uy >> 8) * p->pre_row +
+	p->pre_top = r->pre.c.texels + cell * r->pre.c.key.slot + (size_t)(uy >> 8) * p->pre_row +
 		     (size_t)(ux >> 8) * (size_t)j->ch;
 }
 
@@ -751,7 +748,7 @@ static void prefetch(const struct job *j, const struct tls *t, const struct item
 {
 	const struct swr *r = j->r;
 	if (it->pre != NO_PRE) {
-		uintptr_t from = (uintptr_t)(r->pre.texels + it->pre * r->pre.key.slot), to = from + r->pre.key.slot;
+		uintptr_t from = (uintptr_t)(r->pre.c.texels + it->pre * r->pre.c.key.slot), to = from + r->pre.c.key.slot;
 		for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
 			__builtin_prefetch((const void *)a);
 		if (r->cov)
