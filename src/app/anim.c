@@ -44,19 +44,6 @@ void anim_resolve(struct anim_desc *d)
 	}
 }
 
-static void logf_(const struct frames_desc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(const struct frames_desc *c, const char *fmt, ...)
-{
-	if (!c->log)
-		return;
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	c->log(c->user, line);
-}
-
 static bool stopped(const struct anim_desc *a)
 {
 	return a->stop && *a->stop;
@@ -115,12 +102,12 @@ static int plan_transition(struct anim *an, struct ap_err *err)
 		double m[6];
 		tween_procrustes(na, nb, n, m);
 		tween_apply(m, nb, n, nb);
-		logf_(an->c, "mean travel %.4f before alignment, %.4f after procrustes "
+		frames_log(an->c, "mean travel %.4f before alignment, %.4f after procrustes "
 				"(scale %.4f, %s); units: the normalised box", before, tween_mean_travel(na, nb, n),
 				sqrt(fabs(m[0] * m[4] - m[1] * m[3])),
 				m[0] * m[4] - m[1] * m[3] < 0 ? "reflected" : "not reflected");
 	} else {
-		logf_(an->c, "mean travel %.4f; units: the normalised box", before);
+		frames_log(an->c, "mean travel %.4f; units: the normalised box", before);
 	}
 	for (size_t i = 0; i < n; i++) {
 		an->bp[2 * i] = nb[2 * i] / tfa[2] + tfa[0];

@@ -76,8 +76,7 @@ void frames_resolve(struct frames_desc *d)
 	d->draw.threshold = draw_opts_threshold(&d->ro);
 }
 
-static void logf_(const struct frames_desc *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(const struct frames_desc *c, const char *fmt, ...)
+void frames_log(const struct frames_desc *c, const char *fmt, ...)
 {
 	if (!c->log)
 		return;
@@ -168,7 +167,7 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 		char desc[256];
 		const struct atlas *a = draw_atlas(e->dr);
 		draw_describe(e->dr, desc, sizeof desc);
-		logf_(c, "%zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)", e->d.imgs.n, a->pages,
+		frames_log(c, "%zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)", e->d.imgs.n, a->pages,
 		      a->page_w, a->page_h, frames_now() - t0, desc);
 	}
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
@@ -242,7 +241,7 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			double enc;
 			outq_stats(e->q, &n, &enc);
 			double wall = frames_now() - e->t_start;
-			logf_(e->c, "stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f",
+			frames_log(e->c, "stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f",
 				e->frames, e->t_render * 1e3 / (double)e->frames, n ? enc * 1e3 / (double)n : 0.0,
 				wall, (double)e->frames / wall);
 		}

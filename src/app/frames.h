@@ -61,6 +61,9 @@ struct frames_desc {
 	void *user;
 };
 
+/* One line to d->log, if set (printf-style, no newline). */
+void frames_log(const struct frames_desc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The defaults of a desc, in place (idempotent). */
 void frames_resolve(struct frames_desc *d);
 

@@ -272,8 +272,6 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
 		return rc;
-	if (!a->c.paths.nimages && !a->c.paths.manifest)
-		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (!a->from && !a->c.paths.manifest)
 		return ap_errf(err, "missing --from LAYOUT");
 	if (a->from && a->c.paths.manifest)

@@ -72,8 +72,6 @@ static int parse(int argc, char **argv, struct frames_desc *c, const char **out,
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
 		return rc;
-	if (!c->paths.nimages && !c->paths.manifest)
-		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (want_out && !*out)
 		return ap_errf(err, "missing -o DIR");
 	return 0;

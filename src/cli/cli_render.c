@@ -92,8 +92,6 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
 		return rc;
-	if (!a->c.paths.nimages && !a->c.paths.manifest)
-		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
 	if (!a->c.paths.layout && !a->c.paths.manifest)
 		return ap_errf(err, "missing --layout FILE");
 	if (!a->out)
