@@ -59,4 +59,14 @@ printf '#include <stdio.h>\nint txt_open(const char *p);\nint txt_open(const cha
 layers "$T/src" && bad "fopen in base passed" || ok
 has "fopen in base" "layers: base/txt.c: calls fopen (base/ and core/ do no I/O, read no environment, start no threads)"
 
+fresh
+printf '#include <stdio.h>\nvoid outq_debug(void);\nvoid outq_debug(void) { fprintf(stderr, "%%d\\n", 1); }\n' >>"$T/src/app/outq.c"
+layers "$T/src" && bad "printing in app passed" || ok
+has "printing below cli" "layers: app/outq.c: calls fprintf (only cli/ prints, exits, handles signals, parses argv or reads the environment)"
+
+fresh
+printf '#include <signal.h>\nvoid draw_debug(void);\nvoid draw_debug(void) { signal(SIGPIPE, SIG_IGN); }\n' >>"$T/src/draw/draw.c"
+layers "$T/src" && bad "a signal handler in draw passed" || ok
+has "signals below cli" "layers: draw/draw.c: calls signal (only cli/ prints, exits, handles signals, parses argv or reads the environment)"
+
 done_tests

@@ -1,6 +1,5 @@
 #include "app/frames.h"
 
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -139,8 +138,6 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	e->c = c;
 	e->command = command;
 	frames_resolve(c);
-	/* a full disk or `ulimit -f` must fail the write, not kill the process */
-	signal(SIGXFSZ, SIG_IGN);
 	if (ds_load(&c->paths, &e->d, err))
 		return -1;
 	if (prepare(c, &e->d, &e->tint, err))

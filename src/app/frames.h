@@ -2,7 +2,9 @@
  * frames: the frame loop the commands share, callable without a command line: load the
  * data set, open a drawing session (draw_), render frames (positions + camera) and
  * hand them to the encoder threads (outq_), with output paths from a printf-style
- * pattern and PNG metadata. It prints nothing: -v lines go to desc->log, if set.
+ * pattern and PNG metadata. It prints nothing (-v lines go to desc->log, if set) and
+ * installs no signal handler: a caller that writes to files of limited size ignores
+ * SIGXFSZ, so that `ulimit -f` fails a write instead of killing the process.
  *
  * struct frames_desc, zero value = defaults (frames_resolve fills them, in one place):
  *   paths            the files (io/ds.h); paths.layout may be NULL for animate

@@ -1,4 +1,5 @@
 /* atlasplot: render atlas-textured scatter plots of image data sets, headless. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return AP_EXIT_USAGE;
 	}
+	/* a full disk or `ulimit -f` must fail the write, not kill the process */
+	signal(SIGXFSZ, SIG_IGN);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage, stdout);
