@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -545,17 +546,47 @@ static int decode(struct rd *r)
 	return 0;
 }
 
+/* fopen for reading that never blocks on a FIFO (or a device): O_NONBLOCK for the
+ * open, then anything but a regular file is refused. NULL with msg set on failure. */
+static FILE *open_regular(const char *path, char *msg, size_t cap)
+{
+	struct stat st;
+	FILE *fp;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		return NULL;
+	}
+	errno = 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		if (e)
+			snprintf(msg, cap, "%s", strerror(e));
+		else
+			snprintf(msg, cap, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR)
+				 : "not a regular file (a FIFO, socket or device)");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!(fp = fdopen(fd, "rb"))) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
+
 /* Open, check the signature, decode. On failure r->io.msg says why. */
 static int read_png(const char *path, struct rd *r)
 {
 	uint8_t sig[8];
 	int rc = -1;
 
-	r->io.fp = fopen(path, "rb");
-	if (!r->io.fp) {
-		snprintf(r->io.msg, sizeof r->io.msg, "%s", strerror(errno));
+	r->io.fp = open_regular(path, r->io.msg, sizeof r->io.msg);
+	if (!r->io.fp)
 		return -1;
-	}
 	size_t got = fread(sig, 1, sizeof sig, r->io.fp);
 	if (got != sizeof sig && ferror(r->io.fp)) {
 		snprintf(r->io.msg, sizeof r->io.msg, "%s", strerror(errno));
@@ -655,11 +686,9 @@ int pngio_open(const char *path, size_t max_bytes, struct pngio_reader **out, st
 	if (!p)
 		return ap_errf(err, "png '%s': out of memory", path);
 	p->max = max_bytes ? max_bytes : PNGIO_MAX_BYTES;
-	p->r.io.fp = fopen(path, "rb");
-	if (!p->r.io.fp) {
-		snprintf(p->r.io.msg, sizeof p->r.io.msg, "%s", strerror(errno));
+	p->r.io.fp = open_regular(path, p->r.io.msg, sizeof p->r.io.msg);
+	if (!p->r.io.fp)
 		goto out_fail;
-	}
 	size_t got = fread(sig, 1, sizeof sig, p->r.io.fp);
 	if (got != sizeof sig && ferror(p->r.io.fp)) {
 		snprintf(p->r.io.msg, sizeof p->r.io.msg, "%s", strerror(errno));
