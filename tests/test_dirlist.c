@@ -42,8 +42,23 @@ int main(void)
 	p = dirlist_join(dir, "link.png");
 	CHECK(symlink("b.png", p) == 0);
 	free(p);
+	/* a link to nothing, or a loop, under a wanted name is an error naming it */
 	p = dirlist_join(dir, "dangling.png");
 	CHECK(symlink("nope.png", p) == 0);
+	CHECK_EQ_INT(dirlist_read(dir, img, &l), DIRLIST_BROKEN_LINK);
+	CHECK(l.bad && !strcmp(l.bad, "dangling.png") && l.sys_errno == ENOENT && l.n == 0);
+	dirlist_free(&l);
+	CHECK(l.bad == NULL);
+	CHECK(unlink(p) == 0);
+	CHECK(symlink("dangling.png", p) == 0);
+	CHECK_EQ_INT(dirlist_read(dir, img, &l), DIRLIST_BROKEN_LINK);
+	CHECK(l.bad && !strcmp(l.bad, "dangling.png") && l.sys_errno == ELOOP);
+	dirlist_free(&l);
+	CHECK(unlink(p) == 0);
+	free(p);
+	/* one not named like an image is none of our business */
+	p = dirlist_join(dir, "dangling.txt");
+	CHECK(symlink("nope.txt", p) == 0);
 	free(p);
 
 	CHECK_EQ_INT(dirlist_read(dir, img, &l), 0);

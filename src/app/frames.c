@@ -69,6 +69,12 @@ void frames_resolve(struct frames_desc *d)
 	}
 	if (!d->max_memory)
 		d->max_memory = FRAMES_DEFAULT_MAX_MEMORY;
+	/* --max-memory caps every file read too (a layout from /dev/zero, a gzip bomb,
+	 * a folder's working set, one image's decode), unless a reader's own cap is set */
+	if (!d->paths.max_bytes)
+		d->paths.max_bytes = d->max_memory;
+	if (!d->paths.dir.max_bytes)
+		d->paths.dir.max_bytes = d->max_memory;
 	if (!d->encoders)
 		d->encoders = FRAMES_DEFAULT_ENCODERS;
 	d->draw.coverage = d->ro.alpha == DRAW_DISCARD && !d->plain_discard;

@@ -19,7 +19,9 @@
  *   draw             the session (draw/draw.h); coverage and threshold are set here
  *   png_level        0 -> 1 (io/pngio.h)
  *   max_memory       0 -> FRAMES_DEFAULT_MAX_MEMORY (4 GiB): work estimated to need more
- *                    is refused before anything is allocated for it
+ *                    is refused before anything is allocated for it; also the default
+ *                    of paths.max_bytes and paths.dir.max_bytes (what one file read,
+ *                    one decoded image or a folder's working set may take)
  *   encoders         0 -> FRAMES_DEFAULT_ENCODERS PNG encoder threads
  *   log, user        NULL: quiet; else called with each progress or timing line
  */

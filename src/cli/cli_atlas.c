@@ -144,6 +144,7 @@ int cli_atlas(int argc, char **argv)
 	}
 	if (rc < 0)
 		return cli_usage("atlas", &err);
+	frames_resolve(&c);
 	struct ds d;
 	struct atlas a;
 	if (ds_load(&c.paths, &d, &err))

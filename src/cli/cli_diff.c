@@ -4,6 +4,7 @@
  * pngio's job, the comparison imgdiff's; this file walks folders, picks among alternate
  * baselines, formats the report and maps the outcome to an exit code.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -62,6 +63,9 @@ static const char usage[] =
 	"      --side-by-side     diff images show expected | actual | diff\n"
 	"      --json             one JSON object per line per image instead of text\n"
 	"  -q, --quiet            print failures only\n"
+	"      --allow-empty      folders with no PNG files to compare pass (default: an\n"
+	"                         error, so that a wrong path cannot pass having compared\n"
+	"                         nothing)\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"output, one line per image:\n"
@@ -80,12 +84,12 @@ static const char usage[] =
 	"  atlasplot diff tests/golden out --out out/diff --aa --max-pixels 0.01%%\n"
 	"  atlasplot diff golden out --json -q | jq .name\n";
 
-enum { OPT_AA = 256, OPT_SIDE_BY_SIDE, OPT_JSON };
+enum { OPT_AA = 256, OPT_SIDE_BY_SIDE, OPT_JSON, OPT_ALLOW_EMPTY };
 
 struct diff_cfg {
 	struct imgdiff_opts opts;
 	const char *out;
-	bool side_by_side, json, quiet;
+	bool side_by_side, json, quiet, allow_empty;
 	bool out_is_dir;                /* folder mode: out is created with the first diff */
 };
 
@@ -218,6 +222,15 @@ static int list_pngs(const char *dir, struct names *out, struct ap_err *err)
 
 	if (rc == DIRLIST_NOMEM)
 		return ap_errf(err, "folder '%s': out of memory", dir);
+	if (rc == DIRLIST_BROKEN_LINK) {
+		char why[128];
+
+		snprintf(why, sizeof why, "%s", strerror(l.sys_errno));
+		why[0] = (char)tolower((unsigned char)why[0]);
+		ap_errf(err, "folder '%s': '%s' is a broken link: %s", dir, l.bad, why);
+		dirlist_free(&l);
+		return -1;
+	}
 	if (rc < 0)
 		return ap_errf(err, "folder '%s': %s", dir, strerror(l.sys_errno));
 	*out = (struct names){ .v = l.name, .n = l.n, .cap = l.n };
@@ -298,17 +311,43 @@ out_free:
 
 /* ---- reporting ---- */
 
+/* Bytes of a valid UTF-8 sequence at s (not overlong, no surrogates, at most
+ * U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+
+	if (s[0] >= 0xf5)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* A JSON string: control characters escaped, valid UTF-8 kept, and any other byte
+ * (a file name need not be UTF-8) as the code point of the same value (\u00XX, its
+ * Latin-1 reading), so the line always parses. */
 static void json_str(const char *s)
 {
 	putchar('"');
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
-		else
+		else if (c < 0x80)
 			putchar(c);
+		else if ((n = utf8_len((const unsigned char *)s)) != 0) {
+			fwrite(s, 1, n, stdout);
+			s += n - 1;
+		} else
+			printf("\\u%04x", c);
 	}
 	putchar('"');
 }
@@ -420,6 +459,26 @@ static bool closer(const struct imgdiff_result *a, const struct imgdiff_result *
 	return a->over < b->over || (a->over == b->over && a->rms < b->rms);
 }
 
+/* Are a and b one file (st_dev, st_ino: also through a link or another spelling)? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* A diff image must not replace what it compares: ACTUAL or any baseline. */
+static int check_out(const char *path, const struct names *exp, const char *act_path, struct ap_err *err)
+{
+	if (same_file(path, act_path))
+		return ap_errf(err, "output '%s': is the actual image '%s'; not overwriting it", path, act_path);
+	for (size_t i = 0; i < exp->n; i++)
+		if (same_file(path, exp->v[i]))
+			return ap_errf(err, "output '%s': is the expected image '%s'; not overwriting it", path,
+				       exp->v[i]);
+	return 0;
+}
+
 static int write_diff(const struct diff_cfg *c, const char *path, const uint8_t *exp,
 		      const uint8_t *act, uint32_t w, uint32_t h, const char *exp_path,
 		      const char *act_path, struct ap_err *err)
@@ -511,7 +570,8 @@ static enum verdict compare_image(const struct diff_cfg *c, const char *name,
 	r.allowed = imgdiff_allowed_pixels(&c->opts, r.res.compared);
 	r.v = imgdiff_passed(&c->opts, &r.res) ? V_PASS : V_FAIL;
 	if (r.v == V_FAIL && diff_path) {
-		if (write_diff(c, diff_path, best, act, w, h, r.baseline, act_path, &err)) {
+		if (check_out(diff_path, exp, act_path, &err) ||
+		    write_diff(c, diff_path, best, act, w, h, r.baseline, act_path, &err)) {
 			report(c, &r);
 			goto out_error;
 		}
@@ -611,6 +671,11 @@ static enum verdict run_dirs(const struct diff_cfg *c, const char *exp_dir, cons
 
 	if (list_pngs(exp_dir, &el, &err) || list_pngs(act_dir, &al, &err))
 		goto out_error;
+	if (el.n == 0 && al.n == 0 && !c->allow_empty) {
+		ap_errf(&err, "folder '%s': no PNG files to compare (nor in '%s'; --allow-empty to pass)", exp_dir,
+			act_dir);
+		goto out_error;
+	}
 	/* Merge the two sorted listings; names on both sides are compared. */
 	for (size_t i = 0, j = 0; i < el.n || j < al.n;) {
 		int cmp = i == el.n ? 1 : j == al.n ? -1 : strcmp(el.v[i], al.v[j]);
@@ -683,6 +748,9 @@ static int diff_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 	case 'q':
 		c->quiet = true;
 		return 1;
+	case OPT_ALLOW_EMPTY:
+		c->allow_empty = true;
+		return 1;
 	}
 	return 0;
 }
@@ -700,6 +768,7 @@ static int parse(int argc, char **argv, struct diff_cfg *c, const char **exp, co
 		{ "side-by-side", no_argument, NULL, OPT_SIDE_BY_SIDE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -34,13 +34,15 @@ void dirlist_free(struct dirlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->name[i]);
 	free(l->name);
+	free(l->bad);
 	l->name = NULL;
+	l->bad = NULL;
 	l->n = 0;
 }
 
-/* 1 wanted, 0 not, -1 out of memory. stat, not d_type: a link to a file counts, and
- * some file systems leave d_type unknown. */
-static int wanted(const char *dir, const char *name, const char *const *exts)
+/* 1 wanted, 0 not, -1 out of memory, -2 a broken link (*e: why). stat, not d_type: a
+ * link to a file counts, and some file systems leave d_type unknown. */
+static int wanted(const char *dir, const char *name, const char *const *exts, int *e)
 {
 	struct stat st;
 	char *p;
@@ -56,6 +58,10 @@ static int wanted(const char *dir, const char *name, const char *const *exts)
 	if (!p)
 		return -1;
 	ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	/* a link that leads nowhere (or in a loop) is a file the user meant: say so */
+	*e = errno;
+	if (!ok && (*e == ENOENT || *e == ELOOP) && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+		ok = -2;
 	free(p);
 	return ok;
 }
@@ -88,8 +94,14 @@ int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
 			}
 			break;
 		}
-		int w = wanted(dir, de->d_name, exts);
+		int e = 0, w = wanted(dir, de->d_name, exts, &e);
 
+		if (w == -2) {
+			out->sys_errno = e;
+			out->bad = strdup(de->d_name);
+			rc = out->bad ? DIRLIST_BROKEN_LINK : DIRLIST_NOMEM;
+			goto out_free_names;
+		}
 		if (w < 0)
 			goto out_oom;
 		if (!w)
@@ -117,6 +129,9 @@ out_oom:
 	rc = DIRLIST_NOMEM;
 out_free_names:
 	closedir(dh);
+	char *bad = out->bad;
+	out->bad = NULL;
 	dirlist_free(out);
+	out->bad = bad;
 	return rc;
 }

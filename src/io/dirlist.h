@@ -3,7 +3,10 @@
  * `atlasplot diff`'s folder mode): regular files or links to them, not hidden (no
  * leading '.', so macOS "._x.png" stays out), not in subfolders, whose names end in
  * one of a set of extensions, matched in any case (A.PNG is a PNG for both commands),
- * sorted by strcmp. Names only, without the folder.
+ * sorted by strcmp. Names only, without the folder. A wanted name that is a broken or
+ * looping symbolic link is an error naming it (left out, it would only show up later
+ * as a count that does not match); other non-regular files (FIFOs, sockets, devices,
+ * folders) are left out, as nothing in them is an image to read.
  *
  * Not here: what an empty folder means (an error for imgdir, nothing to compare for
  * diff) and the wording of errors: each caller words its own from the code and errno.
@@ -23,12 +26,14 @@ enum dirlist_error {
 	DIRLIST_OPEN = -1,           /* opendir failed: sys_errno says why */
 	DIRLIST_READ = -2,           /* readdir failed: sys_errno says why */
 	DIRLIST_NOMEM = -3,
+	DIRLIST_BROKEN_LINK = -4,    /* a wanted name is a link to nothing or a loop: bad, sys_errno */
 };
 
 struct dirlist {
 	char **name;                 /* n malloc'd names, in a malloc'd array */
 	size_t n;
-	int sys_errno;               /* after DIRLIST_OPEN or DIRLIST_READ */
+	int sys_errno;               /* after DIRLIST_OPEN, DIRLIST_READ, DIRLIST_BROKEN_LINK */
+	char *bad;                   /* after DIRLIST_BROKEN_LINK: its name; free with dirlist_free */
 };
 
 /* The wanted files of dir; exts is a NULL-terminated list such as { ".png", NULL }.

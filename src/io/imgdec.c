@@ -4,6 +4,7 @@
 #include "io/pngio.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -57,39 +58,55 @@ static uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* head: the file's first `got` bytes, which start with the PNG signature. */
+/* head: the file's first `got` bytes, which start with the PNG signature. Rows stream
+ * from pngio through the scaler: only one decoded row is held. */
 static int decode_png(const char *path, const uint8_t *head, size_t got, struct imgdec_slot *d,
 	struct ap_err *err)
 {
 	char why[160];
-	uint8_t *rgba = NULL;
-	uint32_t w, h;
+	struct pngio_reader *p = NULL;
+	struct pngio_rinfo in;
+	uint8_t *row = NULL;
 	struct imgscale r;
-	int rc = -1;
+	int rc = -1, scaling = 0;
 
 	/* IHDR is the first chunk: refuse a huge image before pngio allocates it */
 	if (got >= 24 && memcmp(head + 12, "IHDR", 4) == 0
 			&& size_reason(why, sizeof why, be32(head + 16), be32(head + 20), d->max) < 0)
 		return ap_errf(err, "images '%s': %s", path, why);
-	if (pngio_read(path, &rgba, &w, &h, NULL, err) < 0)
+	if (pngio_open(path, d->max < PNGIO_MAX_BYTES ? d->max : PNGIO_MAX_BYTES, &p, &in, err) < 0)
 		return png_err(err, path);
-	if (size_reason(why, sizeof why, w, h, d->max) < 0) {
+	if (size_reason(why, sizeof why, in.w, in.h, d->max) < 0) {
 		ap_errf(err, "images '%s': %s", path, why);
-		goto out_free_rgba;
+		goto out_close;
 	}
-	if (imgscale_init(&r, d->t, w, h, d->cell, d->dst) < 0) {
-		ap_errf(err, "images '%s': out of memory scaling a %ux%u image", path, w, h);
-		goto out_free_rgba;
+	if ((uint64_t)in.w * in.h > PNGIO_MAX_BYTES / 4) {
+		ap_errf(err, "images '%s': image %ux%u is too large (limits: %u px a side, %zu MiB decoded)",
+			path, in.w, in.h, PNGIO_MAX_SIDE, PNGIO_MAX_BYTES >> 20);
+		goto out_close;
 	}
-	for (uint32_t y = 0; y < h; y++)
-		imgscale_push(&r, rgba + (size_t)y * w * 4, 4);
+	row = malloc((size_t)in.w * 4);
+	if (!row || imgscale_init(&r, d->t, in.w, in.h, d->cell, d->dst) < 0) {
+		ap_errf(err, "images '%s': out of memory scaling a %ux%u image", path, in.w, in.h);
+		goto out_close;
+	}
+	scaling = 1;
+	for (uint32_t y = 0; y < in.h; y++) {
+		if (pngio_read_row(p, row, path, err) < 0) {
+			png_err(err, path);
+			goto out_close;
+		}
+		imgscale_push(&r, row, 4);
+	}
 	imgscale_finish(&r);
 	d->ow = r.ow;
 	d->oh = r.oh;
-	imgscale_free(&r);
 	rc = 0;
-out_free_rgba:
-	free(rgba);
+out_close:
+	if (scaling)
+		imgscale_free(&r);
+	free(row);
+	pngio_close(p);
 	return rc;
 }
 
@@ -176,6 +193,9 @@ static int jpeg_run(struct jdec *j, FILE *fp, struct imgdec_slot *d)
 		return -1;
 	jpeg_create_decompress(ci);
 	j->created = 1;
+	/* libjpeg's own working memory (a progressive image's coefficients, 2 bytes a
+	 * pixel and component) within the same limit: it fails rather than go past it */
+	ci->mem->max_memory_to_use = d->max > LONG_MAX ? LONG_MAX : (long)d->max;
 	jpeg_stdio_src(ci, fp);
 	jpeg_read_header(ci, TRUE);
 	if (size_reason(j->je.msg, sizeof j->je.msg, ci->image_width, ci->image_height, d->max) < 0)
@@ -225,7 +245,10 @@ static int decode_jpeg(FILE *fp, const char *path, struct imgdec_slot *d, struct
 	if (!j)
 		return ap_errf(err, "images '%s': out of memory", path);
 	rc = jpeg_run(j, fp, d);
-	if (rc < 0)
+	if (rc < 0 && j->je.pub.msg_code == JERR_NO_BACKING_STORE)
+		ap_errf(err, "images '%s': image %ux%u is too large: decoding needs more than the limit of %zu bytes",
+			path, j->cinfo.image_width, j->cinfo.image_height, d->max);
+	else if (rc < 0)
 		ap_errf(err, "images '%s': %s", path, j->je.msg[0] ? j->je.msg : "cannot decode");
 	if (j->created)
 		jpeg_destroy_decompress(&j->cinfo);

@@ -176,6 +176,15 @@ static int list_dir(const char *dir, char ***names_out, size_t *n_out, struct ap
 		return sys_err(err, "images", dir, "cannot open folder", l.sys_errno);
 	if (rc == DIRLIST_READ)
 		return sys_err(err, "images", dir, "cannot read folder", l.sys_errno);
+	if (rc == DIRLIST_BROKEN_LINK) {
+		char *path = dirlist_join(dir, l.bad);
+
+		rc = path ? sys_err(err, "images", path, "broken link", l.sys_errno)
+			  : ap_errf(err, "images '%s': out of memory listing the folder", dir);
+		free(path);
+		dirlist_free(&l);
+		return rc;
+	}
 	if (rc < 0)
 		return ap_errf(err, "images '%s': out of memory listing the folder", dir);
 	if (l.n == 0) {

@@ -1,7 +1,9 @@
 /*
  * load_file: a whole file in memory, gunzipped when it starts with the gzip magic
  * (1f 8b). Sizes are checked against the cap before anything that big is allocated:
- * the file size up front, and for gzip every step of the growing output buffer.
+ * the file size up front, and for gzip every step of the growing output buffer; an
+ * IDX header's size stops the inflating as soon as the data pass it (a gzip bomb
+ * behind a small header costs the header's size, not the bomb's).
  */
 #include "io/load.h"
 
@@ -20,6 +22,8 @@
 /* zlib counts in uInt; hand it at most this much at a time */
 #define ZCHUNK ((size_t)1 << 30)
 #define MIN_CAP ((size_t)64 << 10)
+/* an IDX header of 4 dimensions */
+#define IDX_HEADER_MAX 20
 
 static int sys_err(struct ap_err *err, const char *path, const char *doing, int e)
 {
@@ -115,13 +119,37 @@ static int all_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
+/* The whole size the data's first n bytes say it has, when they are an IDX header
+ * (00 00 08 ndims, then ndims big-endian sizes): 0 while they cannot tell (yet),
+ * SIZE_MAX when they are something else or overflow. */
+static size_t claimed_size(const uint8_t *p, size_t n)
+{
+	size_t hdr, body = 1;
+
+	if (n < 4)
+		return 0;
+	if (p[0] || p[1] || p[2] != 0x08 || p[3] < 1 || p[3] > 4)
+		return SIZE_MAX;
+	hdr = 4 + 4 * (size_t)p[3];
+	if (n < hdr)
+		return 0;
+	for (unsigned i = 0; i < p[3]; i++) {
+		const uint8_t *d = p + 4 + 4 * i;
+		size_t v = (size_t)d[0] << 24 | (size_t)d[1] << 16 | (size_t)d[2] << 8 | d[3];
+
+		if (ap_mul_size(body, v, &body) < 0)
+			return SIZE_MAX;
+	}
+	return body > SIZE_MAX - hdr ? SIZE_MAX : hdr + body;
+}
+
 /* Inflates one or more concatenated gzip members (trailing zero padding is allowed, as
  * gzip(1) allows it). The output gets a NUL after the data. */
 static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max, uint8_t **out,
 	size_t *outlen, struct load_why *why, struct ap_err *err)
 {
 	z_stream zs;
-	size_t cap, bound, len = 0, fed = 0;
+	size_t cap, bound, len = 0, fed = 0, claimed = 0;
 	uint8_t *buf, *nbuf;
 	int ret, rc = -1;
 
@@ -165,6 +193,11 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 			buf = nbuf;
 		}
 		room = min_size(cap - len, ZCHUNK);
+		/* the header first, then no more than one byte past what it gives */
+		if (!claimed && len < IDX_HEADER_MAX)
+			room = min_size(room, IDX_HEADER_MAX - len);
+		else if (claimed && claimed != SIZE_MAX)
+			room = min_size(room, claimed + 1 - len);
 		zs.next_out = buf + len;
 		zs.avail_out = (uInt)room;
 		ret = inflate(&zs, Z_NO_FLUSH);
@@ -172,6 +205,15 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 		if (len > max) {
 			why->fail = LOAD_FAIL_SIZE;
 			too_large(err, path, max, " when decompressed");
+			goto out_free_buf;
+		}
+		/* a header that gives the size ends the inflating once the data pass it */
+		if (!claimed)
+			claimed = claimed_size(buf, len);
+		if (claimed && claimed != SIZE_MAX && len > claimed) {
+			why->fail = LOAD_FAIL_DATA;
+			ap_errf(err, "'%s': more data than its IDX header gives (%zu bytes), when decompressed",
+				path, claimed);
 			goto out_free_buf;
 		}
 		if (ret == Z_STREAM_END) {

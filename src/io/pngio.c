@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -456,6 +457,24 @@ struct rd {
 	int channels;
 };
 
+/* Limits set before png_read_info, so that no chunk makes libpng allocate much: text
+ * and the other chunks we never look at are skipped unread (a tEXt claiming 1 GiB
+ * cost 1 GiB), what it still keeps (iCCP, unknown chunks) is capped at
+ * READ_CHUNK_MAX bytes or max, and the sides are our own checks' (libpng's 1e6 px
+ * limit would refuse frames we write). */
+#define READ_CHUNK_MAX ((size_t)8 << 20)
+static void read_limits(png_structp png, size_t max)
+{
+	static const png_byte skip[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf\0pCAL\0sCAL\0hIST\0tIME\0";
+
+	png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+	png_set_chunk_malloc_max(png, max < READ_CHUNK_MAX ? max : READ_CHUNK_MAX);
+	png_set_chunk_cache_max(png, 128);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip, (int)(sizeof skip - 1) / 5);
+	png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+	png_set_sig_bytes(png, 8);
+}
+
 /* Channels the file holds, counting tRNS as alpha and a palette as RGB. */
 static int file_channels(int ctype, bool trns)
 {
@@ -475,9 +494,7 @@ static int decode(struct rd *r)
 
 	if (setjmp(png_jmpbuf(png)))
 		return -1;
-	/* Our own size limits below, with our own message, instead of libpng's 1e6 px. */
-	png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
-	png_set_sig_bytes(png, 8);
+	read_limits(png, PNGIO_MAX_BYTES);
 	png_read_info(png, info);
 
 	r->w = png_get_image_width(png, info);
@@ -529,17 +546,47 @@ static int decode(struct rd *r)
 	return 0;
 }
 
+/* fopen for reading that never blocks on a FIFO (or a device): O_NONBLOCK for the
+ * open, then anything but a regular file is refused. NULL with msg set on failure. */
+static FILE *open_regular(const char *path, char *msg, size_t cap)
+{
+	struct stat st;
+	FILE *fp;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		return NULL;
+	}
+	errno = 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		if (e)
+			snprintf(msg, cap, "%s", strerror(e));
+		else
+			snprintf(msg, cap, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR)
+				 : "not a regular file (a FIFO, socket or device)");
+		close(fd);
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!(fp = fdopen(fd, "rb"))) {
+		snprintf(msg, cap, "%s", strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
+
 /* Open, check the signature, decode. On failure r->io.msg says why. */
 static int read_png(const char *path, struct rd *r)
 {
 	uint8_t sig[8];
 	int rc = -1;
 
-	r->io.fp = fopen(path, "rb");
-	if (!r->io.fp) {
-		snprintf(r->io.msg, sizeof r->io.msg, "%s", strerror(errno));
+	r->io.fp = open_regular(path, r->io.msg, sizeof r->io.msg);
+	if (!r->io.fp)
 		return -1;
-	}
 	size_t got = fread(sig, 1, sizeof sig, r->io.fp);
 	if (got != sizeof sig && ferror(r->io.fp)) {
 		snprintf(r->io.msg, sizeof r->io.msg, "%s", strerror(errno));
@@ -591,4 +638,131 @@ bool pngio_is_valid_size(const char *path, uint32_t w, uint32_t h)
 	struct rd r = { .keep = false, .want_w = w, .want_h = h };
 
 	return w && h && read_png(path, &r) == 0;
+}
+
+/* ---- reading row by row ---- */
+
+struct pngio_reader {
+	struct rd r;
+	size_t max;
+	uint32_t y;             /* rows handed out */
+	int passes;
+	uint8_t *whole;         /* an interlaced image, decoded at once (within max) */
+};
+
+/* png_read_info and the transforms; see encode about setjmp. */
+static int rdr_start(struct pngio_reader *p)
+{
+	struct rd *r = &p->r;
+
+	if (setjmp(png_jmpbuf(r->png)))
+		return -1;
+	read_limits(r->png, p->max);
+	png_read_info(r->png, r->info);
+	r->w = png_get_image_width(r->png, r->info);
+	r->h = png_get_image_height(r->png, r->info);
+	int ctype = png_get_color_type(r->png, r->info);
+	bool trns = png_get_valid(r->png, r->info, PNG_INFO_tRNS) != 0;
+	r->channels = file_channels(ctype, trns);
+	png_set_expand(r->png);
+	png_set_scale_16(r->png);
+	png_set_gray_to_rgb(r->png);
+	if (!(ctype & PNG_COLOR_MASK_ALPHA) && !trns)
+		png_set_filler(r->png, 0xff, PNG_FILLER_AFTER);
+	p->passes = png_set_interlace_handling(r->png);
+	png_read_update_info(r->png, r->info);
+	if (png_get_rowbytes(r->png, r->info) != (size_t)r->w * 4)
+		png_error(r->png, "unsupported pixel format");
+	return 0;
+}
+
+int pngio_open(const char *path, size_t max_bytes, struct pngio_reader **out, struct pngio_rinfo *info,
+	       struct ap_err *err)
+{
+	struct pngio_reader *p = calloc(1, sizeof *p);
+	uint8_t sig[8];
+
+	*out = NULL;
+	if (!p)
+		return ap_errf(err, "png '%s': out of memory", path);
+	p->max = max_bytes ? max_bytes : PNGIO_MAX_BYTES;
+	p->r.io.fp = open_regular(path, p->r.io.msg, sizeof p->r.io.msg);
+	if (!p->r.io.fp)
+		goto out_fail;
+	size_t got = fread(sig, 1, sizeof sig, p->r.io.fp);
+	if (got != sizeof sig && ferror(p->r.io.fp)) {
+		snprintf(p->r.io.msg, sizeof p->r.io.msg, "%s", strerror(errno));
+		goto out_fail;
+	}
+	if (got != sizeof sig || png_sig_cmp(sig, 0, sizeof sig)) {
+		snprintf(p->r.io.msg, sizeof p->r.io.msg, "not a PNG file");
+		goto out_fail;
+	}
+	p->r.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &p->r.io, on_error, on_warning);
+	p->r.info = p->r.png ? png_create_info_struct(p->r.png) : NULL;
+	if (!p->r.info) {
+		snprintf(p->r.io.msg, sizeof p->r.io.msg, "out of memory");
+		goto out_fail;
+	}
+	png_set_read_fn(p->r.png, &p->r.io, read_fn);
+	if (rdr_start(p) < 0)
+		goto out_fail;
+	*info = (struct pngio_rinfo){ p->r.w, p->r.h, p->r.channels, p->passes > 1 };
+	*out = p;
+	return 0;
+out_fail:
+	ap_errf(err, "png '%s': %s", path, p->r.io.msg);
+	pngio_close(p);
+	return -1;
+}
+
+/* The next row into row (or from the whole image); see encode about setjmp. */
+static int rdr_row(struct pngio_reader *p, uint8_t *row)
+{
+	struct rd *r = &p->r;
+	size_t stride = (size_t)r->w * 4;
+
+	if (setjmp(png_jmpbuf(r->png)))
+		return -1;
+	if (p->passes > 1 && !p->whole) {
+		/* interlaced rows come in seven passes: all of them are needed for any row */
+		if ((uint64_t)stride * r->h > p->max)
+			png_error(r->png, "interlaced image too large to decode within the memory limit");
+		p->whole = malloc(stride * r->h);
+		r->rows = malloc(r->h * sizeof *r->rows);
+		if (!p->whole || !r->rows)
+			png_error(r->png, "out of memory");
+		for (uint32_t y = 0; y < r->h; y++)
+			r->rows[y] = p->whole + y * stride;
+		png_read_image(r->png, r->rows);
+	}
+	if (p->whole)
+		memcpy(row, p->whole + p->y * stride, stride);
+	else
+		png_read_row(r->png, row, NULL);
+	if (p->y + 1 == r->h)
+		png_read_end(r->png, NULL);
+	return 0;
+}
+
+int pngio_read_row(struct pngio_reader *p, uint8_t *row, const char *path, struct ap_err *err)
+{
+	assert(p->y < p->r.h);
+	if (rdr_row(p, row) < 0)
+		return ap_errf(err, "png '%s': %s", path, p->r.io.msg);
+	p->y++;
+	return 0;
+}
+
+void pngio_close(struct pngio_reader *p)
+{
+	if (!p)
+		return;
+	if (p->r.png)
+		png_destroy_read_struct(&p->r.png, &p->r.info, NULL);
+	free(p->r.rows);
+	free(p->whole);
+	if (p->r.io.fp)
+		fclose(p->r.io.fp);
+	free(p);
 }

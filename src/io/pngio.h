@@ -20,6 +20,12 @@
  *   pngio_write_fp         RGBA8 -> PNG on an open stream (a pipe, stdout)
  *   pngio_read             any PNG file -> RGBA8 (malloc'd)
  *   pngio_is_valid_size    is this a complete, decodable PNG of this size?
+ *   pngio_open             a PNG to read row by row, as RGBA8, within a memory limit
+ *   pngio_read_row         its next row
+ *   pngio_close            close it
+ *
+ * Reading skips text and the other ancillary chunks unread and caps any chunk libpng
+ * keeps, so a chunk's claimed length never becomes an allocation.
  *
  * struct pngio_wopts, zero value = defaults:
  *   fmt    PNGIO_AUTO   GRAY if every pixel has r==g==b and a==255, else RGB if every
@@ -83,5 +89,24 @@ int pngio_read(const char *path, uint8_t **rgba, uint32_t *w, uint32_t *h, int *
 /* True if path is a PNG of exactly w×h that decodes to its IEND chunk (a truncated or
  * corrupt file is false). Allocates one row, not the image. */
 bool pngio_is_valid_size(const char *path, uint32_t w, uint32_t h);
+
+/* Row by row: only a row is held (a whole image when interlaced, if it fits max_bytes;
+ * 0 = PNGIO_MAX_BYTES), so a reader of a large PNG never holds it decoded. */
+struct pngio_reader;
+struct pngio_rinfo {
+	uint32_t w, h;
+	int channels;            /* as pngio_read's *channels_out */
+	bool interlaced;
+};
+/* Open path and read up to the image data. Returns 0 with *r to close, or -1 with err
+ * = "png 'PATH': <reason>" and *r NULL. */
+int pngio_open(const char *path, size_t max_bytes, struct pngio_reader **r, struct pngio_rinfo *info,
+	       struct ap_err *err);
+/* The next of the h rows (w*4 bytes of RGBA8); after the last, the file's end is read
+ * too (so a file cut after its pixels is an error). path names the file in errors.
+ * Returns 0 or -1. */
+int pngio_read_row(struct pngio_reader *r, uint8_t *row, const char *path, struct ap_err *err);
+/* May be NULL. */
+void pngio_close(struct pngio_reader *r);
 
 #endif
