@@ -142,7 +142,7 @@ int figure_names(const char *arg, size_t need, size_t max_bytes, char ***out, si
 		return names_from_file(arg, need, max_bytes, out, nout, err);
 	size_t len = strlen(arg), n = 1;
 	if (!utf8_ok((const unsigned char *)arg, len))
-		return ap_errf(err, "--label-names '%s': not UTF-8 text", arg);
+		return ap_errf(err, "--label-names: not UTF-8 text");
 	for (const char *c = arg; *c; c++)
 		n += *c == ',';
 	if (n < need)
@@ -168,7 +168,7 @@ int figure_names(const char *arg, size_t need, size_t max_bytes, char ***out, si
 static int check_text(const char *opt, const char *s, struct ap_err *err)
 {
 	if (s && !utf8_ok((const unsigned char *)s, strlen(s)))
-		return ap_errf(err, "%s '%s': not UTF-8 text", opt, s);
+		return ap_errf(err, "%s: not UTF-8 text", opt);
 	return 0;
 }
 
