@@ -15,6 +15,13 @@ check "... the same pixels" same "$T/plain.png" "$T/none.png"
 check "a title" "$AP" render $L --size 200x150 --title T -o "$T/t.png"
 check "... changes the frame" sh -c "! '$AP' diff '$T/plain.png' '$T/t.png' --tolerance 0 >/dev/null 2>&1"
 
+# no text options, no text layer: the binary binds (so calls) no Cairo, Pango or
+# fontconfig function (lazy binding: a function is bound on its first call)
+LD_DEBUG=bindings LD_BIND_NOW= "$AP" render $L --size 64x48 -o "$T/lazy.png" 2>"$T/bind"
+check "no text options: no Cairo call" sh -c "test -s '$T/bind' && ! grep 'binding file [^ ]*atlasplot ' '$T/bind' | grep -q 'libcairo\|libpango\|libfontconfig'"
+LD_DEBUG=bindings LD_BIND_NOW= "$AP" render $L --size 64x48 --title T -o "$T/lazy.png" 2>"$T/bind"
+check "... and a title does call Cairo (the check sees calls)" sh -c "grep 'binding file [^ ]*atlasplot ' '$T/bind' | grep -q libcairo"
+
 # names: a file, a list, the default numbers
 printf 'alpha\nbeta\n\ngamma\ndelta\nepsilon\n' >"$T/names.txt"
 check "names from a file" "$AP" render $L --size 200x150 --legend top-left --label-names "$T/names.txt" -o "$T/nf.png"
