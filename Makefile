@@ -6,6 +6,11 @@ CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter
 CPPFLAGS += -Isrc -I$(BUILD)
 LDLIBS   += -lpng -lz -ljpeg -lm -lpthread -ldl
+# The text layer (src/text/) alone sees Cairo, Pango and fontconfig. Expanded when used,
+# so that `make test` runs scripts/deps.sh (which installs them) first.
+TEXT_PKGS   := pangocairo pangoft2 fontconfig
+TEXT_CFLAGS  = $(shell pkg-config --cflags $(TEXT_PKGS))
+LDLIBS      += $(shell pkg-config --libs $(TEXT_PKGS))
 VERSION  := 0.1.0
 
 BUILD    ?= build
@@ -58,6 +63,7 @@ $(BUILD)/draw/gl/shaders.h: $(SHADERS) scripts/embed_shaders.sh | $(BUILD)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)mkdir -p $(@D) && sh scripts/embed_shaders.sh $(SHADERS) > $@.tmp && mv $@.tmp $@
 $(BUILD)/draw/gl/render.o: $(BUILD)/draw/gl/shaders.h
+$(BUILD)/text/%.o: CPPFLAGS += $(TEXT_CFLAGS)
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libatlasplot.a | $(BUILD)
 	@$(if $(Q),echo "  CC      $<")

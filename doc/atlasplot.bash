@@ -7,6 +7,7 @@
 _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
 _atlasplot_draw_opts='--size --margin --sprite --sprite-growth --sprite-min --sprite-max
 	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
+	--label-names --legend --title --caption --font-size --text-color --dpi
 	--backend --page-size --png-level --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
@@ -26,6 +27,8 @@ _atlasplot_value()
 	--align) _atlasplot_words='none procrustes' ;;
 	--on-bad-image) _atlasplot_words='skip fail' ;;
 	--sprite) _atlasplot_words='auto' ;;
+	--legend) _atlasplot_words='auto top-left top-right bottom-left bottom-right none' ;;
+	--label-names) _atlasplot_kind=file ;;
 	--images | --labels | --layout | --from | --to | --path | --manifest | --contact-sheet | --shots)
 		_atlasplot_kind=file ;;
 	-o | --output | --out)
@@ -34,7 +37,8 @@ _atlasplot_value()
 	--sprite-min | --sprite-max | --threshold | --background | --highlight | \
 	--highlight-scale | --outline | --page-size | --pages-per-array | --png-level | \
 	--max-memory | --cell | --frames | --duration | --fps | --hold-start | --hold-end | \
-	--stagger | --shard | --range | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
+	--stagger | --shard | --range | --title | --caption | --title-from | --title-to | \
+	--font-size | --text-color | --dpi | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
 		_atlasplot_kind=none ;;
 	*) return 1 ;;
 	esac
@@ -48,7 +52,7 @@ _atlasplot_options()
 	animate)
 		echo "--from --to --frames --duration --fps --hold-start --hold-end --ease --stagger
 			--stagger-by --align --camera-from --camera-to --path --path-ease --output
-			--contact-sheet --resume --shard --range $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
+			--contact-sheet --resume --shard --range --title-from --title-to $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
 	atlas) echo "$_atlasplot_data_opts --page-size --max-memory --output --verbose --help" ;;
 	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --verbose --help" ;;
 	diff)

@@ -4,7 +4,8 @@
 set -eu
 here=$(dirname "$0")
 pkgs="gcc make libc6-dev pkg-config clang libclang-rt-14-dev valgrind libosmesa6-dev libegl-dev libpng-dev zlib1g-dev libjpeg-dev
-parallel python3 python3-numpy python3-pil dataset-fashion-mnist"
+parallel python3 python3-numpy python3-pil dataset-fashion-mnist libcairo2-dev libpango1.0-dev fonts-dejavu-core
+poppler-utils"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,8 +1,10 @@
 #!/bin/sh
 # make layers: check that the source tree keeps its layers (src/README.md).
 #   1. an include names its folder, and a folder includes only its own layer and those below:
-#      base < core < io, draw < app < cli (io and draw do not see each other; swr not gl);
-#   2. no GL, EGL or OSMesa header is reachable (cc -M) from a file outside src/draw/gl/;
+#      base < core < io, draw, text < app < cli (io, draw and text do not see each other;
+#      swr not gl);
+#   2. no GL, EGL or OSMesa header is reachable (cc -M) from a file outside src/draw/gl/,
+#      and no Cairo, Pango or fontconfig header from a file outside src/text/;
 #   3. core/ and base/ objects call no I/O, environment, thread or loader function, and
 #      nothing below cli/ prints, exits, handles signals, parses argv or reads the
 #      environment (nm on each object).
@@ -24,8 +26,9 @@ allowed() {
 	draw) echo "base core draw" ;;
 	draw/swr) echo "base core draw draw/swr" ;;
 	draw/gl) echo "base core draw draw/gl" ;;
-	app) echo "base core io draw app" ;;
-	cli) echo "base core io draw app cli" ;;
+	text) echo "base core text" ;;
+	app) echo "base core io draw text app" ;;
+	cli) echo "base core io draw text app cli" ;;
 	*) echo "" ;;
 	esac
 }
@@ -58,11 +61,21 @@ fi
 # GL headers, as the compiler resolves them (a header that includes one counts too)
 mkdir -p "$tmp/gen/draw/gl" && sh scripts/embed_shaders.sh shaders/*.glsl >"$tmp/gen/draw/gl/shaders.h"
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DAP_VERSION=\"0\" -I$src -I$tmp/gen"
+# Cairo's and Pango's folders on the path of every file, so that an include of one
+# outside text/ is found, and reported, rather than failing to compile
+textflags=$(pkg-config --cflags pangocairo pangoft2 fontconfig 2>/dev/null)
 for f in $files; do
-	case $f in draw/gl/*|*.h) continue ;; esac
-	deps=$($cc $flags -M "$src/$f" 2>"$tmp/err") || { fail "$f: cc -M failed: $(head -1 "$tmp/err")"; continue; }
-	gl=$(printf '%s\n' "$deps" | tr ' \\' '\n\n' | grep -E '/(GL|EGL|KHR)/[^/]*\.h$' | head -1)
-	[ -z "$gl" ] || fail "$f: reaches the GL header ${gl#/usr/include/} (GL belongs in draw/gl/)"
+	case $f in *.h) continue ;; esac
+	deps=$($cc $flags $textflags -M "$src/$f" 2>"$tmp/err") || { fail "$f: cc -M failed: $(head -1 "$tmp/err")"; continue; }
+	deps=$(printf '%s\n' "$deps" | tr ' \\' '\n\n')
+	case $f in draw/gl/*) ;; *)
+		gl=$(printf '%s\n' "$deps" | grep -E '/(GL|EGL|KHR)/[^/]*\.h$' | head -1)
+		[ -z "$gl" ] || fail "$f: reaches the GL header ${gl#/usr/include/} (GL belongs in draw/gl/)" ;;
+	esac
+	case $f in text/*) ;; *)
+		tx=$(printf '%s\n' "$deps" | grep -E '/(cairo|pango-1\.0/pango|fontconfig)/[^/]*\.h$' | head -1)
+		[ -z "$tx" ] || fail "$f: reaches the text header ${tx#/usr/include/} (Cairo, Pango and fontconfig belong in text/)" ;;
+	esac
 done
 
 # what objects call, not what their comments say: the pure layers do no I/O, read no
@@ -79,7 +92,7 @@ for f in $files; do
 	*) banned=$below_cli why="only cli/ prints, exits, handles signals, parses argv or reads the environment" ;;
 	esac
 	o="$tmp/$(echo "$f" | tr / _).o"
-	$cc $flags -O0 -c -o "$o" "$src/$f" 2>"$tmp/err" || { fail "$f: does not compile: $(head -1 "$tmp/err")"; continue; }
+	$cc $flags $textflags -O0 -c -o "$o" "$src/$f" 2>"$tmp/err" || { fail "$f: does not compile: $(head -1 "$tmp/err")"; continue; }
 	und=$(nm -u "$o" | awk '{print $NF}' | sed 's/@.*//')
 	for b in $banned; do
 		for u in $und; do

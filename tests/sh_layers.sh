@@ -45,6 +45,22 @@ layers "$T/src" && bad "a system GL include in core passed" || ok
 has "system GL include" "layers: core/pal.c: reaches the GL header GL/gl.h (GL belongs in draw/gl/)"
 
 fresh
+printf '#include <cairo.h>\n' >>"$T/src/app/frames.c"
+layers "$T/src" && bad "a Cairo include in app passed" || ok
+has "Cairo outside text" "layers: app/frames.c: reaches the text header cairo/cairo.h (Cairo, Pango and fontconfig belong in text/)"
+
+fresh
+printf '#include <pango/pangocairo.h>\n' >>"$T/src/draw/swr/swr.h"
+layers "$T/src" && bad "Pango through a header passed" || ok
+has "Pango through a header" "layers: draw/swr/swr.c: reaches the text header pango-1.0/pango/pangocairo.h (Cairo, Pango and fontconfig belong in text/)"
+
+fresh
+printf '#include "io/load.h"\n' >>"$T/src/text/text.c"
+layers "$T/src" && bad "text including io passed" || ok
+n=$(grep -c '' "$T/src/text/text.c")
+has "text beside io" "layers: text/text.c:$n: text/ may not include \"io/load.h\" (a layer above it or beside it)"
+
+fresh
 printf '#include <stdlib.h>\nint pal_debug(void);\nint pal_debug(void) { return getenv("X") != 0; }\n' >>"$T/src/core/pal.c"
 layers "$T/src" && bad "getenv in core passed" || ok
 has "getenv in core" "layers: core/pal.c: calls getenv (base/ and core/ do no I/O, read no environment, start no threads)"

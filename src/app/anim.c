@@ -169,6 +169,7 @@ static const double *frame_state(struct anim *an, long k, struct cam *cam)
 	const struct anim_desc *a = an->a;
 	double t = frame_t(an, k);
 	const double *xy = an->e.d.lay.xy;
+	an->e.fade = t;
 	if (an->bp && t >= 1) {
 		/* B' is B moved and scaled, which a fit does not see: draw B's own numbers.
 		 * Not when aligned: then B' is also turned. */
@@ -256,8 +257,14 @@ static int write_sheet(struct anim *an, struct ap_err *err)
 	}
 	an->e.t_render = t_render;
 	struct pngio_text text[1] = { { "Software", "atlasplot " AP_VERSION } };
-	struct pngio_wopts wo = { .level = c->png_level, .text = text, .ntext = 1 };
-	rc = pngio_write(an->a->sheet, sheet, (uint32_t)sw, (uint32_t)sh, &wo, err);
+	struct pngio_wopts wo = { .level = c->png_level, .text = text, .ntext = 1, .dpi = c->text.dpi };
+	int kind = figure_doc_kind(an->a->sheet);
+	if (kind) {
+		struct figure_page pg = { an->a->sheet, kind, sheet, sw, sh, c->text.dpi, 0 };
+		rc = figure_write_doc(NULL, &pg, err);
+	} else {
+		rc = pngio_write(an->a->sheet, sheet, (uint32_t)sw, (uint32_t)sh, &wo, err);
+	}
 out_free:
 	free(frame);
 	free(sheet);
@@ -373,6 +380,12 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 		rc = plan_transition(&an, err);
 	if (rc == 0) {
 		plan_camera(&an);
+		if (an.e.fig) {
+			/* the legend's corner from frame 0, whichever frames this run draws */
+			struct cam cam;
+			const double *xy = frame_state(&an, 0, &cam);
+			frames_pin_legend(&an.e, xy, &cam);
+		}
 		rc = run_frames(&an, err);
 	}
 	if (rc == 0 && a->sheet && !stopped(a))

@@ -173,6 +173,10 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 		frames_log(c, "%zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)", e->d.imgs.n, a->pages,
 		      a->page_w, a->page_h, frames_now() - t0, desc);
 	}
+	struct figure_desc fd = { &c->text, c->w, c->h, c->ro.background, e->d.labels, e->d.nclasses,
+				  c->paths.max_bytes, c->warn, c->user };
+	if (figure_open(&fd, &e->fig, err))
+		goto out_free;
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
 	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
 		goto out_free;
@@ -192,8 +196,9 @@ void frames_fit(struct frames_engine *e, const double *xy)
 	e->s0 = cam_fit_scale(&e->box, e->c->margin, e->c->w, e->c->h);
 }
 
-int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
-		struct ap_err *err)
+/* The scene alone, no text. */
+static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
+		      struct ap_err *err)
 {
 	struct frames_desc *c = e->c;
 	struct scene_frame f = {
@@ -210,6 +215,43 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 	return rc;
 }
 
+static void place_legend(struct frames_engine *e, const double *xy, const struct cam *cam, bool pin)
+{
+	struct cam_view v = { *cam, e->s0, e->c->w, e->c->h };
+	figure_place(e->fig, xy, e->d.imgs.n, &v, pin);
+}
+
+void frames_pin_legend(struct frames_engine *e, const double *xy, const struct cam *cam)
+{
+	place_legend(e, xy, cam, true);
+}
+
+int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
+		struct ap_err *err)
+{
+	if (draw_scene(e, xy, cam, rgba, err))
+		return -1;
+	if (!e->fig)
+		return 0;
+	double t0 = frames_now();
+	place_legend(e, xy, cam, false);
+	int rc = figure_draw(e->fig, rgba, e->fade, err);
+	e->t_text += frames_now() - t0;
+	return rc;
+}
+
+/* A PDF or SVG frame: the scene as a raster, the texts as vectors, written now. */
+static int emit_doc(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path, int kind,
+		    uint8_t *buf, struct ap_err *err)
+{
+	if (draw_scene(e, xy, cam, buf, err))
+		return -1;
+	place_legend(e, xy, cam, false);
+	struct figure_page pg = { path, kind, buf, e->c->w, e->c->h, e->c->text.dpi, e->fade };
+	e->frames++;
+	return figure_write_doc(e->fig, &pg, err);
+}
+
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err)
 {
@@ -218,6 +260,12 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 	e->t_wait += frames_now() - t0;
 	if (!buf)
 		return -1;           /* the write error comes from frames_close */
+	int kind = figure_doc_kind(path);
+	if (kind) {
+		int rc = emit_doc(e, xy, cam, path, kind, buf, err);
+		outq_release(e->q, buf);
+		return rc;
+	}
 	if (frames_draw(e, xy, cam, buf, err)) {
 		outq_release(e->q, buf);
 		return -1;
@@ -230,7 +278,7 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		{ "Command", e->command },
 	};
 	struct pngio_wopts wo = { .fmt = e->png_fmt, .level = e->c->png_level, .text = text,
-				  .ntext = e->command ? 3 : 2 };
+				  .ntext = e->command ? 3 : 2, .dpi = e->c->text.dpi };
 	e->frames++;
 	return outq_submit(e->q, buf, path, (uint32_t)e->c->w, (uint32_t)e->c->h, &wo);
 }
@@ -247,6 +295,8 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			frames_log(e->c, "stats frames=%zu render_ms=%.2f encode_ms=%.2f wall_s=%.3f fps=%.2f",
 				e->frames, e->t_render * 1e3 / (double)e->frames, n ? enc * 1e3 / (double)n : 0.0,
 				wall, (double)e->frames / wall);
+			if (e->fig)
+				frames_log(e->c, "text_ms=%.2f", e->t_text * 1e3 / (double)e->frames);
 		}
 		struct ap_err qerr;
 		if (outq_close(e->q, &qerr) && rc == 0) {
@@ -255,6 +305,7 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			rc = -1;
 		}
 	}
+	figure_close(e->fig);
 	draw_close(e->dr);
 	ds_free(&e->d);
 	free(e->tint);

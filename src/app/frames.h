@@ -24,6 +24,9 @@
  *                    one decoded image or a folder's working set may take)
  *   encoders         0 -> FRAMES_DEFAULT_ENCODERS PNG encoder threads
  *   log, user        NULL: quiet; else called with each progress or timing line
+ *   text             title, caption, legend, label names, dpi (app/figure.h); zero: none,
+ *                    and no Cairo call at all; PDF and SVG outputs by -o's extension
+ *   warn             NULL: quiet; else called with each warning (a text shrunk or cut)
  */
 #ifndef AP_FRAMES_H
 #define AP_FRAMES_H
@@ -32,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/figure.h"
 #include "app/outq.h"
 #include "core/cam.h"
 #include "core/opts.h"
@@ -63,6 +67,8 @@ struct frames_desc {
 	int verbose;                 /* the caller's; frames_ looks at log only */
 	void (*log)(void *user, const char *line);
 	void *user;
+	struct figure_opts text;
+	void (*warn)(void *user, const char *line);
 };
 
 /* One line to d->log, if set (printf-style, no newline). */
@@ -91,6 +97,9 @@ struct frames_engine {
 	enum pngio_fmt png_fmt;      /* GRAY when nothing in the scene has colour */
 	double t_render, t_wait;     /* seconds, for -v */
 	size_t frames;
+	struct figure *fig;          /* NULL without text options */
+	double fade;                 /* the title's cross-fade for the next frame (anim) */
+	double t_text;               /* seconds, for -v */
 };
 
 /* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for
@@ -105,6 +114,8 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 /* Render into a caller's buffer, no file. */
 int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		struct ap_err *err);
+/* Choose the legend's corner from this frame and keep it for the others (anim). */
+void frames_pin_legend(struct frames_engine *e, const double *xy, const struct cam *cam);
 /* Wait for the writes; free everything. rc_so_far != 0 keeps the first error. */
 int frames_close(struct frames_engine *e, int rc_so_far, struct ap_err *err);
 

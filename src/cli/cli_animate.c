@@ -21,6 +21,7 @@ enum {
 	OPT_FROM = OPT_COMMAND_BASE, OPT_TO, OPT_FRAMES, OPT_DURATION, OPT_FPS, OPT_HOLD_START,
 	OPT_HOLD_END, OPT_EASE, OPT_STAGGER, OPT_STAGGER_BY, OPT_ALIGN, OPT_CAMERA_FROM, OPT_CAMERA_TO,
 	OPT_PATH, OPT_PATH_EASE, OPT_CONTACT_SHEET, OPT_RESUME, OPT_SHARD, OPT_RANGE,
+	OPT_TITLE_FROM, OPT_TITLE_TO,
 };
 
 #define MAX_FRAMES ANIM_MAX_FRAMES
@@ -63,6 +64,8 @@ static const char help[] =
 	"  --resume             skip frames that exist as complete PNGs of the frame size\n"
 	"  --shard K/N          only the frames whose index is K modulo N (0 <= K < N)\n"
 	"  --range A:B          only frames A to B-1 (A or B may be left out)\n"
+	"  --title-from TEXT    the title at the start (as --title), cross-fading with t into\n"
+	"  --title-to TEXT      this one; the legend keeps the corner of frame 0\n"
 	"\n"
 	"%s"
 	"\n"
@@ -235,6 +238,12 @@ static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		if (parse_range(arg, &a->an.range_a, &a->an.range_b))
 			return ap_errf(err, "--range '%s': expected A:B, frames A to B-1 with A < B (A or B may be left out)", arg);
 		return 1;
+	case OPT_TITLE_FROM:
+		a->c.text.title = arg;
+		return 1;
+	case OPT_TITLE_TO:
+		a->c.text.title_to = arg;
+		return 1;
 	case 'o':
 		a->out = arg;
 		return 1;
@@ -265,6 +274,8 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 		{ "resume", no_argument, NULL, OPT_RESUME },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "range", required_argument, NULL, OPT_RANGE },
+		{ "title-from", required_argument, NULL, OPT_TITLE_FROM },
+		{ "title-to", required_argument, NULL, OPT_TITLE_TO },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -6,6 +6,7 @@
 
 #include "base/names.h"
 #include "core/pal.h"
+#include "text/text.h"
 
 /* The help of the shared options; the defaults come from the constants that define them. */
 static const char common_help[] =
@@ -43,6 +44,19 @@ static const char common_help[] =
 	"                       outlined\n"
 	"  --highlight-scale F  enlargement of highlighted sprites (default %g)\n"
 	"  --outline COLOR      highlight outline (default: white, or black on light backgrounds)\n"
+	"figures (text over the frame; -o NAME.pdf or NAME.svg for vector text):\n"
+	"  --title TEXT         a title at the top (UTF-8)\n"
+	"  --caption TEXT       a smaller caption at the bottom\n"
+	"  --legend [WHERE]     a box with each label's colour and name: auto (the default\n"
+	"                       when given alone: the corner over the fewest sprites),\n"
+	"                       top-left, top-right, bottom-left, bottom-right or none\n"
+	"  --label-names FILE|A,B,...  the legend's names in label order: a file of one name\n"
+	"                       a line, or a comma list (default: the label numbers)\n"
+	"  --font-size PX       the legend's text size (default: the frame's height / 45, at\n"
+	"                       most its width / 64, at least 9; title x%g, caption x%g)\n"
+	"  --text-color COLOR   RRGGBB[AA] (default: white, or black on light backgrounds)\n"
+	"  --dpi N              physical size: PDF/SVG pages of pixels*72/N points (default\n"
+	"                       %g); PNGs get a pHYs chunk when given\n"
 	"engine:\n"
 	"  --backend NAME       auto (default: a GPU through EGL if there is one, else cpu),\n"
 	"                       cpu (the built-in software compositor, all cores), osmesa or\n"
@@ -60,6 +74,7 @@ void cli_common_help(char *buf, size_t len)
 	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
 		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, DRAW_DEFAULT_THRESHOLD,
 		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
+		 TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
 
@@ -69,6 +84,13 @@ static void warn_skip(void *user, const char *path, const char *msg)
 	(void)user;
 	(void)path;
 	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
+}
+
+/* A warning (a text shrunk or cut): one line on stderr, the run goes on. */
+static void warn_line(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "atlasplot: warning: %s\n", line);
 }
 
 /* -v: a line on stderr. */
@@ -82,6 +104,7 @@ void cli_common_init(struct frames_desc *c)
 {
 	memset(c, 0, sizeof *c);
 	c->paths.dir.on_skip = warn_skip;
+	c->warn = warn_line;
 	c->draw.no_prescale = getenv("ATLASPLOT_NO_PRESCALE") != NULL;
 }
 
@@ -236,6 +259,36 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 	case OPT_MAX_MEMORY:
 		if (parse_bytes(arg, &c->max_memory))
 			return ap_errf(err, "--max-memory '%s': expected a size like 512M or 4G", arg);
+		return 1;
+	case OPT_LABEL_NAMES:
+		c->text.names = arg;
+		return 1;
+	case OPT_LEGEND:
+		if (!arg) {
+			c->text.legend = FIGURE_LEGEND_AUTO;
+			return 1;
+		}
+		return cli_name_opt("--legend", arg, figure_legend_names, NAMES_COUNT(figure_legend_names),
+				    (int *)&c->text.legend, err);
+	case OPT_TITLE:
+		c->text.title = arg;
+		return 1;
+	case OPT_CAPTION:
+		c->text.caption = arg;
+		return 1;
+	case OPT_FONT_SIZE:
+		if (opts_double(arg, &d) || d < 1 || d > 1000)
+			return ap_errf(err, "--font-size '%s': expected pixels from 1 to 1000", arg);
+		c->text.font_size = d;
+		return 1;
+	case OPT_TEXT_COLOR:
+		if (pal_parse(arg, &c->text.color) || !c->text.color)
+			return ap_errf(err, "--text-color '%s': expected RRGGBB or RRGGBBAA", arg);
+		return 1;
+	case OPT_DPI:
+		if (opts_double(arg, &d) || d < 1 || d > 10000)
+			return ap_errf(err, "--dpi '%s': expected a number from 1 to 10000", arg);
+		c->text.dpi = d;
 		return 1;
 	case 'v':
 		c->verbose++;

@@ -44,15 +44,21 @@ int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, st
 {
 	optind = 1;
 	opterr = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, p->shortopts, p->longopts, NULL)) != -1) {
+	int opt, li = -1;
+	while ((opt = getopt_long(argc, argv, p->shortopts, p->longopts, &li)) != -1) {
 		if (opt == 'h')
 			return CLI_HELP;
 		if (opt == ':' || opt == '?')
 			return bad_option(opt, argv, err);
-		int r = p->common ? cli_common_opt(p->common, opt, optarg, err) : 0;
+		/* an optional value may also come as the next word (--legend top-left) */
+		const char *arg = optarg;
+		if (!arg && li >= 0 && p->longopts[li].has_arg == optional_argument && optind < argc &&
+		    argv[optind][0] != '-')
+			arg = argv[optind++];
+		li = -1;
+		int r = p->common ? cli_common_opt(p->common, opt, arg, err) : 0;
 		if (r == 0)
-			r = p->opt ? p->opt(p->ctx, opt, optarg, err) : 0;
+			r = p->opt ? p->opt(p->ctx, opt, arg, err) : 0;
 		if (r < 0)
 			return r;
 		if (r == 0)

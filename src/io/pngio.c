@@ -208,6 +208,14 @@ static int write_fast(FILE *fp, const uint8_t *rgba, uint32_t w, uint32_t h, enu
 	memcpy(out + 16, (uint8_t[]){ 8, ctype[fmt], 0, 0, 0 }, 5);   /* depth, type, deflate, filters, no interlace */
 	if (!put_chunk(fp, "IHDR", out, 13))
 		goto out_io;
+	if (o && o->dpi > 0) {
+		uint32_t ppm = (uint32_t)(o->dpi / 0.0254 + 0.5);
+		be32(out + 8, ppm);
+		be32(out + 12, ppm);
+		out[16] = 1;                       /* unit: metre */
+		if (!put_chunk(fp, "pHYs", out, 9))
+			goto out_io;
+	}
 	for (size_t i = 0; o && i < o->ntext; i++) {
 		size_t k = strlen(o->text[i].key), v = strlen(o->text[i].value);
 		memcpy(out + 8, o->text[i].key, k + 1);
@@ -288,6 +296,10 @@ static int encode(png_structp png, png_infop info, const uint8_t *rgba, uint32_t
 					      .text = (png_charp)o->text[i].value };
 		}
 		png_set_text(png, info, text, (int)o->ntext);
+	}
+	if (o && o->dpi > 0) {
+		png_uint_32 ppm = (png_uint_32)(o->dpi / 0.0254 + 0.5);
+		png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
 	}
 	png_write_info(png, info);
 	for (uint32_t y = 0; y < h; y++) {

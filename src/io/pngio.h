@@ -33,6 +33,8 @@
  *   level  0 -> 1       1: zdef; 2..9: zlib's level (pngio.c has the measurements)
  *   text   NULL, 0      key/value pairs written as uncompressed tEXt chunks before the
  *                       image data (keys 1..79 Latin-1 characters, e.g. "Software")
+ *   dpi    0            no pHYs chunk; > 0: a pHYs chunk of that many pixels per inch
+ *                       (as pixels per metre, rounded)
  */
 #ifndef AP_PNGIO_H
 #define AP_PNGIO_H
@@ -62,6 +64,7 @@ struct pngio_wopts {
 	int level;
 	const struct pngio_text *text;
 	size_t ntext;
+	double dpi;
 };
 
 /* Write rgba (w*h*4 bytes) to path atomically. o may be NULL (all defaults). Returns 0,
