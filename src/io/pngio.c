@@ -1,5 +1,6 @@
 #include "io/pngio.h"
 
+#include "io/regfile.h"
 #include "io/zdef.h"
 
 #include <assert.h>
@@ -13,6 +14,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -415,6 +417,12 @@ int pngio_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
 
 	if (!tmp)
 		return ap_errf(err, "output '%s': out of memory", path);
+	/* the rename would replace a device or a FIFO (as root, /dev/null itself) */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		ap_errf(err, "output '%s': not a regular file (a device or FIFO is not replaced)", path);
+		goto out_free_tmp;
+	}
 	fp = open_temp(path, tmp, cap);
 	if (!fp) {
 		ap_errf(err, "output '%s': %s", path, strerror(errno));
@@ -535,9 +543,9 @@ static int read_png(const char *path, struct rd *r)
 	uint8_t sig[8];
 	int rc = -1;
 
-	r->io.fp = fopen(path, "rb");
+	r->io.fp = regfile_open(path);
 	if (!r->io.fp) {
-		snprintf(r->io.msg, sizeof r->io.msg, "%s", strerror(errno));
+		snprintf(r->io.msg, sizeof r->io.msg, "%s", errno ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	size_t got = fread(sig, 1, sizeof sig, r->io.fp);
