@@ -833,6 +833,8 @@ static void test_lay_csv_bad(void)
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: y is not finite (-inf)", p);
 	p = put_str("overflow.csv", "1,2\n1e999,0\n");
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: x is not finite (inf)", p);
+	p = put_str("far.csv", "1,2\n3,-1e308\n");
+	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 2: y -1e+308 is beyond 1e15 in magnitude", p);
 	p = put_str("firstnan.csv", "NaN,1\n");
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s' line 1: x is not finite (nan)", p);
 	p = put_str("ragged.csv", "x,y,label\n1,2,3\n\n4,5\n");
@@ -910,7 +912,7 @@ static void test_lay_npy(void)
 {
 	struct ap_layout l = { 0 };
 	float f4[6] = { 1, 2, -3.5f, 4, 5, 6 };
-	double f8[4] = { 0.25, -1e300, 7, 8 };
+	double f8[4] = { 0.25, -123456789.125, 7, 8 }; /* f8 only: not a float32 */
 	const char *p;
 
 	p = put_npy("f4.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }", f4, sizeof f4);
@@ -924,7 +926,7 @@ static void test_lay_npy(void)
 	CHECK_OK(lay_load(p, 0, &l, &err));
 	CHECK_EQ_INT(l.n, 2);
 	CHECK_NEAR(l.xy[0], 0.25, 0);
-	CHECK_NEAR(l.xy[1], -1e300, 0);
+	CHECK_NEAR(l.xy[1], -123456789.125, 0);
 	CHECK_NEAR(l.xy[3], 8, 0);
 	lay_free(&l);
 	{
@@ -972,6 +974,10 @@ static void test_lay_npy(void)
 	f8[2] = -INFINITY;
 	p = put_npy("inf.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", f8, sizeof f8);
 	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s': x at index 1 is not finite (-inf)", p);
+	CHECK(l.xy == NULL && l.n == 0);
+	f8[2] = 1e300;
+	p = put_npy("far.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }", f8, sizeof f8);
+	CHECK_ERR(lay_load(p, 0, &l, &err), "layout '%s': x at index 1 is 1e+300, beyond 1e15 in magnitude", p);
 	CHECK(l.xy == NULL && l.n == 0);
 }
 

@@ -59,6 +59,11 @@ static int plan_frames(struct anim *an, struct ap_err *err)
 	} else {
 		double d = a->duration ? a->duration : a->keys ? an->path_time : ANIM_DEFAULT_DURATION;
 		double n = floor(d * fps + 0.5) + 1;
+		if (n > (double)ANIM_MAX_FRAMES && !a->duration && a->keys) {
+			const struct zpath_key *last = &a->keys->key[a->keys->n - 1];
+			return ap_errf(err, "path '%s' line %zu: time %g at --fps %g: more than %ld frames",
+				       a->keys->path ? a->keys->path : "-", last->line, d, fps, ANIM_MAX_FRAMES);
+		}
 		if (n > (double)ANIM_MAX_FRAMES)
 			return ap_errf(err, "--duration %g at --fps %g: more than %ld frames", d, fps, ANIM_MAX_FRAMES);
 		an->nframes = (long)n;

@@ -218,6 +218,9 @@ static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		bool from = opt == OPT_CAMERA_FROM;
 		if (opts_camera(arg, from ? &a->an.cam_from : &a->an.cam_to))
 			return ap_errf(err, "--camera-%s '%s': expected CX,CY,ZOOM with ZOOM > 0", from ? "from" : "to", arg);
+		const char *why = cam_check(from ? &a->an.cam_from : &a->an.cam_to);
+		if (why)
+			return ap_errf(err, "--camera-%s '%s': %s", from ? "from" : "to", arg, why);
 		*(from ? &a->an.cam_from_set : &a->an.cam_to_set) = true;
 		return 1;
 	}

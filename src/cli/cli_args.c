@@ -30,7 +30,7 @@ static const char common_help[] =
 	"                       1.5*sqrt(frame area / images), at most the image size)\n"
 	"  --sprite-growth G    side = S * zoom^G (default %g; 0 constant, 1 like an object)\n"
 	"  --sprite-min PX      smallest side (default %g)\n"
-	"  --sprite-max PX      largest side (default %g)\n"
+	"  --sprite-max PX      largest side (default %g; every side at most %g)\n"
 	"  --alpha MODE         discard (default; texels below the threshold are transparent),\n"
 	"                       blend (gradual transparency) or opaque (whole tiles)\n"
 	"  --threshold T        discard threshold on luminance or alpha, 0..1 (default %g)\n"
@@ -42,7 +42,7 @@ static const char common_help[] =
 	"  --background COLOR   RRGGBB, RRGGBBAA or none for a transparent PNG (default %06x)\n"
 	"  --highlight LIST     image indices (3,17,42) or label=K: drawn on top, enlarged,\n"
 	"                       outlined\n"
-	"  --highlight-scale F  enlargement of highlighted sprites (default %g)\n"
+	"  --highlight-scale F  enlargement of highlighted sprites (default %g, at most %g)\n"
 	"  --outline COLOR      highlight outline (default: white, or black on light backgrounds)\n"
 	"figures (text over the frame; -o NAME.pdf or NAME.svg for vector text):\n"
 	"  --title TEXT         a title at the top (UTF-8)\n"
@@ -72,9 +72,9 @@ void cli_common_help(char *buf, size_t len)
 {
 	uint32_t bg = FRAMES_DEFAULT_BACKGROUND;
 	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
-		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, DRAW_DEFAULT_THRESHOLD,
+		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
 		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
-		 TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
+		 SCENE_MAX_HIGHLIGHT_SCALE, TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
 
@@ -154,6 +154,16 @@ static int positive(const char *opt, const char *arg, double *out, struct ap_err
 	return 0;
 }
 
+/* A sprite side: positive, at most CAM_SPRITE_LIMIT pixels. */
+static int sprite_px(const char *opt, const char *arg, double *out, struct ap_err *err)
+{
+	if (positive(opt, arg, out, err))
+		return -1;
+	if (*out > CAM_SPRITE_LIMIT)
+		return ap_errf(err, "%s '%s': at most %g pixels", opt, arg, CAM_SPRITE_LIMIT);
+	return 0;
+}
+
 static const char *const on_bad_names[] = { [IMGDIR_FAIL] = "fail", [IMGDIR_SKIP] = "skip" };
 static const char *const coverage_names[] = { "keep", "plain" };
 static const char *const color_by_names[] = { "label", "none" };
@@ -193,7 +203,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			c->sprite.base = 0;
 			return 1;
 		}
-		return positive("--sprite", arg, &c->sprite.base, err) ? -1 : 1;
+		return sprite_px("--sprite", arg, &c->sprite.base, err) ? -1 : 1;
 	case OPT_GROWTH:
 		if (opts_double(arg, &d) || d < 0 || d > 4)
 			return ap_errf(err, "--sprite-growth '%s': expected a number from 0 to 4", arg);
@@ -201,9 +211,9 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->sprite.growth_set = true;
 		return 1;
 	case OPT_SPRITE_MIN:
-		return positive("--sprite-min", arg, &c->sprite.min, err) ? -1 : 1;
+		return sprite_px("--sprite-min", arg, &c->sprite.min, err) ? -1 : 1;
 	case OPT_SPRITE_MAX:
-		return positive("--sprite-max", arg, &c->sprite.max, err) ? -1 : 1;
+		return sprite_px("--sprite-max", arg, &c->sprite.max, err) ? -1 : 1;
 	case OPT_ALPHA:
 		return cli_name_opt("--alpha", arg, draw_alpha_names, NAMES_COUNT(draw_alpha_names),
 				    (int *)&c->ro.alpha, err);
@@ -237,6 +247,8 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 	case OPT_HIGHLIGHT_SCALE:
 		if (positive("--highlight-scale", arg, &c->highlight_scale, err))
 			return -1;
+		if (c->highlight_scale > SCENE_MAX_HIGHLIGHT_SCALE)
+			return ap_errf(err, "--highlight-scale '%s': at most %g", arg, SCENE_MAX_HIGHLIGHT_SCALE);
 		return 1;
 	case OPT_BACKEND:
 		return cli_name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),

@@ -179,14 +179,15 @@ int cli_info(int argc, char **argv)
 	printf("images:   %zu of %ux%u, %s\n", d.imgs.n, d.imgs.w, d.imgs.h,
 	       d.imgs.c == 1 ? "gray" : d.imgs.c == 3 ? "RGB" : "RGBA");
 	if (d.labels) {
-		size_t *count = calloc((size_t)d.nclasses, sizeof *count);
-		for (size_t i = 0; count && i < d.imgs.n; i++)
-			count[d.labels[i]]++;
-		printf("labels:   %d classes:", d.nclasses);
-		for (int32_t k = 0; count && k < d.nclasses && k < 32; k++)
+		/* only the first 32 classes are listed: labels go up to INT32_MAX */
+		size_t count[32] = { 0 };
+		for (size_t i = 0; i < d.imgs.n; i++)
+			if (d.labels[i] < 32)
+				count[d.labels[i]]++;
+		printf("labels:   %lld classes:", (long long)d.nclasses);
+		for (int32_t k = 0; k < d.nclasses && k < 32; k++)
 			printf(" %d:%zu", k, count[k]);
 		printf("%s\n", d.nclasses > 32 ? " ..." : "");
-		free(count);
 	} else {
 		printf("labels:   none\n");
 	}

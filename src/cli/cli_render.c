@@ -68,6 +68,9 @@ static int render_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		struct cam c;
 		if (opts_camera(arg, &c))
 			return ap_errf(err, "--camera '%s': expected CX,CY,ZOOM with ZOOM > 0", arg);
+		const char *why = cam_check(&c);
+		if (why)
+			return ap_errf(err, "--camera '%s': %s", arg, why);
 		if (opts_cams_add(&a->cams, &c))
 			return ap_errf(err, "--camera: out of memory");
 		return 1;

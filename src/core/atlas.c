@@ -1,5 +1,7 @@
 #include "core/atlas.h"
 
+#include "base/fnum.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -96,7 +98,8 @@ void atlas_order(size_t n, const double *xy, size_t chunk, uint32_t *cell_of, ui
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint32_t gx = (uint32_t)((xy[2 * i] - x0) * sx), gy = (uint32_t)((xy[2 * i + 1] - y0) * sy);
+		/* a denormal span makes the scale inf, and 0·inf NaN: clamped */
+		uint32_t gx = fnum_u32((xy[2 * i] - x0) * sx, 0, 65535), gy = fnum_u32((xy[2 * i + 1] - y0) * sy, 0, 65535);
 		k[i] = (struct keyed){ spread(gx) | spread(gy) << 1, (uint32_t)i };
 	}
 	if (!chunk || chunk > n)

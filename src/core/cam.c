@@ -2,6 +2,17 @@
 
 #include <math.h>
 
+#include "base/fnum.h"
+
+const char *cam_check(const struct cam *c)
+{
+	if (!(c->zoom >= CAM_ZOOM_MIN && c->zoom <= CAM_ZOOM_MAX))
+		return "zoom must be from 1e-6 to 1e6";
+	if (!(fabs(c->cx) <= CAM_COORD_MAX && fabs(c->cy) <= CAM_COORD_MAX))
+		return "centre must be within 1e15 of 0";
+	return NULL;
+}
+
 void cam_bounds(const double *xy, size_t n, struct cam_box *out)
 {
 	out->x0 = out->x1 = xy[0];
@@ -23,12 +34,13 @@ double cam_fit_scale(const struct cam_box *box, double margin, int w, int h)
 		sx = w / (bw * (1 + 2 * margin));
 	if (bh > 0)
 		sy = h / (bh * (1 + 2 * margin));
+	/* a box of a denormal's width would give inf */
 	if (sx > 0 && sy > 0)
-		return sx < sy ? sx : sy;
+		return fnum_clamp(sx < sy ? sx : sy, 0, CAM_FIT_MAX);
 	if (sx > 0)
-		return sx;
+		return fnum_clamp(sx, 0, CAM_FIT_MAX);
 	if (sy > 0)
-		return sy;
+		return fnum_clamp(sy, 0, CAM_FIT_MAX);
 	return 1.0;
 }
 
@@ -67,7 +79,8 @@ double cam_sprite_size(const struct cam_sprite *sp, double zoom)
 	double lo = sp->min > 0 ? sp->min : CAM_DEFAULT_SPRITE_MIN;
 	double hi = sp->max > 0 ? sp->max : CAM_DEFAULT_SPRITE_MAX;
 	double s = g == 0 ? sp->base : sp->base * pow(zoom, g);
-	return s < lo ? lo : s > hi ? hi : s;
+	s = s < lo ? lo : s > hi ? hi : s;
+	return fnum_clamp(s, CAM_SPRITE_FLOOR, CAM_SPRITE_LIMIT);
 }
 
 struct cam_rect cam_sprite_rect(double px, double py, double S, int iw, int ih)

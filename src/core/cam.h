@@ -38,10 +38,29 @@ struct cam_sprite {
 #define CAM_DEFAULT_SPRITE_MIN 1.0
 #define CAM_DEFAULT_SPRITE_MAX 1024.0
 
+/* The bounds of what a camera, a layout and a sprite may be (the CLI refuses values
+ * outside them with a usage error naming the option, file or line; the pure code clamps
+ * to them, so a caller without the CLI gets no overflow either):
+ *   zoom     from CAM_ZOOM_MIN to CAM_ZOOM_MAX (times the fit);
+ *   centres and layout coordinates at most CAM_COORD_MAX in magnitude;
+ *   sprite sides (S, --sprite-min/-max, highlights) at most CAM_SPRITE_LIMIT pixels,
+ *   four times the largest frame side; sizes below CAM_SPRITE_FLOOR draw as that. */
+#define CAM_ZOOM_MIN 1e-6
+#define CAM_ZOOM_MAX 1e6
+#define CAM_COORD_MAX 1e15
+#define CAM_SPRITE_LIMIT 65536.0
+#define CAM_SPRITE_FLOOR 1e-3
+
+/* NULL when c is within the bounds above, else what is wrong ("zoom must be from ..."). */
+const char *cam_check(const struct cam *c);
+
 /* Bounding box of n points (xy interleaved). n must be > 0. */
 void cam_bounds(const double *xy, size_t n, struct cam_box *out);
 
-/* s0, pixels per data unit, for the box padded by margin, fitted into w×h. */
+#define CAM_FIT_MAX 1e300
+
+/* s0, pixels per data unit, for the box padded by margin, fitted into w×h; at most
+ * CAM_FIT_MAX (a box narrower than any double's precision). */
 double cam_fit_scale(const struct cam_box *box, double margin, int w, int h);
 
 /* The default camera: box centre, zoom 1. */
@@ -63,7 +82,8 @@ void cam_to_data(const struct cam_view *v, double px, double py, double *x, doub
  * is the image's longer side. */
 double cam_sprite_auto(int w, int h, size_t n, int native);
 
-/* S for a zoom; base must already be resolved (non-zero). */
+/* S for a zoom; base must already be resolved (non-zero). Always within
+ * [CAM_SPRITE_FLOOR, CAM_SPRITE_LIMIT], whatever min and max say. */
 double cam_sprite_size(const struct cam_sprite *sp, double zoom);
 
 /* A rectangle on screen, pixels. */

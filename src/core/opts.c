@@ -189,6 +189,9 @@ int opts_shots_parse(const char *text, size_t len, const char *path, struct opts
 		if (opts_camera(norm, &c))
 			return ap_errf(err, "shots '%s' line %zu: expected 'CX CY ZOOM' with ZOOM > 0, got '%s'", path,
 				       line, norm);
+		const char *why = cam_check(&c);
+		if (why)
+			return ap_errf(err, "shots '%s' line %zu: camera '%s': %s", path, line, norm, why);
 		if (opts_cams_add(cams, &c))
 			return ap_errf(err, "shots '%s': out of memory", path);
 	}

@@ -19,7 +19,7 @@ static uint32_t from_hex(uint32_t rgb)
 	return PAL_RGBA(rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255, 255);
 }
 
-uint32_t pal_label(int32_t label, int32_t nlabels)
+uint32_t pal_label(int32_t label, int64_t nlabels)
 {
 	if (label < 0)
 		label = 0;

@@ -13,7 +13,7 @@
 
 /* Colour of label (>= 0) among nlabels distinct labels: tab10 up to 10, tab20 up to 20,
  * then tab20 cycled. */
-uint32_t pal_label(int32_t label, int32_t nlabels);
+uint32_t pal_label(int32_t label, int64_t nlabels);
 
 /* The colour premultiplied by its alpha, as floats 0..1. */
 void pal_premul(uint32_t c, float out[4]);

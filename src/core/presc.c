@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fnum.h"
 #include "core/atlas.h"
 
 
@@ -27,7 +28,7 @@ int presc_level(float sx, float sy, uint32_t levels)
 	float lo = sx < sy ? sx : sy, hi = sx > sy ? sx : sy;
 	if (!(lo >= 1) || !(hi > 1))
 		return -1;
-	int k = (int)floorf(log2f(lo));
+	int k = (int)fnum_long(floorf(log2f(lo)), 0, 31);
 	k = k < (int)levels - 1 ? k : (int)levels - 1;
 	/* taps: up to ceil(scale at level k) + 1 */
 	if (hi / (float)(1 << k) >= PRESC_MAX_TAPS - 2)

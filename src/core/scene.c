@@ -1,10 +1,13 @@
 #include "core/scene.h"
 
+#include "base/fnum.h"
 #include "base/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define SPAN_MAX (1L << 30)
 
 int scene_src_init(struct scene_src *src, const struct atlas *a, const struct ap_imgset *s,
 		   uint32_t pages_per_group, struct ap_err *err)
@@ -58,11 +61,12 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem, struct ap_err *
 
 #define GROW(ptr, cap, need, err) grow((void **)&(ptr), &(cap), (need), sizeof *(ptr), (err))
 
-/* The pixel columns whose centres lie in [a, b): first and one past last. */
+/* The pixel columns whose centres lie in [a, b): first and one past last; far outside
+ * the frame (or NaN) clamped to ±2^30, which culls the same. */
 static void pixel_span(double a, double b, long *i0, long *i1)
 {
-	*i0 = (long)ceil(a - 0.5);
-	*i1 = (long)ceil(b - 0.5);
+	*i0 = fnum_long(ceil(a - 0.5), -SPAN_MAX, SPAN_MAX);
+	*i1 = fnum_long(ceil(b - 0.5), -SPAN_MAX, SPAN_MAX);
 }
 
 /* Append one sprite; culled ones are not added. Returns 1 if added. */
@@ -70,6 +74,7 @@ static int add_sprite(const struct scene_src *src, const struct scene_frame *f, 
 		      size_t i, double px, double py, double S, uint32_t flags)
 {
 	uint32_t iw = src->size[i] & 0xffff, ih = src->size[i] >> 16;
+	S = fnum_clamp(S, 0, CAM_SPRITE_LIMIT);   /* what cam_sprite_size gives; callers may not */
 	struct cam_rect rc = cam_sprite_rect(px, py, S, (int)iw, (int)ih);
 	struct scene_sprite sp = {
 		.x0 = (float)rc.x0, .y0 = (float)rc.y0, .x1 = (float)(rc.x0 + rc.w), .y1 = (float)(rc.y0 + rc.h),
@@ -159,16 +164,14 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	double hx = f->w / 2.0 - f->cam.cx * s, hy = f->h / 2.0 + f->cam.cy * s;
 	uint32_t frame = 0;
 	if (f->tint && f->tint_as_frame) {
-		uint32_t fw = (uint32_t)fmax(1, floor(f->sprite / 16 + 0.5));
-		frame = SCENE_FRAME | (fw > 255 ? 255 : fw) << 8;
+		uint32_t fw = fnum_u32(floor(f->sprite / 16 + 0.5), 1, 255);
+		frame = SCENE_FRAME | fw << 8;
 	}
 	for (size_t i = 0; i < src->n; i++)
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
 	double hs = f->highlight_scale > 0 ? f->highlight_scale : SCENE_DEFAULT_HIGHLIGHT_SCALE;
-	double HS = f->sprite * hs;
-	uint32_t width = (uint32_t)fmax(1, floor(HS / 16 + 0.5));
-	if (width > 255)
-		width = 255;
+	double HS = fnum_clamp(f->sprite * hs, 0, CAM_SPRITE_LIMIT);
+	uint32_t width = fnum_u32(floor(HS / 16 + 0.5), 1, 255);
 	for (size_t j = 0; j < f->nhighlight; j++) {
 		size_t i = f->highlight[j];
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, HS, SCENE_OUTLINE | width << 8);

@@ -31,6 +31,7 @@
 #define SCENE_TILE 8
 #define SCENE_DEFAULT_MAX_ENTRIES ((size_t)1 << 24)
 #define SCENE_DEFAULT_HIGHLIGHT_SCALE 2.0
+#define SCENE_MAX_HIGHLIGHT_SCALE 100.0  /* the CLI's bound; a highlight's side is clamped to CAM_SPRITE_LIMIT */
 
 /* Sprite flags: a highlight's outline; a label frame (colour sprites coloured by label
  * keep their colours and get a border in the tint colour instead). */

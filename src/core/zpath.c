@@ -1,4 +1,5 @@
 #include "core/zpath.h"
+#include "base/fnum.h"
 #include "base/txt.h"
 
 #include <assert.h>
@@ -6,10 +7,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-void zpath_init(struct zpath *p, const double v0[3], const double v1[3], double rho)
+/* Widths and centres clamped so that the path's arithmetic stays finite whatever the
+ * views: their squares and products must not overflow. */
+#define W_MIN 1e-150
+#define W_MAX 1e150
+
+static void clamp_view(const double in[3], double out[3])
 {
-	assert(v0[2] > 0 && isfinite(v0[2]) && v1[2] > 0 && isfinite(v1[2]));
+	out[0] = fnum_clamp(in[0], -W_MAX, W_MAX);
+	out[1] = fnum_clamp(in[1], -W_MAX, W_MAX);
+	out[2] = fnum_clamp(in[2], W_MIN, W_MAX);
+}
+
+void zpath_init(struct zpath *p, const double v0_in[3], const double v1_in[3], double rho)
+{
+	double v0[3], v1[3];
 	memset(p, 0, sizeof *p);
+	clamp_view(v0_in, v0);
+	clamp_view(v1_in, v1);
 	memcpy(p->v0, v0, sizeof p->v0);
 	memcpy(p->v1, v1, sizeof p->v1);
 	if (!(rho > 0))
@@ -34,6 +49,11 @@ void zpath_init(struct zpath *p, const double v0[3], const double v1[3], double 
 		p->d1 = d1;
 		p->r0 = r0;
 		p->s_signed = (r1 - r0) / rho;
+	}
+	if (!isfinite(p->s_signed) || !isfinite(p->r0)) {
+		/* beyond double range: a straight pan with a geometric zoom */
+		p->pure_zoom = 1;
+		p->s_signed = (log(w1) - log(w0)) / rho;
 	}
 	p->S = fabs(p->s_signed);
 }
@@ -70,18 +90,18 @@ double zpath_duration(const struct zpath *p)
 
 void zpath_cam_to_view(const struct cam *c, double s0, int frame_w, double view[3])
 {
-	assert(s0 > 0 && frame_w > 0 && c->zoom > 0);
+	assert(s0 > 0 && frame_w > 0);
 	view[0] = c->cx;
 	view[1] = c->cy;
-	view[2] = frame_w / (s0 * c->zoom);
+	view[2] = fnum_clamp(frame_w / (s0 * c->zoom), W_MIN, W_MAX);
 }
 
 void zpath_view_to_cam(const double view[3], double s0, int frame_w, struct cam *c)
 {
-	assert(s0 > 0 && frame_w > 0 && view[2] > 0);
+	assert(s0 > 0 && frame_w > 0);
 	c->cx = view[0];
 	c->cy = view[1];
-	c->zoom = frame_w / (s0 * view[2]);
+	c->zoom = fnum_clamp(frame_w / (s0 * fnum_clamp(view[2], W_MIN, W_MAX)), 1e-300, 1e300);
 }
 
 /* ---- keyframe files ---- */
@@ -150,6 +170,15 @@ static int parse_line(const char *p, size_t n, const char *path, size_t line,
 				return ap_errf(err, "path '%s' line %zu: time '%s' must be >= 0", path, line, t.s);
 			if (count == 3 && !(x > 0))
 				return ap_errf(err, "path '%s' line %zu: zoom '%s' must be > 0", path, line, t.s);
+			if (count == 0 && x > ZPATH_MAX_TIME)
+				return ap_errf(err, "path '%s' line %zu: time '%s' must be at most 1e6 seconds",
+					path, line, t.s);
+			if ((count == 1 || count == 2) && fabs(x) > CAM_COORD_MAX)
+				return ap_errf(err, "path '%s' line %zu: %s '%s' must be within 1e15 of 0",
+					path, line, field_names[count], t.s);
+			if (count == 3 && !(x >= CAM_ZOOM_MIN && x <= CAM_ZOOM_MAX))
+				return ap_errf(err, "path '%s' line %zu: zoom '%s' must be from 1e-6 to 1e6",
+					path, line, t.s);
 			v[count] = x;
 		}
 		count++;
@@ -159,6 +188,7 @@ static int parse_line(const char *p, size_t n, const char *path, size_t line,
 	if (count != 4)
 		return ap_errf(err, "path '%s' line %zu: expected 4 numbers 'time cx cy zoom', got %d",
 			path, line, count);
+	key->line = line;
 	key->time = v[0];
 	key->cam.cx = v[1];
 	key->cam.cy = v[2];
@@ -184,6 +214,7 @@ int zpath_keys_parse(const char *text, size_t len, const char *path, struct zpat
 	memset(out, 0, sizeof *out);
 	if (!path)
 		path = "-";
+	out->path = path;
 	size_t nul = txt_nul_line(text, len);
 	if (nul)
 		return ap_errf(err, "path '%s' line %zu: NUL byte (not a text file)", path, nul);

@@ -45,7 +45,9 @@ struct zpath {
 	int pure_zoom;
 };
 
-/* Plan the path from view v0 to view v1 (w > 0 and finite in both; asserted).
+/* Plan the path from view v0 to view v1. Widths are clamped to [1e-150, 1e150] and
+ * centres to ±1e150, and a path whose arithmetic would still leave double range is a
+ * straight pan with a geometric zoom, so any input gives finite views.
  * rho <= 0 means ZPATH_DEFAULT_RHO; like d3, rho is at least 1e-3.
  * Pure zoom (centres coincide): S = |log(w1/w0)|/rho, w(t) = w0·(w1/w0)^t. */
 void zpath_init(struct zpath *p, const double v0[3], const double v1[3], double rho);
@@ -63,13 +65,18 @@ void zpath_view_to_cam(const double view[3], double s0, int frame_w, struct cam 
 struct zpath_key {
 	double time;             /* seconds */
 	struct cam cam;
+	size_t line;             /* in the file, for messages */
 };
+
+/* A key's time is at most this many seconds (as --duration). */
+#define ZPATH_MAX_TIME 1e6
 
 /* Keyframes, times strictly increasing from >= 0. Free with zpath_keys_free. */
 struct zpath_keys {
 	size_t n;
 	struct zpath_key *key;
 	double rho;              /* for every segment; 0 = ZPATH_DEFAULT_RHO */
+	const char *path;        /* the file, for messages (the parser's argument, not copied) */
 };
 
 /* Parse a keyframe file held in text[0..len): one key per line, "time cx cy zoom",
@@ -81,6 +88,9 @@ struct zpath_keys {
  *   path 'p.txt' line 3: cx 'nan' is not a finite number
  *   path 'p.txt' line 3: zoom '0' must be > 0
  *   path 'p.txt' line 1: time '-1' must be >= 0
+ *   path 'p.txt' line 3: time '1e300' must be at most 1e6 seconds
+ *   path 'p.txt' line 3: cx '1e300' must be within 1e15 of 0
+ *   path 'p.txt' line 3: zoom '1e300' must be from 1e-6 to 1e6
  *   path 'p.txt' line 4: time '1.5' is not after time '2' on line 3
  *   path 'p.txt': no keyframes, expected lines 'time cx cy zoom'
  *   path 'p.txt' line 2: NUL byte (not a text file)

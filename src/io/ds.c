@@ -118,8 +118,8 @@ labels:;
 				ap_errf(err, "label %d of image %zu is negative", d->labels[i], i);
 				goto out_free;
 			}
-			if (d->labels[i] + 1 > d->nclasses)
-				d->nclasses = d->labels[i] + 1;
+			if ((int64_t)d->labels[i] + 1 > d->nclasses)
+				d->nclasses = (int64_t)d->labels[i] + 1;
 		}
 	}
 	return 0;

@@ -31,7 +31,7 @@ struct ds_paths {
 struct ds {
 	struct ap_imgset imgs;
 	int32_t *labels;             /* imgs.n values, or NULL */
-	int32_t nclasses;            /* largest label + 1 */
+	int64_t nclasses;            /* largest label + 1 (2^31 for a label of INT32_MAX) */
 	struct ap_layout lay;
 };
 

@@ -2,6 +2,7 @@
 
 #include "io/dirlist.h"
 #include "io/pngio.h"
+#include "io/regfile.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -275,8 +276,10 @@ int imgdec_file(const char *path, struct imgdec_slot *d, struct ap_err *err)
 	uint8_t head[24];
 	size_t got;
 	int rc;
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = regfile_open(path);
 
+	if (!fp && !errno)
+		return ap_errf(err, "images '%s': not a regular file", path);
 	if (!fp)
 		return sys_err(err, "images", path, "cannot open", errno);
 	got = fread(head, 1, sizeof head, fp);

@@ -7,6 +7,7 @@
 #include "io/load.h"
 #include "base/csv.h"
 #include "base/txt.h"
+#include "core/cam.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -151,6 +152,9 @@ static int csv_number(struct csv *c, const char *s, const char *name, double *v,
 	if (!isfinite(*v))
 		return ap_errf(err, "layout '%s' line %zu: %s is not finite (%s)",
 			c->path, c->line, name, nonfinite_str(*v));
+	if (fabs(*v) > CAM_COORD_MAX)
+		return ap_errf(err, "layout '%s' line %zu: %s %g is beyond 1e15 in magnitude",
+			c->path, c->line, name, *v);
 	return 0;
 }
 
@@ -283,6 +287,11 @@ static int lay_npy(const uint8_t *buf, size_t len, const char *path, size_t max,
 			lay_free(out);
 			return ap_errf(err, "layout '%s': %c at index %zu is not finite (%s)",
 				path, i % 2 ? 'y' : 'x', i / 2, nonfinite_str(v));
+		}
+		if (fabs(v) > CAM_COORD_MAX) {
+			lay_free(out);
+			return ap_errf(err, "layout '%s': %c at index %zu is %g, beyond 1e15 in magnitude",
+				path, i % 2 ? 'y' : 'x', i / 2, v);
 		}
 		out->xy[i] = v;
 	}

@@ -3,6 +3,7 @@
 #include "io/load.h"
 #include "base/csv.h"
 #include "base/txt.h"
+#include "core/cam.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -84,6 +85,9 @@ static int mani_number(struct mani *m, const char *s, const char *name, double *
 	if (!isfinite(*v))
 		return ap_errf(err, "manifest '%s' line %zu: %s is not finite (%s)", m->path, m->line, name,
 			isnan(*v) ? "nan" : *v > 0 ? "inf" : "-inf");
+	if (fabs(*v) > CAM_COORD_MAX)
+		return ap_errf(err, "manifest '%s' line %zu: %s %g is beyond 1e15 in magnitude", m->path, m->line,
+			name, *v);
 	return 0;
 }
 

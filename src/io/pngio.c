@@ -1,5 +1,6 @@
 #include "io/pngio.h"
 
+#include "io/regfile.h"
 #include "io/zdef.h"
 
 #include <assert.h>
@@ -428,6 +429,12 @@ int pngio_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
 
 	if (!tmp)
 		return ap_errf(err, "output '%s': out of memory", path);
+	/* the rename would replace a device or a FIFO (as root, /dev/null itself) */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		ap_errf(err, "output '%s': not a regular file (a device or FIFO is not replaced)", path);
+		goto out_free_tmp;
+	}
 	fp = open_temp(path, tmp, cap);
 	if (!fp) {
 		ap_errf(err, "output '%s': %s", path, strerror(errno));
@@ -558,35 +565,12 @@ static int decode(struct rd *r)
 	return 0;
 }
 
-/* fopen for reading that never blocks on a FIFO (or a device): O_NONBLOCK for the
- * open, then anything but a regular file is refused. NULL with msg set on failure. */
-static FILE *open_regular(const char *path, char *msg, size_t cap)
+/* A PNG to read, never blocking on a FIFO or a device (regfile); NULL with msg set. */
+static FILE *open_png(const char *path, char *msg, size_t cap)
 {
-	struct stat st;
-	FILE *fp;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0) {
-		snprintf(msg, cap, "%s", strerror(errno));
-		return NULL;
-	}
-	errno = 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = errno;
-
-		if (e)
-			snprintf(msg, cap, "%s", strerror(e));
-		else
-			snprintf(msg, cap, "%s", S_ISDIR(st.st_mode) ? strerror(EISDIR)
-				 : "not a regular file (a FIFO, socket or device)");
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	if (!(fp = fdopen(fd, "rb"))) {
-		snprintf(msg, cap, "%s", strerror(errno));
-		close(fd);
-	}
+	FILE *fp = regfile_open(path);
+	if (!fp)
+		snprintf(msg, cap, "%s", errno ? strerror(errno) : "not a regular file (a FIFO, socket or device)");
 	return fp;
 }
 
@@ -596,7 +580,7 @@ static int read_png(const char *path, struct rd *r)
 	uint8_t sig[8];
 	int rc = -1;
 
-	r->io.fp = open_regular(path, r->io.msg, sizeof r->io.msg);
+	r->io.fp = open_png(path, r->io.msg, sizeof r->io.msg);
 	if (!r->io.fp)
 		return -1;
 	size_t got = fread(sig, 1, sizeof sig, r->io.fp);
@@ -698,7 +682,7 @@ int pngio_open(const char *path, size_t max_bytes, struct pngio_reader **out, st
 	if (!p)
 		return ap_errf(err, "png '%s': out of memory", path);
 	p->max = max_bytes ? max_bytes : PNGIO_MAX_BYTES;
-	p->r.io.fp = open_regular(path, p->r.io.msg, sizeof p->r.io.msg);
+	p->r.io.fp = open_png(path, p->r.io.msg, sizeof p->r.io.msg);
 	if (!p->r.io.fp)
 		goto out_fail;
 	size_t got = fread(sig, 1, sizeof sig, p->r.io.fp);
