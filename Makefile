@@ -39,7 +39,7 @@ endif
 FUZZ         := idx npy csv png zdef
 FUZZ_SECONDS ?= 30
 FUZZ_SRC     := $(addprefix src/,base/err.c base/csv.c base/txt.c core/imgset.c io/load_file.c io/idx.c io/npy.c io/lay.c \
-		io/load.c io/pngio.c io/zdef.c)
+		io/load.c io/pngio.c io/zdef.c io/regfile.c io/afile.c io/dirlist.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/afile.h"
 #include "io/ds.h"
 #include "io/pngio.h"
 
@@ -232,6 +233,8 @@ static void sheet_tile(const uint8_t *src, int w, int h, int f, uint8_t *dst, in
  * --range or --resume left out. */
 static int write_sheet(struct anim *an, struct ap_err *err)
 {
+	if (frames_check_output(&an->e, an->a->sheet, err))
+		return -1;
 	const struct frames_desc *c = an->c;
 	int count = an->total < ANIM_SHEET_FRAMES ? (int)an->total : ANIM_SHEET_FRAMES;
 	int cols = count < ANIM_SHEET_COLS ? count : ANIM_SHEET_COLS;
@@ -288,6 +291,45 @@ static long count_todo(long lo, long hi, long shard_k, long shard_n)
 	return first >= hi ? 0 : (hi - 1 - first) / shard_n + 1;
 }
 
+/* The frames this run handles: [lo, hi), and of them those of its shard. */
+struct stale {
+	const char *base;            /* the pattern's file name part */
+	long lo, hi, shard_k, shard_n;
+};
+
+static bool stale_mine(const char *name, void *ctx)
+{
+	const struct stale *s = ctx;
+	long k;
+	return frames_path_index(s->base, name, &k) && k >= s->lo && k < s->hi &&
+	       (!s->shard_n || k % s->shard_n == s->shard_k);
+}
+
+/* --resume after a kill: the temporaries its frames left are removed, not kept forever;
+ * those of frames another shard writes are not this run's. Frames spread over folders
+ * by the pattern (a %d before the last '/') are left alone. */
+static void remove_stale(const struct anim *an, long lo, long hi)
+{
+	const struct anim_desc *a = an->a;
+	const char *slash = strrchr(a->out, '/');
+	if (slash && memchr(a->out, '%', (size_t)(slash - a->out)))
+		return;
+	char dir[4096] = ".";
+	if (slash) {
+		size_t n = (size_t)(slash - a->out);
+		if (n >= sizeof dir)
+			return;
+		memcpy(dir, a->out, n);
+		dir[n] = 0;
+		if (!n)
+			strcpy(dir, "/");
+	}
+	struct stale s = { slash ? slash + 1 : a->out, lo, hi, a->shard_k, a->shard_n };
+	size_t n = afile_remove_stale(dir, stale_mine, &s);
+	if (n)
+		frames_log(an->c, "removed %zu stale temporary file(s) of this run's frames in '%s'", n, dir);
+}
+
 /* 0; -1 with err set; or 1 when a queued write failed, which frames_close reports. */
 static int run_frames(struct anim *an, struct ap_err *err)
 {
@@ -299,6 +341,8 @@ static int run_frames(struct anim *an, struct ap_err *err)
 	if (to_raw && !(raw = malloc(frame_bytes)))
 		return ap_errf(err, "out of memory for a %dx%d frame", c->w, c->h);
 	long lo = a->range_a, hi = a->range_b <= 0 || a->range_b > an->total ? an->total : a->range_b;
+	if (a->resume && a->out)
+		remove_stale(an, lo, hi);
 	double t0 = frames_now();
 	struct anim_progress p = { .total = an->total, .todo = count_todo(lo, hi, a->shard_k, a->shard_n) };
 	int rc = 0;
@@ -380,8 +424,10 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 	 * have left one (an EGL attempt before the OSMesa fallback). */
 	err->msg[0] = 0;
 	an.n = an.e.d.imgs.n;
-	int rc = 0;
-	if (a->to && (rc = ds_load_layout(a->to, an.n, c->paths.max_bytes, &an.b, err)) == 0)
+	frames_add_input(&an.e, a->to);
+	/* before a minute of frames, not after */
+	int rc = a->sheet ? frames_check_output(&an.e, a->sheet, err) : 0;
+	if (rc == 0 && a->to && (rc = ds_load_layout(a->to, an.n, c->paths.max_bytes, &an.b, err)) == 0)
 		rc = plan_transition(&an, err);
 	if (rc == 0) {
 		plan_camera(&an);

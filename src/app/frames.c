@@ -53,6 +53,36 @@ int frames_path(const char *pattern, long k, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+bool frames_path_index(const char *pattern, const char *name, long *k)
+{
+	/* the digits where the conversion is: past what the pattern writes before it */
+	char pre[4096];
+	size_t np = 0;
+	const char *s = pattern;
+	for (; *s && np + 1 < sizeof pre; s++) {
+		if (*s == '%' && s[1] == '%')
+			pre[np++] = *s++;
+		else if (*s == '%')
+			break;
+		else
+			pre[np++] = *s;
+	}
+	if (*s != '%' || strncmp(name, pre, np))
+		return false;
+	const char *d = name + np, *e = d;
+	while (*e >= '0' && *e <= '9' && e - d < 10)
+		e++;
+	if (e == d)
+		return false;
+	long v = strtol(d, NULL, 10);
+	char again[4096];
+	/* the whole name written again for that number: width, zeros and suffix agree */
+	if (frames_path(pattern, v, again, sizeof again) || strcmp(again, name))
+		return false;
+	*k = v;
+	return true;
+}
+
 void frames_resolve(struct frames_desc *d)
 {
 	if (!d->w || !d->h) {
@@ -137,6 +167,30 @@ static int prepare(struct frames_desc *c, const struct ds *d, uint32_t **tint, s
 	return 0;
 }
 
+void frames_add_input(struct frames_engine *e, const char *path)
+{
+	afile_inputs_add(&e->inputs, path);
+}
+
+int frames_check_output(const struct frames_engine *e, const char *path, struct ap_err *err)
+{
+	return afile_inputs_check(&e->inputs, path, err);
+}
+
+/* Every file the run reads, to check each output against. */
+static void note_inputs(struct frames_engine *e)
+{
+	const struct ds_paths *p = &e->c->paths;
+	for (int i = 0; i < p->nimages; i++)
+		frames_add_input(e, p->images[i]);
+	for (int i = 0; i < p->nlabels; i++)
+		frames_add_input(e, p->labels[i]);
+	frames_add_input(e, p->layout);
+	frames_add_input(e, p->manifest);
+	for (int i = 0; i < e->c->ninputs; i++)
+		frames_add_input(e, e->c->inputs[i]);
+}
+
 int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err)
 {
 	memset(e, 0, sizeof *e);
@@ -144,6 +198,7 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	e->c = c;
 	e->command = command;
 	frames_resolve(c);
+	note_inputs(e);
 	if (ds_load(&c->paths, &e->d, err))
 		return -1;
 	if (prepare(c, &e->d, &e->tint, err))
@@ -252,9 +307,47 @@ static int emit_doc(struct frames_engine *e, const double *xy, const struct cam 
 	return figure_write_doc(e->fig, &pg, err);
 }
 
+/* A frame's PNG options and tEXt: the software, its camera, the command line. */
+struct png_meta {
+	char camtxt[128];
+	struct pngio_text text[3];
+	struct pngio_wopts wo;
+};
+
+static void png_meta(const struct frames_engine *e, const struct cam *cam, struct png_meta *m)
+{
+	snprintf(m->camtxt, sizeof m->camtxt, "%.9g,%.9g,%.9g", cam->cx, cam->cy, cam->zoom);
+	m->text[0] = (struct pngio_text){ "Software", "atlasplot " AP_VERSION };
+	m->text[1] = (struct pngio_text){ "Camera", m->camtxt };
+	m->text[2] = (struct pngio_text){ "Command", e->command };
+	m->wo = (struct pngio_wopts){ .fmt = e->png_fmt, .level = e->c->png_level, .text = m->text,
+				      .ntext = e->command ? 3 : 2, .dpi = e->c->text.dpi };
+}
+
+/* One frame as a PNG on a stream (render -o -). */
+static int emit_stream(struct frames_engine *e, const double *xy, const struct cam *cam, FILE *fp,
+		       struct ap_err *err)
+{
+	size_t bytes = (size_t)e->c->w * e->c->h * 4;
+	uint8_t *px = malloc(bytes);
+	if (!px)
+		return ap_errf(err, "out of memory for a %dx%d frame", e->c->w, e->c->h);
+	int rc = frames_draw(e, xy, cam, px, err);
+	if (rc == 0) {
+		struct png_meta m;
+		png_meta(e, cam, &m);
+		rc = pngio_write_fp(fp, "-", &(struct pngio_image){ px, (uint32_t)e->c->w, (uint32_t)e->c->h }, &m.wo,
+				    err);
+	}
+	free(px);
+	return rc;
+}
+
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err)
 {
+	if (frames_check_output(e, path, err))
+		return -1;
 	double t0 = frames_now();
 	uint8_t *buf = outq_buffer(e->q);
 	e->t_wait += frames_now() - t0;
@@ -270,17 +363,10 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		outq_release(e->q, buf);
 		return -1;
 	}
-	char camtxt[128];
-	snprintf(camtxt, sizeof camtxt, "%.9g,%.9g,%.9g", cam->cx, cam->cy, cam->zoom);
-	struct pngio_text text[3] = {
-		{ "Software", "atlasplot " AP_VERSION },
-		{ "Camera", camtxt },
-		{ "Command", e->command },
-	};
-	struct pngio_wopts wo = { .fmt = e->png_fmt, .level = e->c->png_level, .text = text,
-				  .ntext = e->command ? 3 : 2, .dpi = e->c->text.dpi };
+	struct png_meta m;
+	png_meta(e, cam, &m);
 	e->frames++;
-	return outq_submit(e->q, buf, path, (uint32_t)e->c->w, (uint32_t)e->c->h, &wo);
+	return outq_submit(e->q, buf, path, (uint32_t)e->c->w, (uint32_t)e->c->h, &m.wo);
 }
 
 int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
@@ -322,7 +408,11 @@ int frames_render_stills(struct frames_desc *c, const struct frames_stills *job,
 	struct cam def;
 	cam_default(&e.box, &def);
 	int rc = 0;
-	for (size_t k = 0; k < (job->ncams ? job->ncams : 1) && rc == 0; k++) {
+	if (job->fp) {
+		rc = emit_stream(&e, e.d.lay.xy, job->ncams ? &job->cams[0] : &def, job->fp, err);
+		return frames_close(&e, rc, err);
+	}
+	for (size_t k = 0; k < (job->ncams ? job->ncams : 1) && rc == 0 && !(job->stop && *job->stop); k++) {
 		char path[4096];
 		if (frames_path(job->out, (long)k, path, sizeof path)) {
 			rc = ap_errf(err, "output pattern '%s': the path is too long", job->out);

@@ -23,6 +23,8 @@
  *                    of paths.max_bytes and paths.dir.max_bytes (what one file read,
  *                    one decoded image or a folder's working set may take)
  *   encoders         0 -> FRAMES_DEFAULT_ENCODERS PNG encoder threads
+ *   inputs, ninputs  files read besides paths (shots, keyframes): like every input,
+ *                    no output may be one of them (same st_dev/st_ino)
  *   log, user        NULL: quiet; else called with each progress or timing line
  *   text             title, caption, legend, label names, dpi (app/figure.h); zero: none,
  *                    and no Cairo call at all; PDF and SVG outputs by -o's extension
@@ -31,15 +33,18 @@
 #ifndef AP_FRAMES_H
 #define AP_FRAMES_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app/figure.h"
 #include "app/outq.h"
 #include "core/cam.h"
 #include "core/opts.h"
 #include "draw/draw.h"
+#include "io/afile.h"
 #include "io/ds.h"
 
 #define FRAMES_DEFAULT_W 1920
@@ -47,6 +52,7 @@
 #define FRAMES_DEFAULT_BACKGROUND 0xff000000u
 #define FRAMES_DEFAULT_MAX_MEMORY ((size_t)4 << 30)
 #define FRAMES_DEFAULT_ENCODERS 2
+#define FRAMES_MAX_INPUTS 8
 
 struct frames_desc {
 	struct ds_paths paths;
@@ -64,6 +70,8 @@ struct frames_desc {
 	int png_level;
 	size_t max_memory;
 	int encoders;
+	const char *inputs[FRAMES_MAX_INPUTS];   /* other files read (shots, keyframes) */
+	int ninputs;
 	int verbose;                 /* the caller's; frames_ looks at log only */
 	void (*log)(void *user, const char *line);
 	void *user;
@@ -82,6 +90,9 @@ void frames_resolve(struct frames_desc *d);
 int frames_check_pattern(const char *pattern, bool need_number, struct ap_err *err);
 /* Expand the pattern for frame k (or copy it when it has no conversion). */
 int frames_path(const char *pattern, long k, char *buf, size_t len);
+/* Whether name is what a checked pattern with one conversion writes for some frame;
+ * *k gets that frame. */
+bool frames_path_index(const char *pattern, const char *name, long *k);
 
 /* An open engine: data, session, fit, encoder queue. */
 struct frames_engine {
@@ -97,6 +108,7 @@ struct frames_engine {
 	enum pngio_fmt png_fmt;      /* GRAY when nothing in the scene has colour */
 	double t_render, t_wait;     /* seconds, for -v */
 	size_t frames;
+	struct afile_inputs inputs;  /* every file read: no output may be one of them */
 	struct figure *fig;          /* NULL without text options */
 	double fade;                 /* the title's cross-fade for the next frame (anim) */
 	double t_text;               /* seconds, for -v */
@@ -108,6 +120,10 @@ struct frames_engine {
 int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err);
 /* Fit s0 to the box of xy (n points). */
 void frames_fit(struct frames_engine *e, const double *xy);
+/* Another file the run reads (a second layout), that no output may overwrite. */
+void frames_add_input(struct frames_engine *e, const char *path);
+/* 0, or -1 when path is one of the run's inputs (frames_emit checks its own paths). */
+int frames_check_output(const struct frames_engine *e, const char *path, struct ap_err *err);
 /* Render positions xy with camera cam into a buffer and queue it for path. */
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err);
@@ -122,10 +138,12 @@ int frames_close(struct frames_engine *e, int rc_so_far, struct ap_err *err);
 /* render: one frame per camera (the default camera when ncams == 0), to out (a path,
  * or a pattern with one %d when there are several). */
 struct frames_stills {
-	const char *out;
+	const char *out;             /* path or pattern; ignored with fp */
 	const char *command;         /* for the PNG's tEXt, or NULL */
 	const struct cam *cams;
 	size_t ncams;
+	FILE *fp;                    /* or: one PNG to this stream (render -o -) */
+	volatile sig_atomic_t *stop; /* set: stop after the frame in hand, writes finished */
 };
 int frames_render_stills(struct frames_desc *c, const struct frames_stills *job, struct ap_err *err);
 

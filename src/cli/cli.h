@@ -9,6 +9,7 @@
 #define AP_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "app/frames.h"
@@ -45,6 +46,19 @@ enum { CLI_HELP = 1 };
 /* 0 with the operands at argv[*first .. argc); CLI_HELP; -1 a usage error; -2 another
  * error (err set for both). */
 int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, struct ap_err *err);
+
+/*
+ * A clean stop: between cli_stop_begin and cli_stop_end, SIGINT and SIGTERM set the
+ * flag cli_stop_begin returns (the run stops between frames, its writes finish); the
+ * handler goes after the first signal, so a second one kills, and a signal the parent
+ * ignores (nohup, a background job's SIGINT) stays ignored. cli_stop_end returns the
+ * signal that came, or 0.
+ */
+struct cli_stop {
+	struct sigaction old_int, old_term;
+};
+volatile sig_atomic_t *cli_stop_begin(struct cli_stop *s);
+int cli_stop_end(struct cli_stop *s);
 
 /* Print "atlasplot: <msg> (see 'atlasplot CMD --help')" and return AP_EXIT_USAGE. */
 int cli_usage(const char *cmd, const struct ap_err *err);

@@ -101,12 +101,6 @@ struct animate_args {
 	struct zpath_keys keys;
 };
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static int parse_ease(const char *opt, const char *arg, enum tween_ease *out, struct ap_err *err)
 {
@@ -381,23 +375,11 @@ static int animate_until_signal(struct animate_args *a, int argc, char **argv, s
 {
 	char cmdline[2048];
 	frame_command(argc + 1, argv - 1, cmdline, sizeof cmdline);
-	struct sigaction sa, old_int, old_term;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART | SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
-	/* a signal the parent ignores (nohup, a background job's SIGINT) stays ignored */
-	sigaction(SIGINT, NULL, &old_int);
-	sigaction(SIGTERM, NULL, &old_term);
-	if (old_int.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	if (old_term.sa_handler != SIG_IGN)
-		sigaction(SIGTERM, &sa, NULL);
+	struct cli_stop stop;
+	a->an.stop = cli_stop_begin(&stop);
 	struct progress pr = { .tty = isatty(2), .verbose = a->c.verbose > 0 };
 	a->an.progress = on_progress;
 	a->an.user = &pr;
-	a->an.stop = &stop_signal;
 	int rc = 0;
 	bool to_stdout = !strcmp(a->out, "-");
 	if (to_stdout && isatty(1))
@@ -411,9 +393,7 @@ static int animate_until_signal(struct animate_args *a, int argc, char **argv, s
 		if (rc == 0 && to_stdout && fflush(stdout))
 			rc = ap_errf(err, "output '-': %s", strerror(errno));
 	}
-	*sig = stop_signal;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	*sig = cli_stop_end(&stop);
 	return rc;
 }
 
@@ -446,6 +426,8 @@ int cli_animate(int argc, char **argv)
 		goto out_free;
 	}
 	a.an.keys = a.path ? &a.keys : NULL;
+	if (a.path)
+		a.c.inputs[a.c.ninputs++] = a.path;   /* no frame may overwrite it */
 	anim_resolve(&a.an);
 	if (anim_count(&a.an, &total, &err)) {
 		code = cli_usage("animate", &err);

@@ -1,10 +1,43 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
 #include "cli/cli_args.h"
+
+/* The one flag a signal handler may set: the only global, as signals have no argument. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+volatile sig_atomic_t *cli_stop_begin(struct cli_stop *s)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	stop_signal = 0;
+	sigaction(SIGINT, NULL, &s->old_int);
+	sigaction(SIGTERM, NULL, &s->old_term);
+	if (s->old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	if (s->old_term.sa_handler != SIG_IGN)
+		sigaction(SIGTERM, &sa, NULL);
+	return &stop_signal;
+}
+
+int cli_stop_end(struct cli_stop *s)
+{
+	sigaction(SIGINT, &s->old_int, NULL);
+	sigaction(SIGTERM, &s->old_term, NULL);
+	return stop_signal;
+}
 
 int cli_fail(int code, const struct ap_err *err)
 {

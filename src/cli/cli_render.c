@@ -1,8 +1,10 @@
 /* atlasplot render: one or more still frames of a layout. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
@@ -23,7 +25,10 @@ static const char help[] =
 	"                       centre, zoom 1); repeat for several frames, with a %%d in -o\n"
 	"  --shots FILE         cameras from a file, one 'CX CY ZOOM' a line ('#' comments),\n"
 	"                       after any --camera; frames numbered in that order\n"
-	"  -o, --output FILE    the PNG to write (a pattern like f_%%03d.png for several cameras)\n"
+	"  -o, --output FILE    the PNG to write (a pattern like f_%%03d.png for several cameras;\n"
+	"                       - for one PNG on stdout); written atomically, never over an\n"
+	"                       input or a device. Ctrl-C or SIGTERM stops after the frame in\n"
+	"                       hand (exit 130 or 143), the frames written complete\n"
 	"\n"
 	"%s"
 	"\n"
@@ -51,6 +56,8 @@ static int read_shots(const char *path, struct render_args *a, struct ap_err *er
 		return ap_err_subject(err, "shots");
 	int rc = opts_shots_parse((const char *)buf, len, path, &a->cams, err);
 	free(buf);
+	if (a->c.ninputs < FRAMES_MAX_INPUTS)
+		a->c.inputs[a->c.ninputs++] = path;   /* no frame may overwrite it */
 	return rc;
 }
 
@@ -99,8 +106,12 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 		return ap_errf(err, "missing --layout FILE");
 	if (!a->out)
 		return ap_errf(err, "missing -o OUT.png");
-	if (frames_check_pattern(a->out, a->cams.n > 1, err))
+	if (!strcmp(a->out, "-")) {
+		if (a->cams.n > 1)
+			return ap_errf(err, "-o -: stdout takes one frame; several cameras need a pattern like f_%%03d.png");
+	} else if (frames_check_pattern(a->out, a->cams.n > 1, err)) {
 		return -1;
+	}
 	return 0;
 }
 
@@ -125,14 +136,27 @@ int cli_render(int argc, char **argv)
 	}
 	char cmdline[2048];
 	cli_command_line(argc + 1, argv - 1, cmdline, sizeof cmdline);
+	bool to_stdout = !strcmp(a.out, "-");
 	struct frames_stills job = {
 		.out = a.out,
 		.command = cmdline,
 		.cams = a.cams.v,
 		.ncams = a.cams.n,
+		.fp = to_stdout ? stdout : NULL,
 	};
-	rc = frames_render_stills(&a.c, &job, &err);
+	struct cli_stop stop;
+	job.stop = cli_stop_begin(&stop);
+	if (to_stdout && isatty(1))
+		rc = ap_errf(&err, "output '-': stdout is a terminal; redirect the PNG to a file or a pipe");
+	else
+		rc = frames_render_stills(&a.c, &job, &err);
+	int sig = cli_stop_end(&stop);
 	cli_common_free(&a.c);
 	opts_cams_free(&a.cams);
-	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
+	if (rc)
+		return cli_fail(AP_EXIT_ERR, &err);
+	if (sig)
+		return cli_failf(128 + sig, "stopped by %s; the frames written are complete",
+				 sig == SIGINT ? "SIGINT" : "SIGTERM");
+	return AP_EXIT_OK;
 }

@@ -7,6 +7,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "base/grow.h"
+
 bool dirlist_has_ext(const char *name, const char *ext)
 {
 	size_t n = strlen(name), e = strlen(ext);
@@ -41,14 +43,15 @@ void dirlist_free(struct dirlist *l)
 }
 
 /* 1 wanted, 0 not, -1 out of memory, -2 a broken link (*e: why). stat, not d_type: a
- * link to a file counts, and some file systems leave d_type unknown. */
-static int wanted(const char *dir, const char *name, const char *const *exts, int *e)
+ * link to a file counts, and some file systems leave d_type unknown. hidden: the
+ * names with a leading '.' instead of those without. */
+static int wanted(const char *dir, const char *name, const char *const *exts, bool hidden, int *e)
 {
 	struct stat st;
 	char *p;
 	int ext = 0, ok;
 
-	if (name[0] == '.')
+	if ((name[0] == '.') != hidden || !strcmp(name, ".") || !strcmp(name, ".."))
 		return 0;
 	for (size_t i = 0; exts[i] && !ext; i++)
 		ext = dirlist_has_ext(name, exts[i]);
@@ -71,7 +74,7 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
+static int read_dir(const char *dir, const char *const *exts, bool hidden, struct dirlist *out)
 {
 	DIR *dh = opendir(dir);
 	size_t cap = 0;
@@ -94,7 +97,7 @@ int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
 			}
 			break;
 		}
-		int e = 0, w = wanted(dir, de->d_name, exts, &e);
+		int e = 0, w = wanted(dir, de->d_name, exts, hidden, &e);
 
 		if (w == -2) {
 			out->sys_errno = e;
@@ -106,15 +109,8 @@ int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
 			goto out_oom;
 		if (!w)
 			continue;
-		if (out->n == cap) {
-			size_t ncap = cap ? 2 * cap : 64;
-			char **more = realloc(out->name, ncap * sizeof *more);
-
-			if (!more)
-				goto out_oom;
-			out->name = more;
-			cap = ncap;
-		}
+		if (ap_grow((void **)&out->name, &cap, out->n + 1, sizeof *out->name))
+			goto out_oom;
 		out->name[out->n] = strdup(de->d_name);
 		if (!out->name[out->n])
 			goto out_oom;
@@ -134,4 +130,14 @@ out_free_names:
 	dirlist_free(out);
 	out->bad = bad;
 	return rc;
+}
+
+int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out)
+{
+	return read_dir(dir, exts, false, out);
+}
+
+int dirlist_read_hidden(const char *dir, const char *const *exts, struct dirlist *out)
+{
+	return read_dir(dir, exts, true, out);
 }

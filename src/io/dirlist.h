@@ -12,6 +12,7 @@
  * diff) and the wording of errors: each caller words its own from the code and errno.
  *
  *   dirlist_read      list a folder
+ *   dirlist_read_hidden  list its hidden files (temporaries)
  *   dirlist_free      free a listing
  *   dirlist_has_ext   the extension test, for names that come from elsewhere
  *   dirlist_join      dir + "/" + name
@@ -40,6 +41,9 @@ struct dirlist {
  * Returns 0 (n may be 0) or a negative enum dirlist_error with the list empty. Free
  * with dirlist_free. */
 int dirlist_read(const char *dir, const char *const *exts, struct dirlist *out);
+/* The same rules for the hidden names only (a leading '.'; "." and ".." left out): the
+ * temporary files of io/afile, for a resumed run to remove its stale ones. */
+int dirlist_read_hidden(const char *dir, const char *const *exts, struct dirlist *out);
 void dirlist_free(struct dirlist *l);
 
 /* name is longer than ext and ends in it, in any case. */

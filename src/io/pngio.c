@@ -1,5 +1,6 @@
 #include "io/pngio.h"
 
+#include "io/afile.h"
 #include "io/regfile.h"
 #include "io/zdef.h"
 
@@ -382,84 +383,23 @@ out_free:
 	return rc;
 }
 
-/* Create ".BASE.XXXXXX.tmp" beside path with O_EXCL (mode 0666 less the umask, which
- * mkstemp's 0600 would not give the final file) and fill tmp with its name. */
-static FILE *open_temp(const char *path, char *tmp, size_t cap)
-{
-	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	const char *base = path + dirlen;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	uint64_t seed = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15u ^ (uint64_t)getpid() << 32 ^
-			(uint64_t)(uintptr_t)tmp;
+struct png_put {
+	const char *path;
+	struct pngio_image im;
+	const struct pngio_wopts *o;
+};
 
-	for (int attempt = 0; attempt < 100; attempt++) {
-		char suffix[7];
-		seed = seed * 6364136223846793005u + 1442695040888963407u;
-		for (int i = 0; i < 6; i++)
-			suffix[i] = digits[(seed >> (10 + 8 * i)) % (sizeof digits - 1)];
-		suffix[6] = 0;
-		snprintf(tmp, cap, "%.*s.%s.%s.tmp", dirlen, path, base, suffix);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			FILE *fp = fdopen(fd, "wb");
-			if (!fp) {
-				int e = errno;
-				close(fd);
-				unlink(tmp);
-				errno = e;
-			}
-			return fp;
-		}
-		if (errno != EEXIST)
-			return NULL;
-	}
-	return NULL;
+static int put_png(FILE *fp, void *ctx, struct ap_err *err)
+{
+	const struct png_put *p = ctx;
+	return pngio_write_fp(fp, p->path, &p->im, p->o, err);
 }
 
 int pngio_write(const char *path, const uint8_t *rgba, uint32_t w, uint32_t h,
 		const struct pngio_wopts *o, struct ap_err *err)
 {
-	size_t cap = strlen(path) + 32;
-	char *tmp = malloc(cap);
-	FILE *fp = NULL;
-	int rc = -1;
-
-	if (!tmp)
-		return ap_errf(err, "output '%s': out of memory", path);
-	/* the rename would replace a device or a FIFO (as root, /dev/null itself) */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		ap_errf(err, "output '%s': not a regular file (a device or FIFO is not replaced)", path);
-		goto out_free_tmp;
-	}
-	fp = open_temp(path, tmp, cap);
-	if (!fp) {
-		ap_errf(err, "output '%s': %s", path, strerror(errno));
-		goto out_free_tmp;
-	}
-	if (pngio_write_fp(fp, path, &(struct pngio_image){ rgba, w, h }, o, err)) {
-		fclose(fp);
-		goto out_unlink;
-	}
-	errno = 0;
-	if (fclose(fp)) {
-		ap_errf(err, "output '%s': %s", path, errno ? strerror(errno) : "write error");
-		goto out_unlink;
-	}
-	if (rename(tmp, path)) {
-		ap_errf(err, "output '%s': %s", path, strerror(errno));
-		goto out_unlink;
-	}
-	rc = 0;
-	goto out_free_tmp;
-out_unlink:
-	unlink(tmp);
-out_free_tmp:
-	free(tmp);
-	return rc;
+	struct png_put p = { path, { rgba, w, h }, o };
+	return afile_write(path, put_png, &p, err);
 }
 
 /* ---- reading ---- */
