@@ -91,7 +91,7 @@ static void gl_free(void *be)
 	render_free(be);
 }
 
-static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, true };
+static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)

@@ -4,8 +4,8 @@
  * (positions, scene_frame, draw_opts) into an RGBA frame. Callers never ask which
  * backend they have: a small table of functions in draw.c dispatches to it.
  *
- * Backends: cpu (draw/swr, on the CPU's cores), osmesa and egl (draw/gl, a GL compute
- * pass). auto takes a GPU through EGL when there is one, else cpu: on a machine without
+ * Backends: cpu (draw/swr, on the CPU's cores), osmesa and egl (draw/gl, instanced
+ * sprites drawn into a framebuffer). auto takes a GPU through EGL when there is one, else cpu: on a machine without
  * a GPU the GL backends run on Mesa's llvmpipe, about a hundred times slower. A build
  * with NO_GL=1 (AP_NO_GL) has the cpu backend only.
  *

@@ -1,9 +1,10 @@
 /*
  * render: the GL backend, as the rest of draw/ sees it: no GL type here, so including
  * this header brings no GL header with it (make layers checks). It uploads an atlas once
- * (texture arrays of mipmapped pages) and turns a scene (sprites binned into tiles) into
- * an RGBA8 frame with one compute pass per scene batch, with the semantics of
- * draw/dopts.h. It never decides where sprites go: that is cam_ and scene_, which are
+ * (texture arrays of mipmapped pages) and turns a scene's sprites (placed and culled,
+ * not binned) into an RGBA8 frame: instanced points or quads drawn in order into a
+ * framebuffer, one draw per run of sprites of one texture array and shader variant,
+ * with the semantics of draw/dopts.h. It never decides where sprites go: that is cam_ and scene_, which are
  * pure. glctx_ (draw/gl/glctx.h, GL types) makes the contexts; only draw/gl/ sees it.
  */
 #ifndef AP_RENDER_H
