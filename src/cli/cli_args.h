@@ -15,7 +15,7 @@ enum {
 	OPT_IMAGES = 256, OPT_LABELS, OPT_LAYOUT, OPT_SIZE, OPT_MARGIN, OPT_SPRITE, OPT_GROWTH,
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
-	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
+	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE, OPT_GPU,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -40,6 +40,7 @@ enum {
 	{ "highlight-scale", required_argument, NULL, OPT_HIGHLIGHT_SCALE }, \
 	{ "outline", required_argument, NULL, OPT_OUTLINE }, \
 	{ "backend", required_argument, NULL, OPT_BACKEND }, \
+	{ "gpu", required_argument, NULL, OPT_GPU }, \
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE }, \
 	{ "pages-per-array", required_argument, NULL, OPT_PAGES_PER_ARRAY }, \
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL }, \

@@ -285,10 +285,10 @@ void render_free(struct render *r)
 	free(r);
 }
 
-struct render *render_open(enum glctx_backend backend, const struct atlas *a, const struct ap_imgset *s,
+struct render *render_open(enum glctx_backend backend, int gpu, const struct atlas *a, const struct ap_imgset *s,
 			   uint32_t pages_per_group, struct ap_err *err)
 {
-	struct glctx *ctx = glctx_new(backend, err);
+	struct glctx *ctx = glctx_new_gpu(backend, gpu, err);
 	if (!ctx)
 		return NULL;
 	struct render *r = render_new(ctx, a, s, pages_per_group, err);
@@ -385,6 +385,16 @@ static void describe(const struct glctx *ctx, char *buf, size_t len)
 	const struct glfn *gl = glctx_gl(ctx);
 	snprintf(buf, len, "%s: %s, %s", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
 		 (const char *)gl->GetString(GL_VERSION));
+}
+
+bool render_software(const struct render *r)
+{
+	return glctx_software(r->ctx);
+}
+
+int render_devices(char *buf, size_t len, struct ap_err *err)
+{
+	return glctx_list(buf, len, err);
 }
 
 void render_describe(const struct render *r, char *buf, size_t len)
