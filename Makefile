@@ -42,7 +42,7 @@ FUZZ_SRC     := $(addprefix src/,base/err.c base/csv.c base/txt.c core/imgset.c 
 		io/load.c io/pngio.c io/zdef.c io/regfile.c io/afile.c io/dirlist.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
-.PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers
+.PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers gpu-check
 
 all: $(BIN)
 
@@ -121,6 +121,11 @@ golden: all
 # The benchmark runs the normal optimised build (-O2).
 bench: deps all
 	$(Q)sh scripts/bench.sh
+
+# On a GPU node: EGL devices, an egl frame against cpu, 120-frame transition timings
+# (scripts/gpu_check.sh; GPU_CHECK_SHORT=1 is the short form make test runs).
+gpu-check: deps all
+	$(Q)sh scripts/gpu_check.sh
 
 demo: deps all
 	$(Q)sh scripts/demo.sh

@@ -3,7 +3,7 @@
 # missing, then fetch the data sets. Quiet when everything is already there.
 set -eu
 here=$(dirname "$0")
-pkgs="gcc make libc6-dev pkg-config clang libclang-rt-14-dev valgrind libosmesa6-dev libegl-dev libpng-dev zlib1g-dev libjpeg-dev
+pkgs="gcc make libc6-dev pkg-config clang libclang-rt-14-dev valgrind libosmesa6-dev libegl-dev libcglm-dev libpng-dev zlib1g-dev libjpeg-dev
 parallel python3 python3-numpy python3-pil dataset-fashion-mnist libcairo2-dev libpango1.0-dev fonts-dejavu-core
 poppler-utils"
 missing=""

@@ -296,6 +296,40 @@ static void test_pages_and_arrays(void)
 	rig_free(&g);
 }
 
+/* A software rasteriser never passes as a GPU: by its GL_RENDERER, and in practice on
+ * Mesa's software EGL device (the one this machine has without a GPU). */
+static void test_device_rules(void)
+{
+	CHECK(glctx_renderer_is_software("llvmpipe (LLVM 15.0.6, 256 bits)"));
+	CHECK(glctx_renderer_is_software("softpipe"));
+	CHECK(glctx_renderer_is_software("Mesa X11 SWRast"));
+	CHECK(glctx_renderer_is_software("Microsoft Basic Render Driver (Software)"));
+	CHECK(glctx_renderer_is_software(NULL));
+	CHECK(!glctx_renderer_is_software("NVIDIA H100 80GB HBM3/PCIe/SSE2"));
+	CHECK(!glctx_renderer_is_software("AMD Radeon RX 7900 XTX (radeonsi, navi31, LLVM 15.0.6)"));
+	struct ap_err err;
+	struct glctx *dev = glctx_new(GLCTX_EGL_DEVICE, &err);
+	CHECK(!dev || !glctx_software(dev));          /* a GPU, or none */
+	if (!dev)
+		CHECK(strstr(err.msg, "gl: egl: ") == err.msg);
+	glctx_free(dev);
+	/* each device asked for by number: taken only when it is not software */
+	for (int i = 0; i < 4; i++) {
+		struct glctx *c = glctx_new_gpu(GLCTX_EGL_DEVICE, i, &err);
+		CHECK(!c || !glctx_software(c));
+		glctx_free(c);
+	}
+	char buf[2048];
+	int n = glctx_list(buf, sizeof buf, &err);
+	if (n > 0)
+		CHECK(strstr(buf, "device 0: ") == buf);
+	/* GLCTX_EGL without a GPU: Mesa's surfaceless platform, which says it is software */
+	struct glctx *egl = glctx_new(GLCTX_EGL, &err);
+	if (egl && !strcmp(glctx_backend_name(egl), "egl-surfaceless"))
+		CHECK(glctx_software(egl));
+	glctx_free(egl);
+}
+
 int main(void)
 {
 	struct ap_err err;
@@ -311,5 +345,6 @@ int main(void)
 	test_zoom_minify();
 	test_pages_and_arrays();
 	glctx_free(ctx);
+	test_device_rules();
 	return t_done();
 }

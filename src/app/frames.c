@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -83,6 +84,12 @@ bool frames_path_index(const char *pattern, const char *name, long *k)
 	return true;
 }
 
+int frames_default_encoders(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > FRAMES_MAX_ENCODERS ? FRAMES_MAX_ENCODERS : (int)n;
+}
+
 void frames_resolve(struct frames_desc *d)
 {
 	if (!d->w || !d->h) {
@@ -106,7 +113,7 @@ void frames_resolve(struct frames_desc *d)
 	if (!d->paths.dir.max_bytes)
 		d->paths.dir.max_bytes = d->max_memory;
 	if (!d->encoders)
-		d->encoders = FRAMES_DEFAULT_ENCODERS;
+		d->encoders = frames_default_encoders();
 	d->draw.coverage = d->ro.alpha == DRAW_DISCARD && !d->plain_discard;
 	d->draw.threshold = draw_opts_threshold(&d->ro);
 }
@@ -206,6 +213,8 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	double t0 = frames_now();
 	if (!(e->dr = draw_open(&c->draw, &e->d.imgs, e->d.lay.xy, err)))
 		goto out_free;
+	if (draw_warning(e->dr) && c->warn)
+		c->warn(c->user, draw_warning(e->dr));
 	/* Gray images, no tints, a gray opaque background and gray outlines make gray frames:
 	 * say so, and the encoder skips looking at every pixel to find out. */
 	uint32_t bg = c->ro.background, ol = c->ro.outline;

@@ -22,13 +22,15 @@
  *                    is refused before anything is allocated for it; also the default
  *                    of paths.max_bytes and paths.dir.max_bytes (what one file read,
  *                    one decoded image or a folder's working set may take)
- *   encoders         0 -> FRAMES_DEFAULT_ENCODERS PNG encoder threads
+ *   encoders         0 -> frames_default_encoders(): a PNG encoder thread per online CPU,
+ *                    at most FRAMES_MAX_ENCODERS
  *   inputs, ninputs  files read besides paths (shots, keyframes): like every input,
  *                    no output may be one of them (same st_dev/st_ino)
  *   log, user        NULL: quiet; else called with each progress or timing line
  *   text             title, caption, legend, label names, dpi (app/figure.h); zero: none,
  *                    and no Cairo call at all; PDF and SVG outputs by -o's extension
- *   warn             NULL: quiet; else called with each warning (a text shrunk or cut)
+ *   warn             NULL: quiet; else called with each warning (a text shrunk or cut, a
+ *                    software renderer under --backend egl), shown without -v
  */
 #ifndef AP_FRAMES_H
 #define AP_FRAMES_H
@@ -51,7 +53,8 @@
 #define FRAMES_DEFAULT_H 1080
 #define FRAMES_DEFAULT_BACKGROUND 0xff000000u
 #define FRAMES_DEFAULT_MAX_MEMORY ((size_t)4 << 30)
-#define FRAMES_DEFAULT_ENCODERS 2
+/* More encoders than this only queue more frames: one frame renders at a time. */
+#define FRAMES_MAX_ENCODERS 8
 #define FRAMES_MAX_INPUTS 8
 
 struct frames_desc {
@@ -74,9 +77,9 @@ struct frames_desc {
 	int ninputs;
 	int verbose;                 /* the caller's; frames_ looks at log only */
 	void (*log)(void *user, const char *line);
+	void (*warn)(void *user, const char *line);
 	void *user;
 	struct figure_opts text;
-	void (*warn)(void *user, const char *line);
 };
 
 /* One line to d->log, if set (printf-style, no newline). */
@@ -84,6 +87,8 @@ void frames_log(const struct frames_desc *d, const char *fmt, ...) __attribute__
 
 /* The defaults of a desc, in place (idempotent). */
 void frames_resolve(struct frames_desc *d);
+/* The encoders' default: the online CPUs, 1 to FRAMES_MAX_ENCODERS. */
+int frames_default_encoders(void);
 
 /* The pattern must hold exactly one integer conversion (%d, %0Nd) when need_number,
  * and no other '%' but '%%'. */

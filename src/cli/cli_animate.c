@@ -405,7 +405,7 @@ int cli_animate(int argc, char **argv)
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
 	if (rc == CLI_HELP) {
-		char common[4096];
+		char common[8192];
 		cli_common_help(common, sizeof common);
 		printf(help, ANIM_DEFAULT_DURATION, ANIM_DEFAULT_FPS, ANIM_SHEET_FRAMES, ANIM_SHEET_COLS, ANIM_SHEET_TILE_W, common);
 		cli_common_free(&a.c);

@@ -60,7 +60,9 @@ static const char common_help[] =
 	"engine:\n"
 	"  --backend NAME       auto (default: a GPU through EGL if there is one, else cpu),\n"
 	"                       cpu (the built-in software compositor, all cores), osmesa or\n"
-	"                       egl (a GL compute pass; on Mesa's llvmpipe without a GPU)\n"
+	"                       egl (instanced sprites in GL; without a GPU, Mesa's llvmpipe)\n"
+	"  --gpu N              EGL device N (atlasplot info lists them; default: the first\n"
+	"                       that is not a software rasteriser)\n"
 	"  --page-size N        atlas page side, a power of two (default %d)\n"
 	"  --png-level N        PNG compression 1..9 (default %d: fastest; 2..9: zlib's\n"
 	"                       levels, smaller and slower)\n"
@@ -86,7 +88,8 @@ static void warn_skip(void *user, const char *path, const char *msg)
 	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
 }
 
-/* A warning (a text shrunk or cut): one line on stderr, the run goes on. */
+/* A warning (a text shrunk or cut, --backend egl on a software rasteriser): one line on
+ * stderr, the run goes on. */
 static void warn_line(void *user, const char *line)
 {
 	(void)user;
@@ -253,6 +256,12 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 	case OPT_BACKEND:
 		return cli_name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
 				(int *)&c->draw.backend, err);
+	case OPT_GPU:
+		if (opts_uint(arg, 15, &u))
+			return ap_errf(err, "--gpu '%s': expected an EGL device number from 0 to 15 (atlasplot info lists them)", arg);
+		c->draw.gpu = (int)u;
+		c->draw.gpu_set = true;
+		return 1;
 	case OPT_PAGE_SIZE:
 		if (opts_uint(arg, 16384, &u) || u < 16 || (u & (u - 1)))
 			return ap_errf(err, "--page-size '%s': expected a power of two from 16 to 16384", arg);

@@ -16,7 +16,7 @@ enum {
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
-	OPT_LABEL_NAMES, OPT_LEGEND, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI,
+	OPT_LABEL_NAMES, OPT_LEGEND, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -41,6 +41,7 @@ enum {
 	{ "highlight-scale", required_argument, NULL, OPT_HIGHLIGHT_SCALE }, \
 	{ "outline", required_argument, NULL, OPT_OUTLINE }, \
 	{ "backend", required_argument, NULL, OPT_BACKEND }, \
+	{ "gpu", required_argument, NULL, OPT_GPU }, \
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE }, \
 	{ "pages-per-array", required_argument, NULL, OPT_PAGES_PER_ARRAY }, \
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL }, \
@@ -55,7 +56,7 @@ enum {
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }
 
-/* The help text of the shared options, defaults included (about 3 KB). */
+/* The help text of the shared options, defaults included (about 4 KB: give it 8). */
 void cli_common_help(char *buf, size_t len);
 
 /* The zero desc, with what only a command line sets: the warning for skipped images,

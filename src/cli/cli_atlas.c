@@ -222,6 +222,17 @@ int cli_info(int argc, char **argv)
 		else
 			printf("gl:       none (%s)\n", err.msg);
 	}
+	char devs[2048];
+	int ndev = draw_gl_devices(devs, sizeof devs, &err);
+	if (ndev < 0)
+		printf("egl:      no devices (%s)\n", err.msg);
+	else
+		printf("egl:      %d device%s\n", ndev, ndev == 1 ? "" : "s");
+	for (char *line = devs, *nl; ndev > 0 && line; line = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(line, '\n')))
+			*nl = 0;
+		printf("  %s\n", line);
+	}
 	cli_common_free(&c);
 	return AP_EXIT_OK;
 }

@@ -123,7 +123,7 @@ int cli_render(int argc, char **argv)
 	cli_common_init(&a.c);
 	int rc = parse(argc, argv, &a, &err);
 	if (rc == CLI_HELP) {
-		char common[4096];
+		char common[8192];
 		cli_common_help(common, sizeof common);
 		printf(help, common);
 		cli_common_free(&a.c);

@@ -30,6 +30,7 @@ struct draw {
 	const struct draw_ops *ops;
 	void *be;
 	bool no_prescale;
+	char warning[256];
 };
 
 static int cpu_frame(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
@@ -91,16 +92,22 @@ static void gl_free(void *be)
 	render_free(be);
 }
 
-static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, true };
+static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
 {
-	struct render *r = render_open(b, &dr->atlas, imgs, d->pages_per_group, err);
+	struct render *r = render_open(b, d->gpu_set ? d->gpu : -1, &dr->atlas, imgs, d->pages_per_group, err);
 	if (!r)
 		return -1;
 	dr->ops = &gl_ops;
 	dr->be = r;
+	if (d->backend == DRAW_EGL && render_software(r)) {
+		char desc[160];
+		render_describe(r, desc, sizeof desc);
+		snprintf(dr->warning, sizeof dr->warning, "--backend egl: no GPU, drawing on a software rasteriser (%s)",
+			 desc);
+	}
 	if (scene_src_init(&dr->src, &dr->atlas, imgs, render_pages_per_group(r), err))
 		return -1;
 	return d->coverage ? render_coverage(r, imgs, d->threshold, err) : 0;
@@ -205,6 +212,22 @@ bool draw_is_cpu(const struct draw *dr)
 void draw_describe(const struct draw *dr, char *buf, size_t len)
 {
 	dr->ops->describe(dr->be, buf, len);
+}
+
+const char *draw_warning(const struct draw *dr)
+{
+	return dr->warning[0] ? dr->warning : NULL;
+}
+
+int draw_gl_devices(char *buf, size_t len, struct ap_err *err)
+{
+#ifndef AP_NO_GL
+	return render_devices(buf, len, err);
+#else
+	(void)buf;
+	(void)len;
+	return ap_errf(err, "built without GL (NO_GL=1)");
+#endif
 }
 
 int draw_gl_probe(char *buf, size_t len, struct ap_err *err)

@@ -4,8 +4,8 @@
  * (positions, scene_frame, draw_opts) into an RGBA frame. Callers never ask which
  * backend they have: a small table of functions in draw.c dispatches to it.
  *
- * Backends: cpu (draw/swr, on the CPU's cores), osmesa and egl (draw/gl, a GL compute
- * pass). auto takes a GPU through EGL when there is one, else cpu: on a machine without
+ * Backends: cpu (draw/swr, on the CPU's cores), osmesa and egl (draw/gl, instanced
+ * sprites drawn into a framebuffer). auto takes a GPU through EGL when there is one, else cpu: on a machine without
  * a GPU the GL backends run on Mesa's llvmpipe, about a hundred times slower. A build
  * with NO_GL=1 (AP_NO_GL) has the cpu backend only.
  *
@@ -17,6 +17,8 @@
  *                    for threshold (the resolved one: draw_opts_threshold)
  *   no_prescale      false; true: never draw from prescaled images (comparisons)
  *   portable_gather  false; true: the cpu backend's portable texel gather (tests)
+ *   gpu_set, gpu     false: the first EGL device that is a GPU; true: device gpu, which
+ *                    must be one (auto and egl; shards pick one each)
  * Not here: where sprites go (core/scene), files, the frame loop (app/).
  */
 #ifndef AP_DRAW_H
@@ -56,6 +58,8 @@ struct draw_desc {
 	double threshold;
 	bool no_prescale;
 	bool portable_gather;
+	bool gpu_set;
+	int gpu;
 };
 
 struct draw;
@@ -78,6 +82,13 @@ int draw_max_size(const struct draw *dr);
 bool draw_is_cpu(const struct draw *dr);
 /* One line naming the backend: "cpu: software compositor, 2 threads", "osmesa: llvmpipe ...". */
 void draw_describe(const struct draw *dr, char *buf, size_t len);
+/* NULL, or a one-line warning about the session for the caller to show: --backend egl
+ * that found no GPU and draws on a software rasteriser. */
+const char *draw_warning(const struct draw *dr);
+/* The EGL devices seen, a line each: "device N: RENDERER: taken (a GPU)" or why it is
+ * not taken (a software rasteriser, a failure); their count, or -1 with err saying why
+ * none can be listed (atlasplot info). */
+int draw_gl_devices(char *buf, size_t len, struct ap_err *err);
 /* What --backend osmesa/egl would use, as draw_describe names it, or -1 with err
  * saying why there is none (atlasplot info). */
 int draw_gl_probe(char *buf, size_t len, struct ap_err *err);

@@ -9,6 +9,8 @@
 #ifndef AP_GLCTX_H
 #define AP_GLCTX_H
 
+#include <stdbool.h>
+
 #include <GL/glcorearb.h>
 
 #include "base/err.h"
@@ -20,7 +22,7 @@
 	X(PFNGLGETERRORPROC, GetError) \
 	X(PFNGLGETSTRINGPROC, GetString) \
 	X(PFNGLGETINTEGERVPROC, GetIntegerv) \
-	X(PFNGLGETINTEGERI_VPROC, GetIntegeri_v) \
+	X(PFNGLGETFLOATVPROC, GetFloatv) \
 	X(PFNGLPIXELSTOREIPROC, PixelStorei) \
 	X(PFNGLGENTEXTURESPROC, GenTextures) \
 	X(PFNGLDELETETEXTURESPROC, DeleteTextures) \
@@ -31,11 +33,10 @@
 	X(PFNGLTEXSTORAGE3DPROC, TexStorage3D) \
 	X(PFNGLTEXSUBIMAGE3DPROC, TexSubImage3D) \
 	X(PFNGLGETTEXIMAGEPROC, GetTexImage) \
-	X(PFNGLBINDIMAGETEXTUREPROC, BindImageTexture) \
 	X(PFNGLGENBUFFERSPROC, GenBuffers) \
 	X(PFNGLDELETEBUFFERSPROC, DeleteBuffers) \
 	X(PFNGLBINDBUFFERPROC, BindBuffer) \
-	X(PFNGLBINDBUFFERBASEPROC, BindBufferBase) \
+	X(PFNGLTEXBUFFERPROC, TexBuffer) \
 	X(PFNGLBUFFERDATAPROC, BufferData) \
 	X(PFNGLBUFFERSUBDATAPROC, BufferSubData) \
 	X(PFNGLCREATESHADERPROC, CreateShader) \
@@ -58,8 +59,27 @@
 	X(PFNGLUNIFORM2IPROC, Uniform2i) \
 	X(PFNGLUNIFORM2FPROC, Uniform2f) \
 	X(PFNGLUNIFORM4FPROC, Uniform4f) \
-	X(PFNGLDISPATCHCOMPUTEPROC, DispatchCompute) \
-	X(PFNGLMEMORYBARRIERPROC, MemoryBarrier) \
+	X(PFNGLUNIFORMMATRIX4FVPROC, UniformMatrix4fv) \
+	X(PFNGLGENVERTEXARRAYSPROC, GenVertexArrays) \
+	X(PFNGLDELETEVERTEXARRAYSPROC, DeleteVertexArrays) \
+	X(PFNGLBINDVERTEXARRAYPROC, BindVertexArray) \
+	X(PFNGLENABLEVERTEXATTRIBARRAYPROC, EnableVertexAttribArray) \
+	X(PFNGLVERTEXATTRIBPOINTERPROC, VertexAttribPointer) \
+	X(PFNGLVERTEXATTRIBIPOINTERPROC, VertexAttribIPointer) \
+	X(PFNGLVERTEXATTRIBDIVISORPROC, VertexAttribDivisor) \
+	X(PFNGLDRAWARRAYSPROC, DrawArrays) \
+	X(PFNGLDRAWARRAYSINSTANCEDBASEINSTANCEPROC, DrawArraysInstancedBaseInstance) \
+	X(PFNGLGENFRAMEBUFFERSPROC, GenFramebuffers) \
+	X(PFNGLDELETEFRAMEBUFFERSPROC, DeleteFramebuffers) \
+	X(PFNGLBINDFRAMEBUFFERPROC, BindFramebuffer) \
+	X(PFNGLFRAMEBUFFERTEXTURE2DPROC, FramebufferTexture2D) \
+	X(PFNGLCHECKFRAMEBUFFERSTATUSPROC, CheckFramebufferStatus) \
+	X(PFNGLVIEWPORTPROC, Viewport) \
+	X(PFNGLCLEARBUFFERFVPROC, ClearBufferfv) \
+	X(PFNGLENABLEPROC, Enable) \
+	X(PFNGLDISABLEPROC, Disable) \
+	X(PFNGLBLENDFUNCPROC, BlendFunc) \
+	X(PFNGLREADPIXELSPROC, ReadPixels) \
 	X(PFNGLFINISHPROC, Finish)
 
 struct glfn {
@@ -70,12 +90,24 @@ struct glfn {
 
 struct glctx;
 
-/* Create and make current a context. NULL on failure, with err saying why. */
+/* Create and make current a context. NULL on failure, with err saying why (for EGL
+ * devices, every device's reason). EGL devices: the first whose GL_RENDERER is not a
+ * software rasteriser, after checking the client extensions that list and open them. */
 struct glctx *glctx_new(enum glctx_backend backend, struct ap_err *err);
+/* The same with EGL device gpu (>= 0), which must not be a software rasteriser; -1: any. */
+struct glctx *glctx_new_gpu(enum glctx_backend backend, int gpu, struct ap_err *err);
 void glctx_free(struct glctx *ctx);
 
 const struct glfn *glctx_gl(const struct glctx *ctx);
 /* "osmesa" or "egl-device" or "egl-surfaceless". */
 const char *glctx_backend_name(const struct glctx *ctx);
+/* Whether the context's GL_RENDERER is a software rasteriser. */
+bool glctx_software(const struct glctx *ctx);
+/* Whether a GL_RENDERER string names a software rasteriser (llvmpipe, softpipe, swrast,
+ * "software"; NULL too): such an EGL device is never taken for a GPU. */
+bool glctx_renderer_is_software(const char *renderer);
+/* Every EGL device, a line each: "device N: RENDERER or why not: taken|not taken" (no
+ * newline at the end). The count, or -1 with err saying why there are none to list. */
+int glctx_list(char *buf, size_t len, struct ap_err *err);
 
 #endif

@@ -6,10 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cglm/cam.h>
+
 #include "core/pal.h"
 #include "core/presc.h"
 #include "draw/gl/glctx.h"
 #include "draw/gl/shaders.h"
+
+/* One variant of the sprite program (shaders/sprite_*.glsl) and its uniforms. */
+struct sprite_prog {
+	GLuint id;
+	struct {
+		GLint proj, pitch, max_lod, page_base, cols, per_page, levels, use_cov, threshold, pre_grid, pre_slot,
+		      inv_page, pre_inv, outline;
+	} u;
+};
 
 struct render {
 	struct glctx *ctx;
@@ -19,8 +30,13 @@ struct render {
 	int has_alpha;
 	uint32_t pages_per_group, ngroups;
 	GLuint *arrays;             /* one texture array per group */
-	GLuint prog;
-	GLuint buf[4];              /* sprites, offsets, index, coverage */
+	struct sprite_prog prog[2][2][2][3];   /* by POINTS, PRE, DECOR, ALPHA_MODE: made when first used */
+	float max_point;           /* the largest point side drawn as a point */
+	GLuint resolve;             /* the float frame to RGBA8 */
+	GLuint vao, inst;           /* the instances: the scene's sprite records */
+	GLuint empty_vao;           /* the resolve pass's: no attributes */
+	size_t inst_cap;            /* bytes inst holds */
+	GLuint cov_buf, cov_tex;    /* coverage scales, images × levels, a texture buffer */
 	int use_cov;
 	float *c0;                  /* per cell: its image's share passing at full size */
 	double cov_thr;
@@ -30,17 +46,14 @@ struct render {
 		struct presc_cache c;   /* the images, made on the CPU */
 		uint8_t *level[ATLAS_MAX_LEVELS];   /* levels read back, all pages */
 		uint8_t *layer;         /* one layer of the texture, being filled */
-		GLuint tex, buf;        /* the images in a texture array, slots in a grid; scales */
+		GLuint tex, buf, cov;   /* the images in a texture array, slots in a grid; scales */
 		uint32_t cols, rows, side, layers;
 	} pre;
-	GLuint frame_tex, accum_tex;
+	/* The frame: RGBA8, drawn into straight when every source is opaque, else the
+	 * resolve pass's target from the float frame (accum). */
+	GLuint fbo, frame_tex, accum_fbo, accum_tex;
 	int fw, fh, aw, ah;
 	GLint max_size;
-	struct {
-		GLint frame_size, tiles_x, off_base, page_base, alpha_mode, threshold, gray, has_alpha,
-		      pitch, inv_page, max_lod, background, outline, first_batch, last_batch,
-		      use_cov, cols, per_page, levels, pre_on, pre_scale, pre_step, pre_grid, pre_slot, pre_inv, pre_tex;
-	} u;
 };
 
 static int gl_check(struct render *r, const char *what, struct ap_err *err)
@@ -51,13 +64,16 @@ static int gl_check(struct render *r, const char *what, struct ap_err *err)
 	return 0;
 }
 
-static int build_program(struct render *r, struct ap_err *err)
+/* A shader of src, its #version line followed by defs (#define lines). */
+static GLuint compile(struct render *r, GLenum kind, const char *src, unsigned len, const char *defs,
+		      const char *what, struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
-	GLuint sh = gl->CreateShader(GL_COMPUTE_SHADER);
-	const char *src = shader_composite;
-	GLint len = (GLint)shader_composite_len, ok = 0;
-	gl->ShaderSource(sh, 1, &src, &len);
+	GLuint sh = gl->CreateShader(kind);
+	const char *body = strchr(src, '\n') + 1;
+	const char *parts[3] = { "#version 430\n", defs, body };
+	GLint n[3] = { (GLint)strlen(parts[0]), (GLint)strlen(defs), (GLint)(len - (unsigned)(body - src)) }, ok = 0;
+	gl->ShaderSource(sh, 3, parts, n);
 	gl->CompileShader(sh);
 	gl->GetShaderiv(sh, GL_COMPILE_STATUS, &ok);
 	if (!ok) {
@@ -65,27 +81,86 @@ static int build_program(struct render *r, struct ap_err *err)
 		gl->GetShaderInfoLog(sh, sizeof log, NULL, log);
 		gl->DeleteShader(sh);
 		log[strcspn(log, "\n")] = 0;
-		return ap_errf(err, "gl: compute shader does not compile: %s", log);
+		ap_errf(err, "gl: %s shader does not compile: %s", what, log);
+		return 0;
 	}
-	r->prog = gl->CreateProgram();
-	gl->AttachShader(r->prog, sh);
-	gl->LinkProgram(r->prog);
-	gl->DeleteShader(sh);
-	gl->GetProgramiv(r->prog, GL_LINK_STATUS, &ok);
+	return sh;
+}
+
+static GLuint link(struct render *r, const char *vs, unsigned vlen, const char *fs, unsigned flen, const char *defs,
+		   const char *what, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	GLuint v = compile(r, GL_VERTEX_SHADER, vs, vlen, defs, what, err);
+	GLuint f = v ? compile(r, GL_FRAGMENT_SHADER, fs, flen, defs, what, err) : 0;
+	if (!f) {
+		if (v)
+			gl->DeleteShader(v);
+		return 0;
+	}
+	GLuint prog = gl->CreateProgram();
+	GLint ok = 0;
+	gl->AttachShader(prog, v);
+	gl->AttachShader(prog, f);
+	gl->LinkProgram(prog);
+	gl->DeleteShader(v);
+	gl->DeleteShader(f);
+	gl->GetProgramiv(prog, GL_LINK_STATUS, &ok);
 	if (!ok) {
 		char log[400];
-		gl->GetProgramInfoLog(r->prog, sizeof log, NULL, log);
+		gl->GetProgramInfoLog(prog, sizeof log, NULL, log);
+		gl->DeleteProgram(prog);
 		log[strcspn(log, "\n")] = 0;
-		return ap_errf(err, "gl: compute program does not link: %s", log);
+		ap_errf(err, "gl: %s program does not link: %s", what, log);
+		return 0;
 	}
-#define LOC(name) r->u.name = gl->GetUniformLocation(r->prog, #name)
-	LOC(frame_size); LOC(tiles_x); LOC(off_base); LOC(page_base); LOC(alpha_mode);
-	LOC(threshold); LOC(gray); LOC(has_alpha); LOC(pitch); LOC(inv_page); LOC(max_lod);
-	LOC(background); LOC(outline); LOC(first_batch); LOC(last_batch);
-	LOC(use_cov); LOC(cols); LOC(per_page); LOC(levels);
-	LOC(pre_on); LOC(pre_scale); LOC(pre_step); LOC(pre_grid); LOC(pre_slot); LOC(pre_inv); LOC(pre_tex);
+	return prog;
+}
+
+/* The sprite program for (pre, decor, mode), compiled the first time a frame needs it. */
+static struct sprite_prog *sprite_prog(struct render *r, int points, int pre, int decor, int mode, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	struct sprite_prog *p = &r->prog[points][pre][decor][mode];
+	if (p->id)
+		return p;
+	char defs[200];
+	snprintf(defs, sizeof defs, "#define POINTS %d\n#define PRE %d\n#define DECOR %d\n#define ALPHA_MODE %d\n"
+		 "#define CHANNELS %d\n", points, pre, decor, mode, r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3);
+	if (!(p->id = link(r, shader_sprite_vert, shader_sprite_vert_len, shader_sprite_frag, shader_sprite_frag_len,
+			   defs, "sprite", err)))
+		return NULL;
+#define LOC(name) p->u.name = gl->GetUniformLocation(p->id, #name)
+	LOC(proj); LOC(pitch); LOC(max_lod); LOC(page_base); LOC(cols); LOC(per_page); LOC(levels); LOC(use_cov);
+	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline);
 #undef LOC
-	return 0;
+	return p;
+}
+
+static int build_programs(struct render *r, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	if (!(r->resolve = link(r, shader_resolve_vert, shader_resolve_vert_len, shader_resolve_frag,
+				shader_resolve_frag_len, "", "resolve", err)))
+		return -1;
+	/* the instance records as they are in struct scene_sprite: no repacking on the CPU */
+	gl->GenVertexArrays(1, &r->vao);
+	gl->GenVertexArrays(1, &r->empty_vao);
+	gl->GenBuffers(1, &r->inst);
+	gl->BindVertexArray(r->vao);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->inst);
+	gl->EnableVertexAttribArray(0);
+	gl->EnableVertexAttribArray(1);
+	gl->VertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, sizeof(struct scene_sprite), (const void *)0);
+	gl->VertexAttribIPointer(1, 4, GL_UNSIGNED_INT, sizeof(struct scene_sprite), (const void *)(4 * sizeof(float)));
+	gl->VertexAttribDivisor(0, 1);
+	gl->VertexAttribDivisor(1, 1);
+	/* sprites up to 64 px are points where the GL draws points that large */
+	GLfloat range[2] = { 0, 0 };
+	gl->GetFloatv(GL_POINT_SIZE_RANGE, range);
+	r->max_point = range[1] < 64 ? 0 : 64;
+	gl->Enable(GL_PROGRAM_POINT_SIZE);
+	return gl_check(r, "building the shaders", err);
 }
 
 /* Build each page and its mip levels on the CPU, one page at a time, and upload. */
@@ -162,9 +237,8 @@ struct render *render_new(struct glctx *ctx, const struct atlas *a, const struct
 		goto out_free;
 	}
 	gl->GenTextures((GLsizei)r->ngroups, r->arrays);
-	gl->GenBuffers(4, r->buf);
 	gl->GenBuffers(1, &r->pre.buf);
-	if (build_program(r, err) || upload_atlas(r, s, err))
+	if (build_programs(r, err) || upload_atlas(r, s, err))
 		goto out_free;
 	return r;
 out_free:
@@ -181,32 +255,40 @@ void render_free(struct render *r)
 		gl->DeleteTextures((GLsizei)r->ngroups, r->arrays);
 		free(r->arrays);
 	}
-	if (r->frame_tex)
-		gl->DeleteTextures(1, &r->frame_tex);
-	if (r->accum_tex)
-		gl->DeleteTextures(1, &r->accum_tex);
-	if (r->buf[0])
-		gl->DeleteBuffers(4, r->buf);
-	if (r->pre.buf)
-		gl->DeleteBuffers(1, &r->pre.buf);
-	if (r->pre.tex)
-		gl->DeleteTextures(1, &r->pre.tex);
+	GLuint fbos[] = { r->fbo, r->accum_fbo }, texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex },
+	       bufs[] = { r->inst, r->pre.buf, r->cov_buf };
+	for (size_t i = 0; i < sizeof fbos / sizeof *fbos; i++)
+		if (fbos[i])
+			gl->DeleteFramebuffers(1, &fbos[i]);
+	for (size_t i = 0; i < sizeof texs / sizeof *texs; i++)
+		if (texs[i])
+			gl->DeleteTextures(1, &texs[i]);
+	for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++)
+		if (bufs[i])
+			gl->DeleteBuffers(1, &bufs[i]);
+	if (r->vao)
+		gl->DeleteVertexArrays(1, &r->vao);
+	if (r->empty_vao)
+		gl->DeleteVertexArrays(1, &r->empty_vao);
 	free(r->pre.layer);
 	presc_cache_free(&r->pre.c);
 	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
 		free(r->pre.level[k]);
 	free(r->c0);
-	if (r->prog)
-		gl->DeleteProgram(r->prog);
+	for (int i = 0; i < 24; i++)
+		if ((&r->prog[0][0][0][0])[i].id)
+			gl->DeleteProgram((&r->prog[0][0][0][0])[i].id);
+	if (r->resolve)
+		gl->DeleteProgram(r->resolve);
 	if (r->own_ctx)
 		glctx_free(r->ctx);
 	free(r);
 }
 
-struct render *render_open(enum glctx_backend backend, const struct atlas *a, const struct ap_imgset *s,
+struct render *render_open(enum glctx_backend backend, int gpu, const struct atlas *a, const struct ap_imgset *s,
 			   uint32_t pages_per_group, struct ap_err *err)
 {
-	struct glctx *ctx = glctx_new(backend, err);
+	struct glctx *ctx = glctx_new_gpu(backend, gpu, err);
 	if (!ctx)
 		return NULL;
 	struct render *r = render_new(ctx, a, s, pages_per_group, err);
@@ -258,6 +340,20 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 	return tab;
 }
 
+/* A texture buffer of floats (the vertex stage reads them: GL 4.3 promises it no
+ * storage buffers), made or refilled. */
+static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float *data, size_t bytes)
+{
+	if (!*buf)
+		gl->GenBuffers(1, buf);
+	if (!*tex)
+		gl->GenTextures(1, tex);
+	gl->BindBuffer(GL_TEXTURE_BUFFER, *buf);
+	gl->BufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(bytes ? bytes : sizeof(float)), data, GL_STATIC_DRAW);
+	gl->BindTexture(GL_TEXTURE_BUFFER, *tex);
+	gl->TexBuffer(GL_TEXTURE_BUFFER, GL_R32F, *buf);
+}
+
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
@@ -269,9 +365,7 @@ int render_coverage(struct render *r, const struct ap_imgset *s, double threshol
 		return ap_errf(err, "atlas: out of memory for the coverage table");
 	r->use_cov = 1;
 	r->cov_thr = threshold;
-	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->buf[3]);
-	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(r->atlas.n * r->atlas.levels * sizeof *table), table,
-		       GL_STATIC_DRAW);
+	texbuf(gl, &r->cov_buf, &r->cov_tex, table, r->atlas.n * r->atlas.levels * sizeof *table);
 	free(table);
 	return gl_check(r, "uploading the coverage table", err);
 }
@@ -291,6 +385,16 @@ static void describe(const struct glctx *ctx, char *buf, size_t len)
 	const struct glfn *gl = glctx_gl(ctx);
 	snprintf(buf, len, "%s: %s, %s", glctx_backend_name(ctx), (const char *)gl->GetString(GL_RENDERER),
 		 (const char *)gl->GetString(GL_VERSION));
+}
+
+bool render_software(const struct render *r)
+{
+	return glctx_software(r->ctx);
+}
+
+int render_devices(char *buf, size_t len, struct ap_err *err)
+{
+	return glctx_list(buf, len, err);
 }
 
 void render_describe(const struct render *r, char *buf, size_t len)
@@ -316,16 +420,6 @@ static void texture_2d(struct render *r, GLuint *tex, GLenum fmt, int w, int h)
 	gl->GenTextures(1, tex);
 	gl->BindTexture(GL_TEXTURE_2D, *tex);
 	gl->TexStorage2D(GL_TEXTURE_2D, 1, fmt, w, h);
-}
-
-static void upload(const struct glfn *gl, GLuint buf, GLuint binding, const void *data, size_t bytes)
-{
-	static const uint32_t zero[4];
-	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, buf);
-	/* orphan and refill: no stall on the previous frame's use */
-	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(bytes ? bytes : sizeof zero),
-		       bytes ? data : zero, GL_STREAM_DRAW);
-	gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, binding, buf);
 }
 
 /* Level k of every page, read back from the texture arrays (layer bytes a page): what
@@ -424,92 +518,189 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 		gl->TexSubImage3D(GL_TEXTURE_2D_ARRAY, 0, 0, 0, (GLint)l, (GLsizei)tside, (GLsizei)tside, 1, fmt,
 				  GL_UNSIGNED_BYTE, r->pre.layer);
 	}
-	gl->BindBuffer(GL_SHADER_STORAGE_BUFFER, r->pre.buf);
-	gl->BufferData(GL_SHADER_STORAGE_BUFFER, (GLsizeiptr)(n * sizeof *pc->scale), pc->scale, GL_STATIC_DRAW);
+	texbuf(gl, &r->pre.buf, &r->pre.cov, pc->scale, n * sizeof *pc->scale);
 	return gl_check(r, "uploading the prescaled images", err);
 oom:
 	presc_cache_reset(pc);
 	return ap_errf(err, "render: out of memory for %zu prescaled images", n);
 }
 
+/* A w×h colour target of format fmt and its framebuffer (surfaceless EGL has no default
+ * one, and OSMesa's is 1×1). */
+static int target(struct render *r, GLuint *fbo, GLuint *tex, GLenum fmt, int w, int h, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	texture_2d(r, tex, fmt, w, h);
+	gl->TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+	gl->TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+	if (!*fbo)
+		gl->GenFramebuffers(1, fbo);
+	gl->BindFramebuffer(GL_FRAMEBUFFER, *fbo);
+	gl->FramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, *tex, 0);
+	GLenum st = gl->CheckFramebufferStatus(GL_FRAMEBUFFER);
+	if (st != GL_FRAMEBUFFER_COMPLETE)
+		return ap_errf(err, "gl: a %dx%d frame buffer is incomplete (0x%04x)", w, h, st);
+	return gl_check(r, "making the frame buffer", err);
+}
+
+/* Whether every source of the frame is opaque over an opaque background: then sprites
+ * are painted straight into the RGBA8 frame, later over earlier, with no blending and
+ * no float frame (what the cpu backend's fast path does too). */
+static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, const float *bg, const float *ol)
+{
+	if (o->alpha == DRAW_BLEND || bg[3] != 1.0f)
+		return false;
+	for (size_t i = 0; i < sc->nsprites; i++) {
+		const struct scene_sprite *s = &sc->sprites[i];
+		if (s->tint >> 24 != 0xff || (((s->page_flags >> 16) & SCENE_OUTLINE) && ol[3] != 1.0f))
+			return false;
+	}
+	return true;
+}
+
+/* The frame's uniforms for program p: pixels to clip space through cglm's ortho (y not
+ * flipped, so that the frame's row 0, its top, is the first row glReadPixels returns),
+ * the rest as draw_opts and the atlas give them. */
+static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct draw_opts *o, const float *ol,
+			 const struct presc_key *key, int w, int h)
+{
+	const struct glfn *gl = r->gl;
+	const struct atlas *a = &r->atlas;
+	mat4 proj;
+	glm_ortho(0.0f, (float)w, 0.0f, (float)h, -1.0f, 1.0f, proj);
+	gl->UniformMatrix4fv(p->u.proj, 1, GL_FALSE, (const GLfloat *)proj);
+	gl->Uniform1f(p->u.pitch, (float)a->pitch);
+	gl->Uniform1f(p->u.max_lod, (float)(a->levels - 1));
+	gl->Uniform1ui(p->u.cols, a->cols);
+	gl->Uniform1ui(p->u.per_page, a->cols * a->rows);
+	gl->Uniform1ui(p->u.levels, a->levels);
+	gl->Uniform1i(p->u.use_cov, r->use_cov && o->alpha == DRAW_DISCARD);
+	gl->Uniform1f(p->u.threshold, (float)draw_opts_threshold(o));
+	gl->Uniform2f(p->u.inv_page, 1.0f / (float)a->page_w, 1.0f / (float)a->page_h);
+	gl->Uniform4f(p->u.outline, ol[0], ol[1], ol[2], ol[3]);
+	if (key) {
+		gl->Uniform2i(p->u.pre_grid, (GLint)r->pre.cols, (GLint)r->pre.rows);
+		gl->Uniform2i(p->u.pre_slot, (GLint)key->w, (GLint)key->h);
+		gl->Uniform1f(p->u.pre_inv, 1.0f / (float)r->pre.side);
+	}
+}
+
+/* A sprite's draw: its texture array, whether it is a point (small and wholly inside
+ * the w×h frame: points are clipped by their centre), whether it is drawn from the
+ * prescaled images (presc_match, the cpu backend's test), and whether it has a border. */
+static uint32_t sprite_kind(const struct render *r, const struct scene_sprite *s, const struct presc_key *key,
+			    float w, float h)
+{
+	uint32_t g = (s->page_flags & 0xffff) / r->pages_per_group;
+	float x0 = ceilf(s->x0 - 0.5f), y0 = ceilf(s->y0 - 0.5f), x1 = ceilf(s->x1 - 0.5f), y1 = ceilf(s->y1 - 0.5f);
+	bool point = x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h && x1 - x0 <= r->max_point && y1 - y0 <= r->max_point;
+	bool pre = key && presc_match(key, scene_scale_x(s), scene_scale_y(s));
+	bool decor = (s->page_flags >> 16) & (SCENE_OUTLINE | SCENE_FRAME);
+	return g << 3 | (uint32_t)point << 2 | (uint32_t)pre << 1 | (uint32_t)decor;
+}
+
+/* The sprites in order, one instanced draw per run of sprites of one kind: one texture
+ * array (the atlas keeps each array's images together in draw order), one program. */
+static int draw_sprites(struct render *r, const struct scene_out *sc, const struct draw_opts *o, const float *ol,
+			const struct presc_key *key, int w, int h, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	const struct scene_sprite *sp = sc->sprites;
+	size_t bytes = sc->nsprites * sizeof *sp;
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->inst);
+	if (bytes > r->inst_cap) {
+		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)bytes, sp, GL_STREAM_DRAW);
+		r->inst_cap = bytes;
+	} else if (bytes) {
+		/* orphan and refill: no stall on the previous frame's use */
+		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)r->inst_cap, NULL, GL_STREAM_DRAW);
+		gl->BufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)bytes, sp);
+	}
+	gl->BindVertexArray(r->vao);
+	gl->ActiveTexture(GL_TEXTURE0);
+	const struct sprite_prog *cur = NULL;
+	for (size_t i = 0; i < sc->nsprites;) {
+		uint32_t kind = sprite_kind(r, &sp[i], key, (float)w, (float)h), g = kind >> 3;
+		size_t j = i + 1;
+		while (j < sc->nsprites && sprite_kind(r, &sp[j], key, (float)w, (float)h) == kind)
+			j++;
+		int point = kind >> 2 & 1;
+		const struct sprite_prog *p = sprite_prog(r, point, kind >> 1 & 1, kind & 1, (int)o->alpha, err);
+		if (!p)
+			return -1;
+		if (p != cur) {
+			gl->UseProgram(p->id);
+			set_uniforms(r, p, o, ol, key, w, h);
+			cur = p;
+		}
+		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g < r->ngroups ? g : 0]);
+		gl->Uniform1ui(p->u.page_base, g * r->pages_per_group);
+		if (point)
+			gl->DrawArraysInstancedBaseInstance(GL_POINTS, 0, 1, (GLsizei)(j - i), (GLuint)i);
+		else
+			gl->DrawArraysInstancedBaseInstance(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)(j - i), (GLuint)i);
+		i = j;
+	}
+	return 0;
+}
+
 int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
 		 const struct draw_target *t, struct ap_err *err)
 {
 	int w = t->w, h = t->h;
-	uint8_t *rgba = t->rgba;
 	const struct glfn *gl = r->gl;
-	const struct atlas *a = &r->atlas;
 	if (w <= 0 || h <= 0 || w > r->max_size || h > r->max_size)
 		return ap_errf(err, "frame %dx%d: outside 1..%d, the GL limit", w, h, r->max_size);
-	if (w != r->fw || h != r->fh) {
-		texture_2d(r, &r->frame_tex, GL_RGBA8, w, h);
-		r->fw = w;
-		r->fh = h;
-	}
-	if (sc->nbatches > 1 && (w != r->aw || h != r->ah)) {
-		texture_2d(r, &r->accum_tex, GL_RGBA32F, w, h);
-		r->aw = w;
-		r->ah = h;
-	}
-	gl->UseProgram(r->prog);
-	upload(gl, r->buf[0], 0, sc->sprites, sc->nsprites * sizeof *sc->sprites);
-	size_t tiles = (size_t)sc->tiles_x * sc->tiles_y;
-	upload(gl, r->buf[1], 1, sc->offsets, sc->nbatches * (tiles + 1) * sizeof *sc->offsets);
-	upload(gl, r->buf[2], 2, sc->index, sc->nindex * sizeof *sc->index);
-
 	float bg[4], ol[4];
 	pal_premul(o->background, bg);
 	pal_premul(pal_outline(o->outline, o->background), ol);
-	gl->Uniform2i(r->u.frame_size, w, h);
-	gl->Uniform1ui(r->u.tiles_x, sc->tiles_x);
-	gl->Uniform1i(r->u.alpha_mode, (int)o->alpha);
-	gl->Uniform1f(r->u.threshold, (float)draw_opts_threshold(o));
-	gl->Uniform1i(r->u.gray, a->channels == 1);
-	gl->Uniform1i(r->u.has_alpha, r->has_alpha);
-	gl->Uniform1f(r->u.pitch, (float)a->pitch);
-	gl->Uniform2f(r->u.inv_page, 1.0f / (float)a->page_w, 1.0f / (float)a->page_h);
-	gl->Uniform4f(r->u.background, bg[0], bg[1], bg[2], bg[3]);
-	gl->Uniform4f(r->u.outline, ol[0], ol[1], ol[2], ol[3]);
-	gl->Uniform1f(r->u.max_lod, (float)(a->levels - 1));
-	gl->Uniform1i(r->u.use_cov, r->use_cov && o->alpha == DRAW_DISCARD);
-	gl->Uniform1ui(r->u.cols, a->cols);
-	gl->Uniform1ui(r->u.per_page, a->cols * a->rows);
-	gl->Uniform1ui(r->u.levels, a->levels);
-	if (r->use_cov)
-		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 3, r->buf[3]);
+	bool fast = all_opaque(sc, o, bg, ol);
+	if ((w != r->fw || h != r->fh) && target(r, &r->fbo, &r->frame_tex, GL_RGBA8, w, h, err))
+		return -1;
+	r->fw = w;
+	r->fh = h;
+	if (!fast && (w != r->aw || h != r->ah)) {
+		if (target(r, &r->accum_fbo, &r->accum_tex, GL_RGBA32F, w, h, err))
+			return -1;
+		r->aw = w;
+		r->ah = h;
+	}
 	struct presc_key key;
-	bool pre = scene_prescale_key(sc, a, &key);
+	bool pre = scene_prescale_key(sc, &r->atlas, &key);
 	if (pre && pre_update(r, sc, &key, err))
 		return -1;
-	gl->Uniform1i(r->u.pre_on, pre);
-	gl->Uniform1i(r->u.pre_tex, 1);
+	gl->BindFramebuffer(GL_FRAMEBUFFER, fast ? r->fbo : r->accum_fbo);
+	gl->Viewport(0, 0, w, h);
+	gl->ClearBufferfv(GL_COLOR, 0, bg);
+	if (fast) {
+		gl->Disable(GL_BLEND);
+	} else {
+		gl->Enable(GL_BLEND);
+		gl->BlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);   /* premultiplied "over" */
+	}
+	if (r->use_cov) {
+		gl->ActiveTexture(GL_TEXTURE2);
+		gl->BindTexture(GL_TEXTURE_BUFFER, r->cov_tex);
+	}
 	if (pre) {
-		gl->BindBufferBase(GL_SHADER_STORAGE_BUFFER, 5, r->pre.buf);
 		gl->ActiveTexture(GL_TEXTURE1);
 		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->pre.tex);
-		gl->Uniform2f(r->u.pre_scale, key.sx, key.sy);
-		gl->Uniform1f(r->u.pre_step, PRESC_STEP);
-		gl->Uniform2i(r->u.pre_grid, (GLint)r->pre.cols, (GLint)r->pre.rows);
-		gl->Uniform2i(r->u.pre_slot, (GLint)key.w, (GLint)key.h);
-		gl->Uniform1f(r->u.pre_inv, 1.0f / (float)r->pre.side);
+		gl->ActiveTexture(GL_TEXTURE3);
+		gl->BindTexture(GL_TEXTURE_BUFFER, r->pre.cov);
 	}
-	gl->BindImageTexture(0, r->frame_tex, 0, GL_FALSE, 0, GL_WRITE_ONLY, GL_RGBA8);
-	if (sc->nbatches > 1)
-		gl->BindImageTexture(1, r->accum_tex, 0, GL_FALSE, 0, GL_READ_WRITE, GL_RGBA32F);
-	gl->ActiveTexture(GL_TEXTURE0);
-	/* topmost batch first: compositing runs front to back */
-	for (size_t bi = sc->nbatches; bi-- > 0;) {
-		const struct scene_batch *b = &sc->batches[bi];
-		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[b->group < r->ngroups ? b->group : 0]);
-		gl->Uniform1ui(r->u.off_base, (GLuint)b->off);
-		gl->Uniform1ui(r->u.page_base, b->group * r->pages_per_group);
-		gl->Uniform1i(r->u.first_batch, bi == sc->nbatches - 1);
-		gl->Uniform1i(r->u.last_batch, bi == 0);
-		gl->DispatchCompute(sc->tiles_x, sc->tiles_y, 1);
-		gl->MemoryBarrier(GL_SHADER_IMAGE_ACCESS_BARRIER_BIT | GL_TEXTURE_UPDATE_BARRIER_BIT);
+	if (draw_sprites(r, sc, o, ol, pre ? &key : NULL, w, h, err))
+		return -1;
+	if (!fast) {
+		gl->Disable(GL_BLEND);
+		gl->BindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+		gl->UseProgram(r->resolve);
+		gl->ActiveTexture(GL_TEXTURE0);
+		gl->BindTexture(GL_TEXTURE_2D, r->accum_tex);
+		gl->BindVertexArray(r->empty_vao);
+		gl->DrawArrays(GL_TRIANGLES, 0, 3);
 	}
-	gl->BindTexture(GL_TEXTURE_2D, r->frame_tex);
+	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
 	gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
-	gl->GetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+	gl->ReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, t->rgba);
 	return gl_check(r, "drawing the frame", err);
 }

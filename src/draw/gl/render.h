@@ -1,9 +1,10 @@
 /*
  * render: the GL backend, as the rest of draw/ sees it: no GL type here, so including
  * this header brings no GL header with it (make layers checks). It uploads an atlas once
- * (texture arrays of mipmapped pages) and turns a scene (sprites binned into tiles) into
- * an RGBA8 frame with one compute pass per scene batch, with the semantics of
- * draw/dopts.h. It never decides where sprites go: that is cam_ and scene_, which are
+ * (texture arrays of mipmapped pages) and turns a scene's sprites (placed and culled,
+ * not binned) into an RGBA8 frame: instanced points or quads drawn in order into a
+ * framebuffer, one draw per run of sprites of one texture array and shader variant,
+ * with the semantics of draw/dopts.h. It never decides where sprites go: that is cam_ and scene_, which are
  * pure. glctx_ (draw/gl/glctx.h, GL types) makes the contexts; only draw/gl/ sees it.
  */
 #ifndef AP_RENDER_H
@@ -32,7 +33,7 @@ struct render;
 /* A context of the backend's kind, the atlas of s (planned as a) uploaded into it and,
  * when coverage, the discard test scaled per image and LOD for threshold. The render
  * owns the context. pages_per_group 0 = the GL limit. NULL on failure, err saying why. */
-struct render *render_open(enum glctx_backend backend, const struct atlas *a, const struct ap_imgset *s,
+struct render *render_open(enum glctx_backend backend, int gpu, const struct atlas *a, const struct ap_imgset *s,
 			   uint32_t pages_per_group, struct ap_err *err);
 /* The same in a context the caller keeps (tests share one across many atlases). */
 struct render *render_new(struct glctx *ctx, const struct atlas *a, const struct ap_imgset *s,
@@ -49,6 +50,10 @@ uint32_t render_pages_per_group(const struct render *r);
 int render_max_size(const struct render *r);
 /* One line: "osmesa: llvmpipe (LLVM 15.0.6, 256 bits), 4.5 (Core Profile) Mesa 22.3.6". */
 void render_describe(const struct render *r, char *buf, size_t len);
+/* Whether the GL is a software rasteriser (llvmpipe): what --backend egl warns of. */
+bool render_software(const struct render *r);
+/* The EGL devices, a line each with why each was taken or not (glctx_list). */
+int render_devices(char *buf, size_t len, struct ap_err *err);
 /* What a GL context of the backend's kind would be, described as render_describe does,
  * without uploading anything (atlasplot info). */
 int render_probe(enum glctx_backend backend, char *buf, size_t len, struct ap_err *err);

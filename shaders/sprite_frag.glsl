@@ -1,0 +1,82 @@
+#version 430
+// A sprite's pixel: its texel (the atlas's mip levels, or with PRE the prescaled image of
+// the frame's scale, one texel a pixel), the discard test with the per-sprite threshold,
+// and the premultiplied colour; with DECOR the highlight outline or label frame, a border
+// of the sprite. Compiled per (POINTS, PRE, DECOR, ALPHA_MODE, CHANNELS) by render.c: llvmpipe
+// runs both sides of a branch, so the frame's choices are made before compiling.
+// CHANNELS: 1 gray, 3 colour, 4 colour with its own alpha.
+layout(binding = 0) uniform sampler2DArray atlas;
+layout(binding = 1) uniform sampler2DArray pre_tex;   // prescaled images (presc.h), one level
+
+uniform vec2 inv_page;        // 1 / page size
+uniform float pre_inv;        // 1 / pre_tex's layer side
+uniform vec4 outline;         // premultiplied
+
+flat in vec4 v_rect;
+flat in vec4 v_map;
+flat in vec4 v_clamp;
+flat in vec4 v_tex;
+flat in vec2 v_pre;
+flat in vec4 v_tint;
+flat in uint v_flags;
+#if POINTS
+flat in vec4 v_px;
+#endif
+
+out vec4 frag;
+
+void main()
+{
+	vec2 c = gl_FragCoord.xy;
+	vec4 tint = v_tint;
+#if POINTS
+	if (c.x >= v_px.z || c.y >= v_px.w)
+		discard;
+#endif
+#if DECOR
+	// highlight outline (1) or label frame (2): a border of w pixels inside the rect
+	float w = float((v_flags >> 8) & 255u);
+	if (c.x < v_rect.x + w || c.x >= v_rect.z - w || c.y < v_rect.y + w || c.y >= v_rect.w - w) {
+		frag = (v_flags & 1u) != 0u ? outline : vec4(tint.rgb, 1.0) * tint.a;
+		return;
+	}
+	if ((v_flags & 2u) != 0u)
+		tint = vec4(1.0);      // colour sprites keep their colours inside the frame
+#endif
+#if PRE
+	vec4 tx = textureLod(pre_tex, vec3((v_pre + c - v_rect.xy + 1.0) * pre_inv, v_tex.x), 0.0);
+#else
+	// keep the filter footprint of the coarser level inside this image's cell
+	vec2 t = clamp(v_map.xy + (c - v_rect.xy) * v_map.zw, v_clamp.xy, v_clamp.zw);
+	vec4 tx = textureLod(atlas, vec3(t * inv_page, v_tex.x), v_tex.y);
+#endif
+#if CHANNELS == 1
+	vec3 rgb = vec3(tx.r);
+	float a = tx.r;
+#elif CHANNELS == 4
+	vec3 rgb = tx.rgb;
+	float a = tx.a;
+#else
+	vec3 rgb = tx.rgb;
+	float a = dot(tx.rgb, vec3(0.2126, 0.7152, 0.0722));
+#endif
+#if ALPHA_MODE == 0
+	if (a < v_tex.w)
+		discard;
+	frag = vec4(rgb * tint.rgb, 1.0) * tint.a;
+#elif ALPHA_MODE == 1
+#if CHANNELS == 3
+	float al = 1.0;
+#else
+	float al = a;
+#endif
+#if CHANNELS == 1
+	vec3 col = tint.rgb;
+#else
+	vec3 col = rgb * tint.rgb;
+#endif
+	frag = vec4(col * al, al) * tint.a;
+#else
+	frag = vec4(rgb * tint.rgb, 1.0) * tint.a;
+#endif
+}
