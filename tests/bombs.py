@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Hostile files for tests/sh_limits.sh: small on disk, huge when decoded.
-Usage: bombs.py KIND OUT   (KIND: png_big png_text jpeg_prog idx_gz)"""
+Usage: bombs.py KIND OUT   (KIND: png_big png_big_grey png_text jpeg_prog idx_gz npy_gz)"""
 import struct, sys, zlib, gzip
 
 
@@ -14,10 +14,10 @@ def png(w, h, rows, extra=b''):
             chunk(b'IDAT', rows) + chunk(b'IEND', b''))
 
 
-def png_big(out, side=16384):
-    # one gray image of side x side zeros: a few hundred KB of deflate
+def png_big(out, side=16384, value=0):
+    # one gray image of side x side zeros (or of value): a few hundred KB of deflate
     z = zlib.compressobj(9)
-    row = b'\0' * (side + 1)
+    row = b'\0' + bytes([value]) * side
     data = b''.join(z.compress(row) for _ in range(side)) + z.flush()
     open(out, 'wb').write(png(side, side, data))
 
@@ -49,4 +49,4 @@ def idx_gz(out, n=100):
 
 
 if __name__ == '__main__':
-    {'png_big': png_big, 'png_text': png_text, 'jpeg_prog': jpeg_prog, 'idx_gz': idx_gz}[sys.argv[1]](sys.argv[2])
+    {'png_big': png_big, 'png_big_grey': lambda out: png_big(out, value=128), 'png_text': png_text, 'jpeg_prog': jpeg_prog, 'idx_gz': idx_gz}[sys.argv[1]](sys.argv[2])

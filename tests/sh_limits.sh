@@ -25,6 +25,16 @@ under 20000 "png bomb over the limit" 1 \
 	"$AP" render --images "$T/big/" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
 under 100000 "png bomb within the limit streams" 0 "" \
 	"$AP" render --images "$T/big/" --layout "$T/one.csv" --size 64x64 -o "$T/o.png"
+# diff compares row by row: two such bombs (2 GiB decoded) cost a few rows; a diff
+# image, held whole to be written, must fit --max-memory
+cp "$T/big/a.png" "$T/big_same.png"
+$PY tests/bombs.py png_big_grey "$T/big_grey.png"
+under 20000 "diff of two png bombs streams" 0 "" \
+	"$AP" diff "$T/big/a.png" "$T/big_same.png" -q
+under 20000 "diff image of png bombs over the limit" 2 \
+	"atlasplot: output '$T/d.png': a 16384x16384 diff image needs 1073741824 bytes, more than the limit of 268435456 bytes (--max-memory)" \
+	"$AP" diff "$T/big/a.png" "$T/big_grey.png" --max-memory 256M -q -o "$T/d.png"
+check "no diff image over the limit" test ! -e "$T/d.png"
 # a tEXt chunk claiming 1 GiB is skipped, not allocated
 under 20000 "png text chunk bomb" 1 "atlasplot: images '$T/text/a.png': truncated file" \
 	"$AP" render --images "$T/text/" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
