@@ -66,4 +66,9 @@ $PY tests/bombs.py idx_gz "$T/bomb.idx.gz"
 under 40000 "gzip IDX bomb" 1 \
 	"atlasplot: images '$T/bomb.idx.gz': more data than its IDX header gives (78416 bytes), when decompressed" \
 	"$AP" render --images "$T/bomb.idx.gz" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
+# the same behind an NPY header (128 bytes of header, 78400 of pixels)
+$PY tests/bombs.py npy_gz "$T/bomb.npy.gz"
+under 40000 "gzip NPY bomb" 1 \
+	"atlasplot: images '$T/bomb.npy.gz': more data than its NPY header gives (78528 bytes), when decompressed" \
+	"$AP" render --images "$T/bomb.npy.gz" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
 done_tests
