@@ -36,10 +36,11 @@ else
 Q := @
 endif
 
-FUZZ         := idx npy csv png zdef
+FUZZ         := idx npy csv png zdef jpeg manifest
 FUZZ_SECONDS ?= 30
 FUZZ_SRC     := $(addprefix src/,base/err.c base/csv.c base/txt.c core/imgset.c io/load_file.c io/idx.c io/npy.c io/lay.c \
-		io/load.c io/pngio.c io/zdef.c io/regfile.c io/afile.c io/dirlist.c)
+		io/load.c io/pngio.c io/zdef.c io/regfile.c io/afile.c io/dirlist.c io/imgdec.c io/imgscale.c \
+		io/imgdir.c io/manifest.c)
 REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers gpu-check
@@ -95,7 +96,7 @@ fuzz: deps
 		mkdir -p build/fuzz/corpus_$$f tests/fuzz/regress/$$f && \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 \
 			-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -Itests/fuzz tests/fuzz/fuzz_$$f.c $(FUZZ_SRC) \
-			-lpng -lz -lm -o build/fuzz/fuzz_$$f || exit 1; \
+			-lpng -lz -ljpeg -lm -o build/fuzz/fuzz_$$f || exit 1; \
 		echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 		build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -print_final_stats=1 \
 			-artifact_prefix=tests/fuzz/regress/$$f/ build/fuzz/corpus_$$f tests/fuzz/seeds/$$f \

@@ -56,7 +56,7 @@ _atlasplot_options()
 	atlas) echo "$_atlasplot_data_opts --page-size --max-memory --output --verbose --help" ;;
 	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --verbose --help" ;;
 	diff)
-		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --help" ;;
+		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --max-memory --help" ;;
 	esac
 }
 

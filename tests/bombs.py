@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Hostile files for tests/sh_limits.sh: small on disk, huge when decoded.
-Usage: bombs.py KIND OUT   (KIND: png_big png_text jpeg_prog idx_gz)"""
+Usage: bombs.py KIND OUT   (KIND: png_big png_big_grey png_text jpeg_prog idx_gz npy_gz)"""
 import struct, sys, zlib, gzip
 
 
@@ -14,10 +14,10 @@ def png(w, h, rows, extra=b''):
             chunk(b'IDAT', rows) + chunk(b'IEND', b''))
 
 
-def png_big(out, side=16384):
-    # one gray image of side x side zeros: a few hundred KB of deflate
+def png_big(out, side=16384, value=0):
+    # one gray image of side x side zeros (or of value): a few hundred KB of deflate
     z = zlib.compressobj(9)
-    row = b'\0' * (side + 1)
+    row = b'\0' + bytes([value]) * side
     data = b''.join(z.compress(row) for _ in range(side)) + z.flush()
     open(out, 'wb').write(png(side, side, data))
 
@@ -48,5 +48,15 @@ def idx_gz(out, n=100):
     open(out, 'wb').write(head + zeros * 128)
 
 
+def npy_gz(out, n=100):
+    # an NPY header of n 28x28 uint8 images (128 bytes, as np.save pads it), then 2 GiB
+    # of zeros, gzipped as idx_gz is
+    d = "{'descr': '|u1', 'fortran_order': False, 'shape': (%d, 28, 28), }" % n
+    d = d + ' ' * (128 - 10 - len(d) - 1) + '\n'
+    head = b'\x93NUMPY\x01\x00' + struct.pack('<H', len(d)) + d.encode()
+    zeros = gzip.compress(b'\0' * (1 << 24), 9)
+    open(out, 'wb').write(gzip.compress(head + b'\0' * (n * 784), 9) + zeros * 128)
+
+
 if __name__ == '__main__':
-    {'png_big': png_big, 'png_text': png_text, 'jpeg_prog': jpeg_prog, 'idx_gz': idx_gz}[sys.argv[1]](sys.argv[2])
+    {'png_big': png_big, 'png_big_grey': lambda out: png_big(out, value=128), 'png_text': png_text, 'jpeg_prog': jpeg_prog, 'idx_gz': idx_gz, 'npy_gz': npy_gz}[sys.argv[1]](sys.argv[2])

@@ -3,7 +3,7 @@
 # through the harnesses, built normally: each must run to completion.
 . "$(dirname "$0")/setup"
 B=${BUILD:-build}
-for f in idx npy csv png zdef; do
+for f in idx npy csv png zdef jpeg manifest; do
 	files=$(find tests/fuzz/seeds/$f tests/fuzz/regress/$f -type f ! -name .keep | sort)
 	# shellcheck disable=SC2086
 	if "$B/replay/replay_$f" $files >"$T/out" 2>"$T/err" && grep -q ' passed, 0 failed' "$T/out"; then

@@ -25,6 +25,16 @@ under 20000 "png bomb over the limit" 1 \
 	"$AP" render --images "$T/big/" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
 under 100000 "png bomb within the limit streams" 0 "" \
 	"$AP" render --images "$T/big/" --layout "$T/one.csv" --size 64x64 -o "$T/o.png"
+# diff compares row by row: two such bombs (2 GiB decoded) cost a few rows; a diff
+# image, held whole to be written, must fit --max-memory
+cp "$T/big/a.png" "$T/big_same.png"
+$PY tests/bombs.py png_big_grey "$T/big_grey.png"
+under 20000 "diff of two png bombs streams" 0 "" \
+	"$AP" diff "$T/big/a.png" "$T/big_same.png" -q
+under 20000 "diff image of png bombs over the limit" 2 \
+	"atlasplot: output '$T/d.png': a 16384x16384 diff image needs 1073741824 bytes, more than the limit of 268435456 bytes (--max-memory)" \
+	"$AP" diff "$T/big/a.png" "$T/big_grey.png" --max-memory 256M -q -o "$T/d.png"
+check "no diff image over the limit" test ! -e "$T/d.png"
 # a tEXt chunk claiming 1 GiB is skipped, not allocated
 under 20000 "png text chunk bomb" 1 "atlasplot: images '$T/text/a.png': truncated file" \
 	"$AP" render --images "$T/text/" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
@@ -46,6 +56,33 @@ PYEOF
 under 20000 "folder working set over the limit" 1 \
 	"atlasplot: images '$T/many/': too large: 40 images in 1024x1024 cells need more than the limit of 67108864 bytes" \
 	"$AP" render --images "$T/many/" --layout "$T/one.csv" --cell 1024 --max-memory 64M -o "$T/o.png"
+# sizes come from the headers before any decoding: 40 images of 28x28 need 28x28 cells,
+# not 1024x1024 ones (they are never upscaled), so they fit the 64M that 1024-pixel
+# cells would not
+mkdir "$T/small"
+$PY - "$T/small" <<'PYEOF'
+import struct, sys, zlib
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+z = zlib.compress(b''.join(b'\0' + bytes((x * 9 + y) & 255 for x in range(28)) for y in range(28)), 9)
+p = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 28, 28, 8, 0, 0, 0, 0)) + chunk(b'IDAT', z) + chunk(b'IEND', b'')
+for i in range(40):
+    open('%s/%03d.png' % (sys.argv[1], i), 'wb').write(p)
+PYEOF
+/usr/bin/python3 -c "print('x,y'); [print('%d,%d' % (i, i % 7)) for i in range(40)]" > "$T/forty.csv"
+under 40000 "small images in a large cell, sized by their headers" 0 "" \
+	"$AP" render --images "$T/small/" --layout "$T/forty.csv" --cell 1024 --max-memory 64M --size 64x64 -o "$T/o.png"
+# and a file too large to decode is refused before the others are decoded: the bomb's
+# error, not the broken file's that comes first
+mkdir "$T/mixed"
+head -c 40 "$T/small/000.png" > "$T/mixed/a.png"
+cp "$T/big/a.png" "$T/mixed/z.png"
+under 20000 "a bomb in a folder refused before decoding" 1 \
+	"atlasplot: images '$T/mixed/z.png': image 16384x16384 is too large: decoding needs more than the limit of 268435456 bytes" \
+	"$AP" render --images "$T/mixed/" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
+printf 'path,x,y\nmixed/a.png,0,0\nbig/a.png,1,1\n' > "$T/m.csv"
+under 20000 "a bomb in a manifest refused before decoding" 1 \
+	"atlasplot: manifest '$T/m.csv' line 3: images '$T/big/a.png': image 16384x16384 is too large: decoding needs more than the limit of 268435456 bytes" \
+	"$AP" render --manifest "$T/m.csv" --max-memory 256M -o "$T/o.png"
 # a layout that never ends stops at the limit
 $PY -c 'import struct, sys; sys.stdout.buffer.write(struct.pack(">IIII", 0x803, 1, 28, 28) + bytes(784))' > "$T/one.idx"
 under 100000 "layout from /dev/zero" 1 "atlasplot: layout '/dev/zero': too large: over the limit of 33554432 bytes" \
@@ -56,4 +93,9 @@ $PY tests/bombs.py idx_gz "$T/bomb.idx.gz"
 under 40000 "gzip IDX bomb" 1 \
 	"atlasplot: images '$T/bomb.idx.gz': more data than its IDX header gives (78416 bytes), when decompressed" \
 	"$AP" render --images "$T/bomb.idx.gz" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
+# the same behind an NPY header (128 bytes of header, 78400 of pixels)
+$PY tests/bombs.py npy_gz "$T/bomb.npy.gz"
+under 40000 "gzip NPY bomb" 1 \
+	"atlasplot: images '$T/bomb.npy.gz': more data than its NPY header gives (78528 bytes), when decompressed" \
+	"$AP" render --images "$T/bomb.npy.gz" --layout "$T/one.csv" --max-memory 256M -o "$T/o.png"
 done_tests

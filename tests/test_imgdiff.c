@@ -226,6 +226,45 @@ static void test_parse_max_pixels(void)
 	CHECK(!o.max_pixels_pct);
 }
 
+/* Row by row through a ring of IMGDIFF_BAND rows, read two ahead (as the diff command
+ * reads files): the same result and diff rows as the whole-image compare, aa included. */
+static void test_stream(void)
+{
+	uint8_t a[W * H * 4], b[W * H * 4], d[W * H * 4], ds[W * H * 4];
+	uint8_t ra[IMGDIFF_BAND][W * 4], rb[IMGDIFF_BAND][W * 4];
+	const uint8_t *ringa[IMGDIFF_BAND], *ringb[IMGDIFF_BAND];
+	struct imgdiff_opts o = { .tolerance = 2, .aa = true };
+	struct imgdiff_result r, rs;
+	struct imgdiff_acc acc;
+	uint32_t seed = 7;
+
+	edge(a, 8, 128);
+	edge(b, 9, 100);
+	for (int i = 0; i < 40; i++) {          /* some noise too, away from the edge */
+		seed = seed * 1103515245u + 12345u;
+		set(b, (int)(seed >> 16) % 5, (int)(seed >> 8) % H, (uint8_t)(seed >> 24));
+	}
+	imgdiff_compare(&(struct imgdiff_pair){ a, b, W, H }, &o, &r, d);
+	CHECK(r.aa > 0 && r.over > 0);
+	for (int k = 0; k < IMGDIFF_BAND; k++)
+		ringa[k] = ra[k], ringb[k] = rb[k];
+	imgdiff_begin(&acc, W, H, &o);
+	uint32_t got = 0;
+	for (uint32_t y = 0; y < H; y++) {
+		struct imgdiff_rows band;
+		for (; got < H && got <= y + 2; got++) {
+			memcpy(ra[got % IMGDIFF_BAND], a + got * W * 4, W * 4);
+			memcpy(rb[got % IMGDIFF_BAND], b + got * W * 4, W * 4);
+		}
+		imgdiff_window(y, H, ringa, band.expected);
+		imgdiff_window(y, H, ringb, band.actual);
+		imgdiff_row(&acc, &band, ds + y * W * 4);
+	}
+	imgdiff_end(&acc, &rs);
+	CHECK(memcmp(&r, &rs, sizeof r) == 0);
+	CHECK(memcmp(d, ds, sizeof d) == 0);
+}
+
 int main(void)
 {
 	test_identical();
@@ -233,6 +272,7 @@ int main(void)
 	test_shifted();
 	test_aa();
 	test_side_by_side();
+	test_stream();
 	test_parse_max_pixels();
 	return t_done();
 }

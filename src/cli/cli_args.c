@@ -332,3 +332,8 @@ void cli_command_line(int argc, char **argv, char *buf, size_t len)
 	if (o >= len)
 		buf[len - 1] = 0;
 }
+
+int cli_parse_bytes(const char *s, size_t *out)
+{
+	return parse_bytes(s, out);
+}

@@ -71,6 +71,9 @@ void cli_common_free(struct frames_desc *c);
 int cli_name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
 		 struct ap_err *err);
 
+/* "512M", "4G", "100000" (K, M, G: powers of 1024; not 0) -> *out bytes: 0, or -1. */
+int cli_parse_bytes(const char *s, size_t *out);
+
 /* "Software", "Command" tEXt values. */
 void cli_command_line(int argc, char **argv, char *buf, size_t len);
 

@@ -3,6 +3,11 @@
  * report one greppable line (or one JSON object) per image. Reading and writing PNGs is
  * pngio's job, the comparison imgdiff's; this file walks folders, picks among alternate
  * baselines, formats the report and maps the outcome to an exit code.
+ *
+ * Images are compared as they are read, a band of rows at a time (pngio_open and
+ * imgdiff_row), so two 16384x16384 files cost a few rows, not 2 GiB; only a diff image,
+ * written whole by pngio_write, is held, and it must fit --max-memory. An unreadable
+ * ACTUAL is reported before any baseline's error, as when files were read whole.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "core/imgdiff.h"
 #include "io/dirlist.h"
 #include "io/pngio.h"
@@ -66,6 +72,8 @@ static const char usage[] =
 	"      --allow-empty      folders with no PNG files to compare pass (default: an\n"
 	"                         error, so that a wrong path cannot pass having compared\n"
 	"                         nothing)\n"
+	"      --max-memory SIZE  largest diff image held (and interlaced PNG decoded whole);\n"
+	"                         images are compared row by row (default %zuG; K, M, G)\n"
 	"  -h, --help             this text\n"
 	"\n"
 	"output, one line per image:\n"
@@ -84,13 +92,14 @@ static const char usage[] =
 	"  atlasplot diff tests/golden out --out out/diff --aa --max-pixels 0.01%%\n"
 	"  atlasplot diff golden out --json -q | jq .name\n";
 
-enum { OPT_AA = 256, OPT_SIDE_BY_SIDE, OPT_JSON, OPT_ALLOW_EMPTY };
+enum { OPT_AA = 256, OPT_SIDE_BY_SIDE, OPT_JSON, OPT_ALLOW_EMPTY, OPT_DIFF_MAX_MEMORY };
 
 struct diff_cfg {
 	struct imgdiff_opts opts;
 	const char *out;
 	bool side_by_side, json, quiet, allow_empty;
 	bool out_is_dir;                /* folder mode: out is created with the first diff */
+	size_t max_memory;              /* bytes: a diff image, an interlaced PNG */
 };
 
 enum verdict { V_PASS = 0, V_FAIL = 1, V_ERROR = 2 };
@@ -479,37 +488,167 @@ static int check_out(const char *path, const struct names *exp, const char *act_
 	return 0;
 }
 
-static int write_diff(const struct diff_cfg *c, const char *path, const uint8_t *exp,
-		      const uint8_t *act, uint32_t w, uint32_t h, const char *exp_path,
-		      const char *act_path, struct ap_err *err)
+/* ---- reading two images row by row ---- */
+
+/* One PNG read by rows into a ring of IMGDIFF_BAND of them (row y in slot y % BAND). */
+struct src {
+	const char *path;
+	struct pngio_reader *r;
+	struct pngio_rinfo in;
+	uint8_t *ring;
+	uint32_t got;                   /* rows read */
+};
+
+static int src_open(struct src *s, const char *path, size_t max, struct ap_err *err)
 {
-	uint8_t *diff = NULL, *sbs = NULL;
-	struct imgdiff_result res;
+	*s = (struct src){ .path = path };
+	if (pngio_open(path, max, &s->r, &s->in, err))
+		return -1;
+	/* pngio_read's limits, which diff has always applied */
+	if (s->in.w > PNGIO_MAX_SIDE || s->in.h > PNGIO_MAX_SIDE ||
+	    (size_t)s->in.w * s->in.h > PNGIO_MAX_BYTES / 4)
+		return ap_errf(err, "png '%s': image %ux%u is too large (limits: %u px a side, %zu MiB decoded)",
+			       path, s->in.w, s->in.h, PNGIO_MAX_SIDE, PNGIO_MAX_BYTES >> 20);
+	if (!(s->ring = malloc((size_t)s->in.w * 4 * IMGDIFF_BAND)))
+		return ap_errf(err, "png '%s': out of memory", path);
+	return 0;
+}
+
+static uint8_t *src_slot(const struct src *s, uint32_t y)
+{
+	return s->ring + (size_t)(y % IMGDIFF_BAND) * s->in.w * 4;
+}
+
+static int src_next(struct src *s, struct ap_err *err)
+{
+	if (pngio_read_row(s->r, src_slot(s, s->got), s->path, err))
+		return -1;
+	s->got++;
+	return 0;
+}
+
+/* The rest of the file, read for its errors only. */
+static int src_drain(struct src *s, struct ap_err *err)
+{
+	while (s->got < s->in.h)
+		if (src_next(s, err))
+			return -1;
+	return 0;
+}
+
+static void src_close(struct src *s)
+{
+	pngio_close(s->r);
+	free(s->ring);
+}
+
+static void src_band(const struct src *s, uint32_t y, const uint8_t *rows[IMGDIFF_BAND])
+{
+	const uint8_t *ring[IMGDIFF_BAND];
+	for (uint32_t k = 0; k < IMGDIFF_BAND; k++)
+		ring[k] = s->ring + (size_t)k * s->in.w * 4;
+	imgdiff_window(y, s->in.h, ring, rows);
+}
+
+/* What stream_pair saw of the two files. */
+struct pair {
+	struct pngio_rinfo exp, act;
+	struct imgdiff_result res;      /* when the sizes agree */
+};
+
+/*
+ * exp_path against act_path, two rows read ahead of the row judged. out, if not NULL,
+ * gets the diff image (w*h*4 bytes) or with side_by_side expected | actual | diff.
+ * Returns 0; 1 when the sizes differ (both files still read through, for their
+ * errors); -1 with err set, ACTUAL's error first when both files are bad.
+ */
+static int stream_pair(const struct diff_cfg *c, const char *exp_path, const char *act_path,
+		       uint8_t *out, struct pair *pr, struct ap_err *err)
+{
+	struct src a, e = { .path = exp_path };
+	struct ap_err ee = { "" };
+	struct imgdiff_acc acc;
+	int rc = -1;
+
+	if (src_open(&a, act_path, c->max_memory, err))
+		goto out_close;
+	pr->act = a.in;
+	if (src_open(&e, exp_path, c->max_memory, &ee))
+		goto out_exp_failed;
+	pr->exp = e.in;
+	uint32_t w = a.in.w, h = a.in.h;
+	if (e.in.w != w || e.in.h != h) {
+		if (src_drain(&a, err))
+			goto out_close;
+		if (src_drain(&e, &ee))
+			goto out_exp_failed;
+		rc = 1;
+		goto out_close;
+	}
+	size_t row = (size_t)w * 4, orow = row * (c->side_by_side ? 3 : 1);
+	imgdiff_begin(&acc, w, h, &c->opts);
+	for (uint32_t y = 0; y < h; y++) {
+		struct imgdiff_rows band;
+		while (a.got < h && a.got <= y + 2) {
+			if (src_next(&a, err))
+				goto out_close;
+			if (src_next(&e, &ee))
+				goto out_exp_failed;
+		}
+		src_band(&e, y, band.expected);
+		src_band(&a, y, band.actual);
+		uint8_t *o = out ? out + (size_t)y * orow : NULL;
+		if (o && c->side_by_side) {
+			memcpy(o, band.expected[2], row);
+			memcpy(o + row, band.actual[2], row);
+			o += 2 * row;
+		}
+		imgdiff_row(&acc, &band, o);
+	}
+	imgdiff_end(&acc, &pr->res);
+	rc = 0;
+	goto out_close;
+out_exp_failed:
+	/* as if ACTUAL had been read whole first: its own error wins */
+	if (src_drain(&a, err) == 0)
+		*err = ee;
+out_close:
+	src_close(&e);
+	src_close(&a);
+	return rc;
+}
+
+/* The failing comparison of act_path with exp_path again, into a diff image at path. */
+static int write_diff(const struct diff_cfg *c, const char *path, uint32_t w, uint32_t h,
+		      const char *exp_path, const char *act_path, struct ap_err *err)
+{
+	uint8_t *img = NULL;
+	struct pair pr;
+	uint32_t ow = c->side_by_side ? 3 * w : w;
 	char *comment = strf("atlasplot diff: expected %s, actual %s", exp_path, act_path);
 	const struct pngio_text text[] = { { "Comment", comment ? comment : "atlasplot diff" } };
 	const struct pngio_wopts wo = { .text = text, .ntext = 1 };
-	size_t bytes;
+	uint64_t bytes = (uint64_t)ow * h * 4;     /* sides are at most PNGIO_MAX_SIDE */
 	int rc = -1;
 
-	if (ap_mul_size((size_t)w * h, 4 * (c->side_by_side ? 3 : 1), &bytes) ||
-	    !(diff = malloc((size_t)w * h * 4)) || (c->side_by_side && !(sbs = malloc(bytes)))) {
+	if (bytes > c->max_memory) {
+		ap_errf(err, "output '%s': a %" PRIu32 "x%" PRIu32 " diff image needs %" PRIu64 " bytes, more than "
+			"the limit of %zu bytes (--max-memory)", path, ow, h, bytes, c->max_memory);
+		goto out_free;
+	}
+	if (!(img = malloc((size_t)bytes))) {
 		ap_errf(err, "output '%s': out of memory", path);
 		goto out_free;
 	}
-	imgdiff_compare(&(struct imgdiff_pair){ exp, act, w, h }, &c->opts, &res, diff);
+	if (stream_pair(c, exp_path, act_path, img, &pr, err))
+		goto out_free;
 	if (c->out_is_dir && mkdir(c->out, 0777) && errno != EEXIST) {
 		rc = ap_errf(err, "output '%s': %s", c->out, strerror(errno));
 		goto out_free;
 	}
-	if (sbs) {
-		imgdiff_side_by_side(exp, act, diff, w, h, sbs);
-		rc = pngio_write(path, sbs, 3 * w, h, &wo, err);
-	} else {
-		rc = pngio_write(path, diff, w, h, &wo, err);
-	}
+	rc = pngio_write(path, img, ow, h, &wo, err);
 out_free:
-	free(sbs);
-	free(diff);
+	free(img);
 	free(comment);
 	return rc;
 }
@@ -525,36 +664,28 @@ static enum verdict compare_image(const struct diff_cfg *c, const char *name,
 {
 	struct ap_err err = { "" };
 	struct report r = { .name = name, .nexp = exp->n, .v = V_ERROR };
-	struct imgdiff_result res;
-	uint8_t *act = NULL, *cand = NULL, *best = NULL;
-	uint32_t w, h, ew0 = 0, eh0 = 0;
+	uint32_t w = 0, h = 0, ew0 = 0, eh0 = 0;
 	char reason[96];
 
-	if (pngio_read(act_path, &act, &w, &h, &r.type, &err))
-		goto out_error;
 	for (size_t i = 0; i < exp->n; i++) {
-		uint32_t ew, eh;
-		int et;
-		if (pngio_read(exp->v[i], &cand, &ew, &eh, &et, &err))
+		struct pair pr;
+		int rc = stream_pair(c, exp->v[i], act_path, NULL, &pr, &err);
+		if (rc < 0)
 			goto out_error;
+		w = pr.act.w, h = pr.act.h;
+		r.type = pr.act.channels;
 		if (i == 0)
-			ew0 = ew, eh0 = eh;
-		if (ew == w && eh == h) {
-			imgdiff_compare(&(struct imgdiff_pair){ cand, act, w, h }, &c->opts, &res, NULL);
-			bool pass = imgdiff_passed(&c->opts, &res);
-			if (!r.baseline || pass || closer(&res, &r.res)) {
+			ew0 = pr.exp.w, eh0 = pr.exp.h;
+		if (rc == 0) {
+			bool pass = imgdiff_passed(&c->opts, &pr.res);
+			if (!r.baseline || pass || closer(&pr.res, &r.res)) {
 				r.baseline = exp->v[i];
-				r.res = res;
-				r.exp_type = et;
-				free(best);
-				best = cand;
-				cand = NULL;
+				r.res = pr.res;
+				r.exp_type = pr.exp.channels;
 			}
 			if (pass)
 				break;
 		}
-		free(cand);
-		cand = NULL;
 	}
 
 	if (!r.baseline) {
@@ -563,7 +694,7 @@ static enum verdict compare_image(const struct diff_cfg *c, const char *name,
 		r.reason = reason;
 		r.v = V_FAIL;
 		report(c, &r);
-		goto out_free;
+		return r.v;
 	}
 	r.w = w;
 	r.h = h;
@@ -571,21 +702,16 @@ static enum verdict compare_image(const struct diff_cfg *c, const char *name,
 	r.v = imgdiff_passed(&c->opts, &r.res) ? V_PASS : V_FAIL;
 	if (r.v == V_FAIL && diff_path) {
 		if (check_out(diff_path, exp, act_path, &err) ||
-		    write_diff(c, diff_path, best, act, w, h, r.baseline, act_path, &err)) {
+		    write_diff(c, diff_path, w, h, r.baseline, act_path, &err)) {
 			report(c, &r);
 			goto out_error;
 		}
 		r.diff = diff_path;
 	}
 	report(c, &r);
-	goto out_free;
-out_error:
-	r.v = report_error(c, name, &err);
-out_free:
-	free(cand);
-	free(best);
-	free(act);
 	return r.v;
+out_error:
+	return report_error(c, name, &err);
 }
 
 static char *dir_of(const char *path)
@@ -751,6 +877,10 @@ static int diff_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 	case OPT_ALLOW_EMPTY:
 		c->allow_empty = true;
 		return 1;
+	case OPT_DIFF_MAX_MEMORY:
+		if (cli_parse_bytes(arg, &c->max_memory))
+			return ap_errf(err, "--max-memory '%s': expected a size like 512M or 4G", arg);
+		return 1;
 	}
 	return 0;
 }
@@ -769,10 +899,11 @@ static int parse(int argc, char **argv, struct diff_cfg *c, const char **exp, co
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+		{ "max-memory", required_argument, NULL, OPT_DIFF_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*c = (struct diff_cfg){ .opts = { .tolerance = DEF_TOLERANCE } };
+	*c = (struct diff_cfg){ .opts = { .tolerance = DEF_TOLERANCE }, .max_memory = FRAMES_DEFAULT_MAX_MEMORY };
 	const struct cli_parser p = { ":o:t:p:r:qh", longopts, diff_opt, c, NULL, 2 };
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
@@ -794,7 +925,7 @@ int cli_diff(int argc, char **argv)
 
 	int r = parse(argc, argv, &c, &exp, &act, &err);
 	if (r == CLI_HELP) {
-		printf(usage, DEF_TOLERANCE);
+		printf(usage, DEF_TOLERANCE, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 		return AP_EXIT_OK;
 	}
 	if (r < 0)

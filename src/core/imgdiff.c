@@ -52,15 +52,26 @@ static struct win window(uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 	return v;
 }
 
-/* More than two of the 8 neighbours exactly equal to (x, y): a flat area. */
-static bool has_many_siblings(const uint8_t *img, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+/* Rows y-2 .. y+2 of one image (NULL outside it): all that the aa test of row y reads. */
+struct band {
+	const uint8_t *const *row;
+	uint32_t y, w, h;
+};
+
+static const uint8_t *at(const struct band *b, uint32_t x, uint32_t y)
 {
-	struct win v = window(x, y, w, h);
-	const uint8_t *c = img + ((size_t)y * w + x) * 4;
+	return b->row[y + 2 - b->y] + (size_t)x * 4;
+}
+
+/* More than two of the 8 neighbours exactly equal to (x, y): a flat area. */
+static bool has_many_siblings(const struct band *img, uint32_t x, uint32_t y)
+{
+	struct win v = window(x, y, img->w, img->h);
+	const uint8_t *c = at(img, x, y);
 	int same = v.edge;
 	for (uint32_t yy = v.y0; yy <= v.y1; yy++)
 		for (uint32_t xx = v.x0; xx <= v.x1; xx++) {
-			if ((xx == x && yy == y) || memcmp(c, img + ((size_t)yy * w + xx) * 4, 4))
+			if ((xx == x && yy == y) || memcmp(c, at(img, xx, yy), 4))
 				continue;
 			if (++same > 2)
 				return true;
@@ -71,11 +82,10 @@ static bool has_many_siblings(const uint8_t *img, uint32_t x, uint32_t y, uint32
 /* pixelmatch's antialiased(): (x, y) in img has darker and brighter neighbours, at most
  * two equal ones, and its darkest or its brightest neighbour is in a flat area of both
  * img and other, so the pixel is the soft edge between two flat regions. */
-static bool antialiased(const uint8_t *img, const uint8_t *other, uint32_t x, uint32_t y,
-			uint32_t w, uint32_t h)
+static bool antialiased(const struct band *img, const struct band *other, uint32_t x, uint32_t y)
 {
-	struct win v = window(x, y, w, h);
-	const uint8_t *c = img + ((size_t)y * w + x) * 4;
+	struct win v = window(x, y, img->w, img->h);
+	const uint8_t *c = at(img, x, y);
 	int same = v.edge;
 	double min = 0, max = 0;
 	uint32_t minx = 0, miny = 0, maxx = 0, maxy = 0;
@@ -84,7 +94,7 @@ static bool antialiased(const uint8_t *img, const uint8_t *other, uint32_t x, ui
 		for (uint32_t xx = v.x0; xx <= v.x1; xx++) {
 			if (xx == x && yy == y)
 				continue;
-			double d = luma_delta(c, img + ((size_t)yy * w + xx) * 4);
+			double d = luma_delta(c, at(img, xx, yy));
 			if (d == 0) {
 				if (++same > 2)
 					return false;
@@ -96,8 +106,8 @@ static bool antialiased(const uint8_t *img, const uint8_t *other, uint32_t x, ui
 		}
 	if (min == 0 || max == 0)
 		return false;
-	return (has_many_siblings(img, minx, miny, w, h) && has_many_siblings(other, minx, miny, w, h)) ||
-	       (has_many_siblings(img, maxx, maxy, w, h) && has_many_siblings(other, maxx, maxy, w, h));
+	return (has_many_siblings(img, minx, miny) && has_many_siblings(other, minx, miny)) ||
+	       (has_many_siblings(img, maxx, maxy) && has_many_siblings(other, maxx, maxy));
 }
 
 static void paint_faded(uint8_t *d, const uint8_t *a)
@@ -108,61 +118,98 @@ static void paint_faded(uint8_t *d, const uint8_t *a)
 	d[3] = 255;
 }
 
-void imgdiff_compare(const struct imgdiff_pair *p, const struct imgdiff_opts *o, struct imgdiff_result *res,
-		     uint8_t *diff)
+void imgdiff_begin(struct imgdiff_acc *a, uint32_t w, uint32_t h, const struct imgdiff_opts *o)
 {
-	const uint8_t *expected = p->expected, *actual = p->actual;
-	uint32_t w = p->w, h = p->h;
 	static const struct imgdiff_opts defaults = { 0 };
 	if (!o)
 		o = &defaults;
 	assert(o->tolerance >= 0 && o->tolerance <= 255);
-	uint64_t sq = 0;
-	bool first_over = false;
+	*a = (struct imgdiff_acc){ .o = o, .w = w, .h = h, .res = { .compared = (uint64_t)w * h } };
+}
 
-	*res = (struct imgdiff_result){ .compared = (uint64_t)w * h };
-	for (uint32_t y = 0; y < h; y++) {
-		for (uint32_t x = 0; x < w; x++) {
-			size_t i = ((size_t)y * w + x) * 4;
-			const uint8_t *e = expected + i, *a = actual + i;
-			int md = 0;
-			for (int c = 0; c < 4; c++) {
-				int d = abs(e[c] - a[c]);
-				sq += (uint64_t)(d * d);
-				if (d > md)
-					md = d;
-			}
-			enum kind k = K_EQUAL;
-			if (md > res->max_diff)
-				res->max_diff = md;
-			if (md == 0)
-				k = K_EQUAL;
-			else if (md <= o->tolerance)
-				k = K_WITHIN, res->within++;
-			else if (o->aa && (antialiased(expected, actual, x, y, w, h) ||
-					   antialiased(actual, expected, x, y, w, h)))
-				k = K_AA, res->aa++;
-			else
-				k = K_OVER, res->over++;
+void imgdiff_row(struct imgdiff_acc *acc, const struct imgdiff_rows *r, uint8_t *diff)
+{
+	const struct imgdiff_opts *o = acc->o;
+	struct imgdiff_result *res = &acc->res;
+	uint32_t w = acc->w, y = acc->y;
+	const struct band eb = { r->expected, y, w, acc->h }, ab = { r->actual, y, w, acc->h };
+	const uint8_t *erow = r->expected[2], *arow = r->actual[2];
 
-			if (k != K_EQUAL && (!res->has_first || (k == K_OVER && !first_over))) {
-				res->has_first = true;
-				first_over = k == K_OVER;
-				res->first_x = x;
-				res->first_y = y;
-				memcpy(res->first_expected, e, 4);
-				memcpy(res->first_actual, a, 4);
-			}
-			if (!diff)
-				continue;
-			if (k == K_EQUAL)
-				paint_faded(diff + i, a);
-			else
-				memcpy(diff + i, kind_color[k], 4);
+	assert(y < acc->h && erow && arow);
+	for (uint32_t x = 0; x < w; x++) {
+		size_t i = (size_t)x * 4;
+		const uint8_t *e = erow + i, *a = arow + i;
+		int md = 0;
+		for (int c = 0; c < 4; c++) {
+			int d = abs(e[c] - a[c]);
+			acc->sq += (uint64_t)(d * d);
+			if (d > md)
+				md = d;
 		}
+		enum kind k = K_EQUAL;
+		if (md > res->max_diff)
+			res->max_diff = md;
+		if (md == 0)
+			k = K_EQUAL;
+		else if (md <= o->tolerance)
+			k = K_WITHIN, res->within++;
+		else if (o->aa && (antialiased(&eb, &ab, x, y) || antialiased(&ab, &eb, x, y)))
+			k = K_AA, res->aa++;
+		else
+			k = K_OVER, res->over++;
+
+		if (k != K_EQUAL && (!res->has_first || (k == K_OVER && !acc->first_over))) {
+			res->has_first = true;
+			acc->first_over = k == K_OVER;
+			res->first_x = x;
+			res->first_y = y;
+			memcpy(res->first_expected, e, 4);
+			memcpy(res->first_actual, a, 4);
+		}
+		if (!diff)
+			continue;
+		if (k == K_EQUAL)
+			paint_faded(diff + i, a);
+		else
+			memcpy(diff + i, kind_color[k], 4);
 	}
-	res->rms = res->compared ? sqrt((double)sq / ((double)res->compared * 4)) : 0;
+	acc->y++;
+}
+
+void imgdiff_end(const struct imgdiff_acc *a, struct imgdiff_result *res)
+{
+	*res = a->res;
+	res->rms = res->compared ? sqrt((double)a->sq / ((double)res->compared * 4)) : 0;
 	res->psnr = res->rms > 0 ? 20 * log10(255 / res->rms) : INFINITY;
+}
+
+void imgdiff_window(uint32_t y, uint32_t h, const uint8_t *const ring[IMGDIFF_BAND],
+		    const uint8_t *rows[IMGDIFF_BAND])
+{
+	for (int k = 0; k < IMGDIFF_BAND; k++) {
+		int64_t yy = (int64_t)y - 2 + k;
+		rows[k] = yy >= 0 && yy < h ? ring[yy % IMGDIFF_BAND] : NULL;
+	}
+}
+
+void imgdiff_compare(const struct imgdiff_pair *p, const struct imgdiff_opts *o, struct imgdiff_result *res,
+		     uint8_t *diff)
+{
+	struct imgdiff_acc acc;
+	size_t stride = (size_t)p->w * 4;
+
+	imgdiff_begin(&acc, p->w, p->h, o);
+	for (uint32_t y = 0; y < p->h; y++) {
+		struct imgdiff_rows r;
+		for (int k = 0; k < IMGDIFF_BAND; k++) {
+			int64_t yy = (int64_t)y - 2 + k;
+			bool in = yy >= 0 && yy < p->h;
+			r.expected[k] = in ? p->expected + (size_t)yy * stride : NULL;
+			r.actual[k] = in ? p->actual + (size_t)yy * stride : NULL;
+		}
+		imgdiff_row(&acc, &r, diff ? diff + (size_t)y * stride : NULL);
+	}
+	imgdiff_end(&acc, res);
 }
 
 uint64_t imgdiff_allowed_pixels(const struct imgdiff_opts *o, uint64_t compared)

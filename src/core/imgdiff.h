@@ -12,6 +12,8 @@
  * and do not fail the image. Channels, alpha included, are compared as stored.
  *
  *   imgdiff_compare            fill a result (and optionally a diff image)
+ *   imgdiff_begin, _row, _end  the same row by row, for images not held whole
+ *   imgdiff_window             a row's band from a ring of IMGDIFF_BAND rows
  *   imgdiff_passed             the pass/fail decision from the options' limits
  *   imgdiff_allowed_pixels     how many "over" pixels the limits allow
  *   imgdiff_side_by_side       expected | actual | diff in one 3w×h image
@@ -68,6 +70,35 @@ struct imgdiff_pair {
  * the w*h*4 diff image described above. */
 void imgdiff_compare(const struct imgdiff_pair *p, const struct imgdiff_opts *o, struct imgdiff_result *res,
 		     uint8_t *diff);
+
+/*
+ * Row by row: imgdiff_begin, imgdiff_row for y = 0 .. h-1 in order, imgdiff_end; the
+ * result (and the diff rows) are imgdiff_compare's, byte for byte. Row y is judged from
+ * a band of rows y-2 .. y+2 of each image (the aa test looks at the neighbours of a
+ * neighbour); without aa only row y itself is read. A reader keeps the last
+ * IMGDIFF_BAND rows of each image in a ring (row y in slot y % IMGDIFF_BAND), reads
+ * two rows ahead, and imgdiff_window picks the band out of it.
+ */
+#define IMGDIFF_BAND 5
+struct imgdiff_rows {
+	const uint8_t *expected[IMGDIFF_BAND];   /* rows y-2 .. y+2 (w*4 bytes), NULL outside */
+	const uint8_t *actual[IMGDIFF_BAND];
+};
+struct imgdiff_acc {
+	const struct imgdiff_opts *o;
+	uint32_t w, h, y;          /* y: the next row */
+	uint64_t sq;
+	bool first_over;
+	struct imgdiff_result res;
+};
+/* o (NULL: defaults) must outlive the accumulator. */
+void imgdiff_begin(struct imgdiff_acc *a, uint32_t w, uint32_t h, const struct imgdiff_opts *o);
+/* Row a->y; diff, if not NULL, receives its w*4 bytes of diff image. */
+void imgdiff_row(struct imgdiff_acc *a, const struct imgdiff_rows *r, uint8_t *diff);
+void imgdiff_end(const struct imgdiff_acc *a, struct imgdiff_result *res);
+/* rows[k] = ring's row y-2+k, or NULL outside 0 .. h-1. */
+void imgdiff_window(uint32_t y, uint32_t h, const uint8_t *const ring[IMGDIFF_BAND],
+		    const uint8_t *rows[IMGDIFF_BAND]);
 
 uint64_t imgdiff_allowed_pixels(const struct imgdiff_opts *o, uint64_t compared);
 

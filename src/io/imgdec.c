@@ -7,10 +7,13 @@
 #include <ctype.h>
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -302,3 +305,72 @@ int imgdec_file(const char *path, struct imgdec_slot *d, struct ap_err *err)
 	return ap_errf(err, "images '%s': not a %s file", path, kind_by_name(path));
 }
 
+/* ---- sizes from headers ---- */
+
+static uint32_t be16(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+/* The first SOFn's size, walking the markers from SOI (a seek per segment). */
+static int jpeg_size(int fd, uint32_t *w, uint32_t *h)
+{
+	off_t at = 2;
+	uint8_t m[9];
+
+	for (int seg = 0; seg < 4096; seg++) {
+		if (pread(fd, m, 4, at) != 4 || m[0] != 0xff)
+			return -1;
+		if (m[1] == 0xff) {                     /* fill byte */
+			at++;
+			continue;
+		}
+		if (m[1] == 0x01 || (m[1] >= 0xd0 && m[1] <= 0xd7)) {
+			at += 2;                        /* no length */
+			continue;
+		}
+		if (m[1] == 0xd9 || m[1] == 0xda)       /* EOI, SOS: no frame header before */
+			return -1;
+		if (m[1] >= 0xc0 && m[1] <= 0xcf && m[1] != 0xc4 && m[1] != 0xc8 && m[1] != 0xcc) {
+			if (pread(fd, m, 9, at) != 9)
+				return -1;
+			*h = be16(m + 5);
+			*w = be16(m + 7);
+			return *w && *h ? 0 : -1;       /* a height of 0 comes later (DNL) */
+		}
+		at += 2 + (off_t)be16(m + 2);
+	}
+	return -1;
+}
+
+int imgdec_probe(const char *path, size_t max, uint32_t *w, uint32_t *h, struct ap_err *err)
+{
+	static const uint8_t png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	uint8_t head[24];
+	struct stat st;
+	char why[160];
+	int rc = -1;
+	/* never waits on a FIFO: what is not a regular file is left to imgdec_file */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	*w = *h = 0;
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pread(fd, head, sizeof head, 0) == (ssize_t)sizeof head) {
+		if (memcmp(head, png_sig, 8) == 0 && memcmp(head + 12, "IHDR", 4) == 0) {
+			*w = be32(head + 16);
+			*h = be32(head + 20);
+			rc = 0;
+		} else if (head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff) {
+			rc = jpeg_size(fd, w, h);
+		}
+	}
+	close(fd);
+	if (rc < 0 || !*w || !*h) {
+		*w = *h = 0;
+		return 0;
+	}
+	if (size_reason(why, sizeof why, *w, *h, max) < 0)
+		return ap_errf(err, "images '%s': %s", path, why);
+	return 0;
+}

@@ -32,4 +32,11 @@ struct imgdec_slot {
 /* Decode path into d->dst and set d->ow, d->oh. Returns 0 or -1 (err set). */
 int imgdec_file(const char *path, struct imgdec_slot *d, struct ap_err *err);
 
+/* The size path's header gives (a PNG's IHDR, a JPEG's first SOFn: a few reads, no
+ * decoding), to plan the work before decoding: *w, *h, or 0, 0 when the header cannot
+ * tell (imgdec_file will then say what is wrong). Returns -1 (err set, as imgdec_file
+ * would word it) when that size is refused: a side over IMGDEC_MAX_SIDE, or more than
+ * max bytes decoded. */
+int imgdec_probe(const char *path, size_t max, uint32_t *w, uint32_t *h, struct ap_err *err);
+
 #endif

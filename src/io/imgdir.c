@@ -62,20 +62,70 @@ static void scan(const uint8_t *slot, uint32_t cell, uint32_t ow, uint32_t oh, i
 	}
 }
 
-int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *o, struct ap_imgset *out,
+/*
+ * The cell the slots need, from the files' headers before any decoding: the longest
+ * scaled side, which is o->cell unless every image is smaller (images are never
+ * upscaled, so a smaller cell that still holds each image whole scales none of them
+ * differently). A file whose header cannot tell counts as o->cell. The first file
+ * whose header's size is refused gives -1 with err set, for the caller to fail with
+ * before any file is decoded (under IMGDIR_SKIP decoding leaves it out, as before);
+ * *cell is set either way.
+ */
+static int plan_cell(struct imgdir_batch *b, const struct imgdir_opts *o, uint32_t *cell, struct ap_err *err)
+{
+	struct ap_err e;
+
+	int rc = 0;
+
+	*cell = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		uint32_t w, h, side;
+
+		if (imgdec_probe(b->paths[i], o->max_bytes, &w, &h, &e) < 0) {
+			*cell = o->cell;
+			if (o->on_bad == IMGDIR_SKIP || rc)
+				continue;
+			if (b->lines)
+				ap_err_prefix(&e, "manifest '%s' line %zu", b->src, b->lines[i]);
+			if (err)
+				*err = e;
+			rc = -1;
+			continue;
+		}
+		side = !w ? o->cell : w > h ? w : h;
+		if (side > o->cell)
+			side = o->cell;
+		if (side > *cell)
+			*cell = side;
+	}
+	if (!*cell)
+		*cell = o->cell;
+	return rc;
+}
+
+int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *ro, struct ap_imgset *out,
 	struct ap_err *err)
 {
-	size_t slot = (size_t)o->cell * o->cell * 4, bytes, k = 0, fit;
+	struct imgdir_opts planned = *ro, *o = &planned;
+	size_t slot, bytes, k = 0, fit;
 	uint32_t w = 0, h = 0, c;
 	int alpha = 0, colour = 0;
 	struct imgscale_srgb *t = NULL;
 	uint16_t *iw = NULL, *ih = NULL;
 	uint8_t *pix = NULL;
-	struct ap_err e;
+	struct ap_err e, refused;
 
+	/* the working set first, then any one file's size: both before decoding */
+	int planned_rc = plan_cell(b, ro, &o->cell, &refused);
+	slot = (size_t)o->cell * o->cell * 4;
 	if (ap_mul_size(b->n, slot, &bytes) < 0 || bytes > o->max_bytes)
 		return ap_errf(err, "%s '%s': too large: %zu images in %ux%u cells need more than the limit of %zu bytes",
 			b->what, b->src, b->n, o->cell, o->cell, o->max_bytes);
+	if (planned_rc < 0) {
+		if (err)
+			*err = refused;
+		return -1;
+	}
 	t = malloc(sizeof *t);
 	iw = malloc(b->n * sizeof *iw);
 	ih = malloc(b->n * sizeof *ih);

@@ -86,6 +86,12 @@ struct npy {
  * disagree with the buffer length (too few or too many bytes). path only names the
  * file in errors. The data are little-endian (or single bytes). */
 int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out, struct ap_err *err);
+/* For load_file's gunzip, from the first len bytes of an NPY: npy_header_size the
+ * bytes up to the data (0 while fewer than 12 are there, or not NPY); npy_claimed_size
+ * the whole size the header gives (0 while it cannot tell yet, SIZE_MAX when the bytes
+ * are not an NPY header npy_parse would take). */
+size_t npy_header_size(const uint8_t *buf, size_t len);
+size_t npy_claimed_size(const uint8_t *buf, size_t len);
 
 struct ap_layout {
 	size_t n;

@@ -2,12 +2,13 @@
  * load_file: a whole file in memory, gunzipped when it starts with the gzip magic
  * (1f 8b). Sizes are checked against the cap before anything that big is allocated:
  * the file size up front, and for gzip every step of the growing output buffer; an
- * IDX header's size stops the inflating as soon as the data pass it (a gzip bomb
- * behind a small header costs the header's size, not the bomb's).
+ * IDX or NPY header's size stops the inflating as soon as the data pass it (a gzip
+ * bomb behind a small header costs the header's size, not the bomb's).
  */
 #include "io/load.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,13 +120,20 @@ static int all_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
+static bool is_npy(const uint8_t *p, size_t n)
+{
+	return n >= 1 && p[0] == 0x93;
+}
+
 /* The whole size the data's first n bytes say it has, when they are an IDX header
- * (00 00 08 ndims, then ndims big-endian sizes): 0 while they cannot tell (yet),
- * SIZE_MAX when they are something else or overflow. */
+ * (00 00 08 ndims, then ndims big-endian sizes) or an NPY one: 0 while they cannot
+ * tell (yet), SIZE_MAX when they are something else or overflow. */
 static size_t claimed_size(const uint8_t *p, size_t n)
 {
 	size_t hdr, body = 1;
 
+	if (is_npy(p, n))
+		return npy_claimed_size(p, n);
 	if (n < 4)
 		return 0;
 	if (p[0] || p[1] || p[2] != 0x08 || p[3] < 1 || p[3] > 4)
@@ -194,8 +202,12 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 		}
 		room = min_size(cap - len, ZCHUNK);
 		/* the header first, then no more than one byte past what it gives */
-		if (!claimed && len < IDX_HEADER_MAX)
-			room = min_size(room, IDX_HEADER_MAX - len);
+		if (!claimed) {
+			size_t want = is_npy(buf, len) && npy_header_size(buf, len) ? npy_header_size(buf, len)
+										   : IDX_HEADER_MAX;
+			if (len < want)
+				room = min_size(room, want - len);
+		}
 		else if (claimed && claimed != SIZE_MAX)
 			room = min_size(room, claimed + 1 - len);
 		zs.next_out = buf + len;
@@ -212,8 +224,8 @@ static int gunzip(const uint8_t *in, size_t inlen, const char *path, size_t max,
 			claimed = claimed_size(buf, len);
 		if (claimed && claimed != SIZE_MAX && len > claimed) {
 			why->fail = LOAD_FAIL_DATA;
-			ap_errf(err, "'%s': more data than its IDX header gives (%zu bytes), when decompressed",
-				path, claimed);
+			ap_errf(err, "'%s': more data than its %s header gives (%zu bytes), when decompressed",
+				path, is_npy(buf, len) ? "NPY" : "IDX", claimed);
 			goto out_free_buf;
 		}
 		if (ret == Z_STREAM_END) {

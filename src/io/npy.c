@@ -190,10 +190,13 @@ static int parse_dict(struct hdr *h, const char *path, char *descr, size_t descr
 	return 0;
 }
 
-int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out, struct ap_err *err)
+/* npy_parse up to the data: out filled but for data, *end = where the data start and
+ * *bytes = how many the header says there are. */
+static int parse_head(const uint8_t *buf, size_t len, const char *path, struct npy *out, size_t *end,
+	size_t *bytes_out, struct ap_err *err)
 {
 	char descr[32], shape[160];
-	size_t dims[NPY_MAX_DIMS], start, hlen, count = 1, bytes, have;
+	size_t dims[NPY_MAX_DIMS], start, hlen, count = 1, bytes;
 	int fortran = 0, ndim = 0;
 	unsigned major;
 	struct hdr h;
@@ -234,16 +237,56 @@ int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out,
 			return ap_errf(err, "'%s': shape %s is too large", path, shape);
 	if (ap_mul_size(count, dtype_size(descr), &bytes) < 0)
 		return ap_errf(err, "'%s': shape %s is too large", path, shape);
-	have = len - start - hlen;
-	if (bytes != have)
-		return ap_errf(err, "'%s': shape %s of '%s' needs %zu bytes of data, file has %zu",
-			path, shape, descr, bytes, have);
-
 	memcpy(out->descr, descr, strlen(descr) + 1);
 	out->ndim = ndim;
 	memcpy(out->shape, dims, (size_t)ndim * sizeof dims[0]);
 	out->count = count;
 	out->itemsize = dtype_size(descr);
-	out->data = buf + start + hlen;
+	*end = start + hlen;
+	*bytes_out = bytes;
 	return 0;
+}
+
+int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out, struct ap_err *err)
+{
+	size_t end, bytes, have;
+	char shape[160];
+
+	if (parse_head(buf, len, path, out, &end, &bytes, err) < 0)
+		return -1;
+	have = len - end;
+	if (bytes != have) {
+		shape_str(shape, sizeof shape, out->shape, out->ndim);
+		ap_errf(err, "'%s': shape %s of '%s' needs %zu bytes of data, file has %zu",
+			path, shape, out->descr, bytes, have);
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	out->data = buf + end;
+	return 0;
+}
+
+size_t npy_header_size(const uint8_t *buf, size_t len)
+{
+	if (len < 12 || memcmp(buf, "\x93NUMPY", 6) != 0 || buf[6] < 1 || buf[6] > 3)
+		return 0;
+	if (buf[6] == 1)
+		return 10 + ((size_t)buf[8] | (size_t)buf[9] << 8);
+	return 12 + ((size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 | (size_t)buf[11] << 24);
+}
+
+size_t npy_claimed_size(const uint8_t *buf, size_t len)
+{
+	size_t want = npy_header_size(buf, len), end, bytes;
+	struct npy a;
+
+	if (len < 12 && (len < 6 ? memcmp(buf, "\x93NUMPY", len) == 0 : memcmp(buf, "\x93NUMPY", 6) == 0))
+		return 0;
+	if (!want)
+		return SIZE_MAX;
+	if (len < want)
+		return 0;
+	if (parse_head(buf, want, "", &a, &end, &bytes, NULL) < 0 || bytes > SIZE_MAX - end)
+		return SIZE_MAX;
+	return end + bytes;
 }
