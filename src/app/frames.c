@@ -118,17 +118,6 @@ void frames_resolve(struct frames_desc *d)
 	d->draw.threshold = draw_opts_threshold(&d->ro);
 }
 
-void frames_log(const struct frames_desc *c, const char *fmt, ...)
-{
-	if (!c->log)
-		return;
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	c->log(c->user, line);
-}
 
 /* After loading: per-image tints (NULL unless colour by label), highlights resolved,
  * automatic sprite size, memory estimate checked. */

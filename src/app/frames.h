@@ -83,7 +83,7 @@ struct frames_desc {
 };
 
 /* One line to d->log, if set (printf-style, no newline). */
-void frames_log(const struct frames_desc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define frames_log(d, ...) ap_notef((d)->log, (d)->user, __VA_ARGS__)
 
 /* The defaults of a desc, in place (idempotent). */
 void frames_resolve(struct frames_desc *d);

@@ -74,6 +74,19 @@ int ap_err_subject(struct ap_err *err, const char *what)
 	return -1;
 }
 
+void ap_notef(void (*fn)(void *user, const char *line), void *user, const char *fmt, ...)
+{
+	if (!fn)
+		return;
+	char raw[512], line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	ap_escape(line, sizeof line, raw);
+	fn(user, line);
+}
+
 const char *ap_bytes(double bytes, char *buf, size_t len)
 {
 	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };

@@ -30,6 +30,11 @@ int ap_err_subject(struct ap_err *err, const char *what);
 int ap_err_prefix(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Format one line (escaped as ap_errf's) and hand it to fn(user, line), if fn is set:
+ * the log and warning callbacks of the layers that may not print. */
+void ap_notef(void (*fn)(void *user, const char *line), void *user, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* A size for a message in the unit that reads best: "900 bytes", "1.5 KiB", "48 MiB",
  * "4 GiB" (two significant digits below 10, whole numbers above). Returns buf. */
 const char *ap_bytes(double bytes, char *buf, size_t len);

@@ -43,18 +43,7 @@ double text_font_size(int w, int h)
 	return f < 9 ? 9 : floor(f + 0.5);
 }
 
-static void warnf(const struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warnf(const struct text *t, const char *fmt, ...)
-{
-	if (!t->d.warn)
-		return;
-	char buf[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	t->d.warn(t->d.user, buf);
-}
+#define warnf(t, ...) ap_notef((t)->d.warn, (t)->d.user, __VA_ARGS__)
 
 static void rgba_of(uint32_t c, double out[4])
 {
