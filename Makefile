@@ -4,7 +4,10 @@ CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter
-CPPFLAGS += -Isrc -I$(BUILD)
+# Every object can go into libatlasplot.so, which exports the public API (AP_API in
+# include/atlasplot.h) and nothing else.
+CFLAGS   += -fPIC -fvisibility=hidden
+CPPFLAGS += -Isrc -Iinclude -I$(BUILD)
 LDLIBS   += -lpng -lz -ljpeg -lm -lpthread -ldl
 # The text layer (src/text/) alone sees Cairo, Pango and fontconfig. Expanded when used,
 # so that `make test` runs scripts/deps.sh (which installs them) first.
@@ -12,6 +15,11 @@ TEXT_PKGS   := pangocairo pangoft2 fontconfig
 TEXT_CFLAGS  = $(shell pkg-config --cflags $(TEXT_PKGS))
 LDLIBS      += $(shell pkg-config --libs $(TEXT_PKGS))
 VERSION  := 0.1.0
+SOVER    := 0
+SONAME   := libatlasplot.so.$(SOVER)
+SOLIB     = $(BUILD)/libatlasplot.so
+PYDIR    ?= $(PREFIX)/lib/python3/dist-packages
+PY_SRC   := $(wildcard python/atlasplot/*.py)
 
 BUILD    ?= build
 BIN      ?= atlasplot
@@ -45,7 +53,7 @@ REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers gpu-check
 
-all: $(BIN)
+all: $(BIN) $(SOLIB)
 
 $(BIN): $(BUILD)/cli/main.o $(BUILD)/libatlasplot.a
 	@$(if $(Q),echo "  LD      $@")
@@ -54,6 +62,12 @@ $(BIN): $(BUILD)/cli/main.o $(BUILD)/libatlasplot.a
 $(BUILD)/libatlasplot.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The shared library (every layer but cli/): its SONAME, the links a build tree and an install need.
+$(SOLIB): $(filter-out $(BUILD)/cli/%,$(LIB_OBJ))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs -o $@.$(VERSION) $^ $(LDLIBS) && \
+		ln -sf libatlasplot.so.$(VERSION) $(BUILD)/$(SONAME) && ln -sf libatlasplot.so.$(VERSION) $@
 
 $(BUILD)/%.o: src/%.c | $(BUILD)
 	@$(if $(Q),echo "  CC      $<")
@@ -131,18 +145,38 @@ gpu-check: deps all
 demo: deps all
 	$(Q)sh scripts/demo.sh
 
-# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man page and the
-# bash completion; make uninstall removes those three files (not the folders).
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the binary, the man page, the bash
+# completion, the public header, libatlasplot.so (with its SONAME link) and .a, the
+# pkg-config file and the Python package (PYDIR, default PREFIX/lib/python3/dist-packages);
+# make uninstall removes those files (not the folders).
+# the pkg-config file, for the PREFIX of this install
+PC_LINES = 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' 'Name: atlasplot' \
+	'Description: images drawn at their 2-D layout coordinates' 'Version: $(VERSION)' \
+	'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -latlasplot' 'Libs.private: $(LDLIBS)'
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PYDIR)/atlasplot
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/atlasplot
 	install -m 644 doc/atlasplot.1 $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1
 	install -m 644 doc/atlasplot.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot
+	install -m 644 include/atlasplot.h $(DESTDIR)$(PREFIX)/include/atlasplot.h
+	install -m 755 $(SOLIB).$(VERSION) $(DESTDIR)$(PREFIX)/lib/libatlasplot.so.$(VERSION)
+	ln -sf libatlasplot.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf libatlasplot.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libatlasplot.so
+	install -m 644 $(BUILD)/libatlasplot.a $(DESTDIR)$(PREFIX)/lib/libatlasplot.a
+	printf '%s\n' $(PC_LINES) >$(DESTDIR)$(PREFIX)/lib/pkgconfig/atlasplot.pc
+	install -m 644 $(PY_SRC) $(DESTDIR)$(PYDIR)/atlasplot/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/atlasplot $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot \
+		$(DESTDIR)$(PREFIX)/include/atlasplot.h $(DESTDIR)$(PREFIX)/lib/libatlasplot.so.$(VERSION) \
+		$(DESTDIR)$(PREFIX)/lib/$(SONAME) $(DESTDIR)$(PREFIX)/lib/libatlasplot.so \
+		$(DESTDIR)$(PREFIX)/lib/libatlasplot.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/atlasplot.pc \
+		$(patsubst python/%,$(DESTDIR)$(PYDIR)/%,$(PY_SRC))
+	rm -rf $(DESTDIR)$(PYDIR)/atlasplot/__pycache__
 
 clean:
 	rm -rf build build-asan atlasplot tests/out

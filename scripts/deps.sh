@@ -4,7 +4,7 @@
 set -eu
 here=$(dirname "$0")
 pkgs="gcc make libc6-dev pkg-config clang libclang-rt-14-dev valgrind libosmesa6-dev libegl-dev libcglm-dev libpng-dev zlib1g-dev libjpeg-dev
-parallel python3 python3-numpy python3-pil dataset-fashion-mnist libcairo2-dev libpango1.0-dev fonts-dejavu-core
+parallel python3 python3-numpy python3-pil python3-pytest dataset-fashion-mnist libcairo2-dev libpango1.0-dev fonts-dejavu-core
 poppler-utils"
 missing=""
 for p in $pkgs; do

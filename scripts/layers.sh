@@ -1,7 +1,7 @@
 #!/bin/sh
 # make layers: check that the source tree keeps its layers (src/README.md).
 #   1. an include names its folder, and a folder includes only its own layer and those below:
-#      base < core < io, draw, text < app < cli (io, draw and text do not see each other;
+#      base < core < io, draw, text < app < api < cli (io, draw and text do not see each other;
 #      swr not gl);
 #   2. no GL, EGL or OSMesa header is reachable (cc -M) from a file outside src/draw/gl/,
 #      and no Cairo, Pango or fontconfig header from a file outside src/text/;
@@ -28,7 +28,8 @@ allowed() {
 	draw/gl) echo "base core draw draw/gl" ;;
 	text) echo "base core text" ;;
 	app) echo "base core io draw text app" ;;
-	cli) echo "base core io draw text app cli" ;;
+	api) echo "base core io draw text app api" ;;
+	cli) echo "base core io draw text app api cli" ;;
 	*) echo "" ;;
 	esac
 }
@@ -60,7 +61,9 @@ fi
 
 # GL headers, as the compiler resolves them (a header that includes one counts too)
 mkdir -p "$tmp/gen/draw/gl" && sh scripts/embed_shaders.sh shaders/*.glsl >"$tmp/gen/draw/gl/shaders.h"
-flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DAP_VERSION=\"0\" -I$src -I$tmp/gen"
+# the public header (src/api/ implements it)
+inc=$(cd "$(dirname "$0")/.." && pwd)/include
+flags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DAP_VERSION=\"0\" -I$src -I$inc -I$tmp/gen"
 # Cairo's and Pango's folders on the path of every file, so that an include of one
 # outside text/ is found, and reported, rather than failing to compile
 textflags=$(pkg-config --cflags pangocairo pangoft2 fontconfig 2>/dev/null)

@@ -29,6 +29,12 @@ n=$(grep -c '' "$T/src/app/outq.c")
 has "app sees only draw/draw.h" "layers: app/outq.c:$n: app/ may not include \"draw/gl/render.h\" (a layer above it or beside it)"
 
 fresh
+printf '#include "api/api.h"\n' >>"$T/src/app/anim.c"
+layers "$T/src" && bad "app including api passed" || ok
+n=$(grep -c '' "$T/src/app/anim.c")
+has "app below api" "layers: app/anim.c:$n: app/ may not include \"api/api.h\" (a layer above it or beside it)"
+
+fresh
 printf '#include "err.h"\n' >>"$T/src/base/txt.c"
 layers "$T/src" && bad "an include without its folder passed" || ok
 n=$(grep -c '' "$T/src/base/txt.c")

@@ -187,6 +187,8 @@ static void note_inputs(struct frames_engine *e)
 		frames_add_input(e, e->c->inputs[i]);
 }
 
+static int open_loaded(struct frames_engine *e, struct ap_err *err);
+
 int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err)
 {
 	memset(e, 0, sizeof *e);
@@ -197,6 +199,24 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	note_inputs(e);
 	if (ds_load(&c->paths, &e->d, err))
 		return -1;
+	return open_loaded(e, err);
+}
+
+int frames_open_ds(struct frames_engine *e, struct frames_desc *c, struct ds *d, struct ap_err *err)
+{
+	memset(e, 0, sizeof *e);
+	e->t_start = frames_now();
+	e->c = c;
+	frames_resolve(c);
+	e->d = *d;
+	memset(d, 0, sizeof *d);
+	return open_loaded(e, err);
+}
+
+/* The session, figure and queue for the data set in e->d (freed on failure). */
+static int open_loaded(struct frames_engine *e, struct ap_err *err)
+{
+	struct frames_desc *c = e->c;
 	if (prepare(c, &e->d, &e->tint, err))
 		goto out_free;
 	double t0 = frames_now();
@@ -211,7 +231,8 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	bool ol_gray = !ol || ((ol & 255) == (ol >> 8 & 255) && (ol & 255) == (ol >> 16 & 255) && (ol >> 24) == 255);
 	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) ? PNGIO_GRAY : PNGIO_AUTO;
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
-	free(e->d.imgs.pix);
+	if (!e->d.borrowed)
+		free(e->d.imgs.pix);
 	e->d.imgs.pix = NULL;
 	int max = draw_max_size(e->dr);
 	if (c->w > max || c->h > max) {

@@ -123,6 +123,9 @@ struct frames_engine {
  * animate, which brings its own) and open the session. command: the PNGs' "Command"
  * text, or NULL. */
 int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err);
+/* frames_open for a data set already in memory (ds_from_arrays), which it takes over
+ * whether it succeeds or not; c->paths is not read, and no file is an input. */
+int frames_open_ds(struct frames_engine *e, struct frames_desc *c, struct ds *d, struct ap_err *err);
 /* Fit s0 to the box of xy (n points). */
 void frames_fit(struct frames_engine *e, const double *xy);
 /* Another file the run reads (a second layout), that no output may overwrite. */

@@ -188,8 +188,10 @@ static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 	case OPT_HOLD_END:
 		return parse_seconds("--hold-end", arg, &a->an.hold_end, err) ? -1 : 1;
 	case OPT_EASE:
+		a->an.ease_set = true;   /* else anim_resolve puts the default back */
 		return parse_ease("--ease", arg, &a->an.ease, err) ? -1 : 1;
 	case OPT_PATH_EASE:
+		a->an.path_ease_set = true;
 		return parse_ease("--path-ease", arg, &a->an.path_ease, err) ? -1 : 1;
 	case OPT_STAGGER:
 		if (opts_double(arg, &a->an.stagger) || a->an.stagger < 0 || a->an.stagger > 1)

@@ -70,6 +70,20 @@ static int load_manifest(const struct ds_paths *p, struct ds *d, struct ap_err *
 	return 0;
 }
 
+/* Labels non-negative; nclasses the largest + 1. */
+static int count_classes(struct ds *d, struct ap_err *err)
+{
+	if (!d->labels)
+		return 0;
+	for (size_t i = 0; i < d->imgs.n; i++) {
+		if (d->labels[i] < 0)
+			return ap_errf(err, "label %d of image %zu is negative", d->labels[i], i);
+		if ((int64_t)d->labels[i] + 1 > d->nclasses)
+			d->nclasses = (int64_t)d->labels[i] + 1;
+	}
+	return 0;
+}
+
 int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
 {
 	memset(d, 0, sizeof *d);
@@ -112,16 +126,43 @@ labels:;
 		d->labels = d->lay.label;
 		d->lay.label = NULL;
 	}
-	if (d->labels) {
-		for (size_t i = 0; i < n; i++) {
-			if (d->labels[i] < 0) {
-				ap_errf(err, "label %d of image %zu is negative", d->labels[i], i);
-				goto out_free;
-			}
-			if ((int64_t)d->labels[i] + 1 > d->nclasses)
-				d->nclasses = (int64_t)d->labels[i] + 1;
+	if (count_classes(d, err))
+		goto out_free;
+	return 0;
+out_free:
+	ds_free(d);
+	return -1;
+}
+
+int ds_from_arrays(const struct ds_arrays *a, struct ds *d, struct ap_err *err)
+{
+	memset(d, 0, sizeof *d);
+	if (images_check(&a->images, a->images_name, err))
+		return -1;
+	const struct npy *im = &a->images;
+	d->imgs = (struct ap_imgset){ im->shape[0], (uint32_t)im->shape[2], (uint32_t)im->shape[1],
+				      (uint32_t)(im->ndim == 4 ? im->shape[3] : 1), (uint8_t *)im->data, NULL, NULL };
+	d->borrowed = true;
+	size_t n = d->imgs.n;
+	if (a->has_layout) {
+		if (lay_from_array(&a->layout, a->layout_name, a->max_bytes, &d->lay, err))
+			goto out_free;
+		if (d->lay.n != n) {
+			ap_errf(err, "layout '%s': %zu rows, but there are %zu images", a->layout_name, d->lay.n, n);
+			goto out_free;
 		}
 	}
+	if (a->has_labels) {
+		size_t m;
+		if (labels_from_array(&a->labels, a->labels_name, a->max_bytes, &d->labels, &m, err))
+			goto out_free;
+		if (m != n) {
+			ap_errf(err, "labels '%s': %zu labels, but there are %zu images", a->labels_name, m, n);
+			goto out_free;
+		}
+	}
+	if (count_classes(d, err))
+		goto out_free;
 	return 0;
 out_free:
 	ds_free(d);
@@ -130,6 +171,8 @@ out_free:
 
 void ds_free(struct ds *d)
 {
+	if (d->borrowed)
+		d->imgs.pix = NULL;
 	imgset_free(&d->imgs);
 	free(d->labels);
 	lay_free(&d->lay);

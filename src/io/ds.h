@@ -7,6 +7,7 @@
 #ifndef AP_DS_H
 #define AP_DS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +34,21 @@ struct ds {
 	int32_t *labels;             /* imgs.n values, or NULL */
 	int64_t nclasses;            /* largest label + 1 (2^31 for a label of INT32_MAX) */
 	struct ap_layout lay;
+	bool borrowed;               /* imgs.pix is the caller's (ds_from_arrays): not freed */
 };
+
+/* A data set from arrays in memory (the public API's), checked as ds_load checks files
+ * and with its messages, each array named by its name ("images 'xy': ..."). The images
+ * are borrowed, not copied: they must stay until the session is open (draw_open copies
+ * them into the atlas); labels and layout are converted into arrays of their own.
+ * has_layout, has_labels false: none. */
+struct ds_arrays {
+	struct npy images, layout, labels;
+	bool has_layout, has_labels;
+	const char *images_name, *layout_name, *labels_name;
+	size_t max_bytes;            /* 0 = AP_LOAD_MAX_BYTES */
+};
+int ds_from_arrays(const struct ds_arrays *a, struct ds *out, struct ap_err *err);
 
 /* Add a path to a list, refusing more than DS_MAX_FILES. */
 int ds_add_path(const char **list, int *n, const char *path, const char *what, struct ap_err *err);

@@ -241,24 +241,32 @@ static int lay_npy(const uint8_t *buf, size_t len, const char *path, size_t max,
 	struct ap_err *err)
 {
 	struct npy a;
-	size_t n, bytes;
 
 	if (npy_parse(buf, len, path, &a, err) < 0)
 		return ap_err_subject(err, "layout");
-	if (a.descr[1] != 'f' || (a.itemsize != 4 && a.itemsize != 8))
+	return lay_from_array(&a, path, max, out, err);
+}
+
+int lay_from_array(const struct npy *a, const char *path, size_t max, struct ap_layout *out, struct ap_err *err)
+{
+	size_t n, bytes;
+
+	if (!max)
+		max = AP_LOAD_MAX_BYTES;
+	if (a->descr[1] != 'f' || (a->itemsize != 4 && a->itemsize != 8))
 		return ap_errf(err, "layout '%s': unsupported dtype '%s' (need float32 '<f4' or float64 '<f8')",
-			path, a.descr);
-	if (a.ndim != 2 || a.shape[1] != 2) {
+			path, a->descr);
+	if (a->ndim != 2 || a->shape[1] != 2) {
 		char shape[160];
 		size_t at = (size_t)snprintf(shape, sizeof shape, "(");
 
-		for (int i = 0; i < a.ndim && at < sizeof shape; i++)
-			at += (size_t)snprintf(shape + at, sizeof shape - at, "%s%zu", i ? ", " : "", a.shape[i]);
+		for (int i = 0; i < a->ndim && at < sizeof shape; i++)
+			at += (size_t)snprintf(shape + at, sizeof shape - at, "%s%zu", i ? ", " : "", a->shape[i]);
 		if (at < sizeof shape)
-			snprintf(shape + at, sizeof shape - at, a.ndim == 1 ? ",)" : ")");
+			snprintf(shape + at, sizeof shape - at, a->ndim == 1 ? ",)" : ")");
 		return ap_errf(err, "layout '%s': expected shape (N, 2), got %s", path, shape);
 	}
-	n = a.shape[0];
+	n = a->shape[0];
 	if (n == 0)
 		return ap_errf(err, "layout '%s': no rows", path);
 	if (ap_mul_size(n, 2 * sizeof(double), &bytes) < 0 || bytes > max)
@@ -268,13 +276,13 @@ static int lay_npy(const uint8_t *buf, size_t len, const char *path, size_t max,
 	if (!out->xy)
 		return ap_errf(err, "layout '%s': out of memory for %zu rows", path, n);
 	for (size_t i = 0; i < 2 * n; i++) {
-		const uint8_t *p = a.data + i * a.itemsize;
+		const uint8_t *p = a->data + i * a->itemsize;
 		uint64_t u = 0;
 		double v;
 
-		for (size_t k = 0; k < a.itemsize; k++)
+		for (size_t k = 0; k < a->itemsize; k++)
 			u |= (uint64_t)p[k] << (8 * k);
-		if (a.itemsize == 4) {
+		if (a->itemsize == 4) {
 			uint32_t u32 = (uint32_t)u;
 			float f;
 

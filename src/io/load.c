@@ -32,50 +32,46 @@ static void shape_str(char *dst, size_t cap, const struct npy *a)
 		snprintf(dst + at, cap - at, a->ndim == 1 ? ",)" : ")");
 }
 
+int images_check(const struct npy *a, const char *path, struct ap_err *err)
+{
+	char shape[160];
+
+	shape_str(shape, sizeof shape, a);
+	if (a->descr[1] != 'u' || a->itemsize != 1)
+		return ap_errf(err, "images '%s': unsupported dtype '%s' (need uint8 pixels, '|u1')", path, a->descr);
+	if (!(a->ndim == 3 || (a->ndim == 4 && (a->shape[3] == 1 || a->shape[3] == 3 || a->shape[3] == 4))))
+		return ap_errf(err, "images '%s': expected shape (N, H, W) or (N, H, W, C) with C 1, 3 or 4, got %s",
+			path, shape);
+	if (a->shape[0] == 0)
+		return ap_errf(err, "images '%s': no images", path);
+	if (a->shape[1] == 0 || a->shape[2] == 0 || a->shape[2] > NPY_MAX_SIDE || a->shape[1] > NPY_MAX_SIDE)
+		return ap_errf(err, "images '%s': image size %zux%zu is out of range (1 to %d per side)",
+			path, a->shape[2], a->shape[1], NPY_MAX_SIDE);
+	return 0;
+}
+
 /* NPY uint8 images from buf, which it takes over (frees, or keeps as the pixels). */
 static int npy_images(uint8_t *buf, size_t len, const char *path, struct ap_imgset *out, struct ap_err *err)
 {
 	uint8_t *pix;
-	size_t h, w, c;
 	struct npy a;
-	char shape[160];
 	int rc = -1;
 
 	if (npy_parse(buf, len, path, &a, err) < 0) {
 		ap_err_subject(err, "images");
 		goto out_free_buf;
 	}
-	shape_str(shape, sizeof shape, &a);
-	if (a.descr[1] != 'u' || a.itemsize != 1) {
-		ap_errf(err, "images '%s': unsupported dtype '%s' (need uint8 pixels, '|u1')", path, a.descr);
+	if (images_check(&a, path, err))
 		goto out_free_buf;
-	}
-	if (!(a.ndim == 3 || (a.ndim == 4 && (a.shape[3] == 1 || a.shape[3] == 3 || a.shape[3] == 4)))) {
-		ap_errf(err, "images '%s': expected shape (N, H, W) or (N, H, W, C) with C 1, 3 or 4, got %s",
-			path, shape);
-		goto out_free_buf;
-	}
-	if (a.shape[0] == 0) {
-		ap_errf(err, "images '%s': no images", path);
-		goto out_free_buf;
-	}
-	h = a.shape[1];
-	w = a.shape[2];
-	c = a.ndim == 4 ? a.shape[3] : 1;
-	if (w == 0 || h == 0 || w > NPY_MAX_SIDE || h > NPY_MAX_SIDE) {
-		ap_errf(err, "images '%s': image size %zux%zu is out of range (1 to %d per side)",
-			path, w, h, NPY_MAX_SIDE);
-		goto out_free_buf;
-	}
 	/* the pixels are the file minus its header: keep the buffer */
 	memmove(buf, a.data, a.count);
 	pix = realloc(buf, a.count);
 	out->pix = pix ? pix : buf;
 	buf = NULL;
 	out->n = a.shape[0];
-	out->w = (uint32_t)w;
-	out->h = (uint32_t)h;
-	out->c = (uint32_t)c;
+	out->h = (uint32_t)a.shape[1];
+	out->w = (uint32_t)a.shape[2];
+	out->c = (uint32_t)(a.ndim == 4 ? a.shape[3] : 1);
 	rc = 0;
 out_free_buf:
 	free(buf);
@@ -124,53 +120,50 @@ static int npy_label(const struct npy *a, size_t i, const char *path, int32_t *o
 	return 0;
 }
 
+int labels_from_array(const struct npy *a, const char *path, size_t max_bytes, int32_t **labels, size_t *n,
+	struct ap_err *err)
+{
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, bytes;
+	int32_t *lab;
+	char shape[160];
+
+	*labels = NULL;
+	*n = 0;
+	shape_str(shape, sizeof shape, a);
+	if ((a->descr[1] != 'i' && a->descr[1] != 'u') || a->itemsize > 8)
+		return ap_errf(err, "labels '%s': unsupported dtype '%s' (need an integer array)", path, a->descr);
+	if (a->ndim != 1)
+		return ap_errf(err, "labels '%s': expected shape (N,), got %s", path, shape);
+	if (a->count == 0)
+		return ap_errf(err, "labels '%s': no labels", path);
+	if (ap_mul_size(a->count, sizeof *lab, &bytes) < 0 || bytes > max)
+		return ap_errf(err, "labels '%s': too large: %zu labels need more than the limit of %zu bytes",
+			path, a->count, max);
+	lab = malloc(bytes);
+	if (!lab)
+		return ap_errf(err, "labels '%s': out of memory for %zu labels", path, a->count);
+	for (size_t i = 0; i < a->count; i++) {
+		if (npy_label(a, i, path, &lab[i], err) < 0) {
+			free(lab);
+			return -1;
+		}
+	}
+	*labels = lab;
+	*n = a->count;
+	return 0;
+}
+
 /* NPY integer labels from buf, which it frees. */
 static int npy_labels(uint8_t *buf, size_t len, const char *path, size_t max_bytes, int32_t **labels,
 	size_t *n, struct ap_err *err)
 {
-	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, bytes;
-	int32_t *lab = NULL;
 	struct npy a;
-	char shape[160];
 	int rc = -1;
 
-	if (npy_parse(buf, len, path, &a, err) < 0) {
+	if (npy_parse(buf, len, path, &a, err) < 0)
 		ap_err_subject(err, "labels");
-		goto out_free_buf;
-	}
-	shape_str(shape, sizeof shape, &a);
-	if ((a.descr[1] != 'i' && a.descr[1] != 'u') || a.itemsize > 8) {
-		ap_errf(err, "labels '%s': unsupported dtype '%s' (need an integer array)", path, a.descr);
-		goto out_free_buf;
-	}
-	if (a.ndim != 1) {
-		ap_errf(err, "labels '%s': expected shape (N,), got %s", path, shape);
-		goto out_free_buf;
-	}
-	if (a.count == 0) {
-		ap_errf(err, "labels '%s': no labels", path);
-		goto out_free_buf;
-	}
-	if (ap_mul_size(a.count, sizeof *lab, &bytes) < 0 || bytes > max) {
-		ap_errf(err, "labels '%s': too large: %zu labels need more than the limit of %zu bytes",
-			path, a.count, max);
-		goto out_free_buf;
-	}
-	lab = malloc(bytes);
-	if (!lab) {
-		ap_errf(err, "labels '%s': out of memory for %zu labels", path, a.count);
-		goto out_free_buf;
-	}
-	for (size_t i = 0; i < a.count; i++)
-		if (npy_label(&a, i, path, &lab[i], err) < 0)
-			goto out_free_lab;
-	*labels = lab;
-	*n = a.count;
-	lab = NULL;
-	rc = 0;
-out_free_lab:
-	free(lab);
-out_free_buf:
+	else
+		rc = labels_from_array(&a, path, max_bytes, labels, n, err);
 	free(buf);
 	return rc;
 }

@@ -111,4 +111,16 @@ void lay_free(struct ap_layout *l);
  * numbers: keep the C locale. */
 int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
 
+/* The checks and conversions of the NPY readers for an array already in memory (a
+ * struct npy that a caller fills for its own array: the public API's arrays), with the
+ * same messages, path naming the array. images_check: uint8, N×H×W or N×H×W×C (C 1, 3,
+ * 4), 1 to 4096 per side (the caller then borrows or copies a->data). labels_from_array:
+ * any integer width, each 0 to INT32_MAX, into a malloc'd array. lay_from_array:
+ * float32 or float64 N×2, finite, at most 1e15 in magnitude, into out->xy. */
+int images_check(const struct npy *a, const char *path, struct ap_err *err);
+int labels_from_array(const struct npy *a, const char *path, size_t max_bytes, int32_t **labels, size_t *n,
+	struct ap_err *err);
+int lay_from_array(const struct npy *a, const char *path, size_t max_bytes, struct ap_layout *out,
+	struct ap_err *err);
+
 #endif

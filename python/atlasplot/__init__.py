@@ -1,0 +1,391 @@
+"""atlasplot: draw every image of a data set at its 2-D layout coordinate.
+
+The Python face of libatlasplot (include/atlasplot.h), with the same pixels as the
+``atlasplot`` command line. Keyword arguments are named as its options
+(``--color-by`` is ``color_by``); errors are ``ValueError`` (``OSError`` for files)
+carrying the command line's message for the same fault.
+
+    >>> img = atlasplot.render(images, xy, labels, color_by="label", size=(800, 600))
+    >>> img.save("overview.png")          # img is an (H, W, 4) uint8 numpy array
+    >>> scene = atlasplot.Scene(images, xy, labels)   # the atlas built once
+    >>> frames = [scene.transition(xy2, t) for t in np.linspace(0, 1, 30)]
+
+Functions: render, Scene, animate, from_umap; Image is what they return.
+"""
+
+import ctypes
+import os
+
+import numpy as np
+
+from . import _lib
+
+__all__ = ["render", "Scene", "Image", "animate", "from_umap", "version"]
+
+ALPHA = ["discard", "blend", "opaque"]
+COVERAGE = ["keep", "plain"]
+COLOR_BY = ["label", "none"]
+LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
+BACKEND = ["auto", "cpu", "osmesa", "egl"]
+ALIGN = ["none", "procrustes"]
+EASE = ["linear", "quad-in", "quad-out", "quad-in-out", "cubic-in", "cubic-out", "cubic-in-out",
+        "sine-in", "sine-out", "sine-in-out", "exp-in-out"]
+
+
+def version():
+    """The library's version string."""
+    return _lib.lib.ap_version().decode()
+
+
+def _or_list(names):
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _choice(opt, value, names):
+    if value not in names:
+        raise ValueError(f"{opt} '{value}': expected {_or_list(names)}")
+    return names.index(value)
+
+
+def _color(opt, value, allow_none):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value & 0xFFFFFFFF
+    out = ctypes.c_uint32()
+    s = str(value)
+    if _lib.lib.ap_color_parse(s.encode(), ctypes.byref(out)) or (not allow_none and out.value == 0):
+        raise ValueError(f"{opt} '{s}': expected RRGGBB, RRGGBBAA or none" if allow_none
+                         else f"{opt} '{s}': expected RRGGBB or RRGGBBAA")
+    return out.value
+
+
+def _bytes(value):
+    if isinstance(value, int):
+        return value
+    s = str(value)
+    mul = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(s[-1:].lower(), 1)
+    try:
+        v = int(s[:-1] if mul > 1 else s)
+        if v <= 0:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"--max-memory '{s}': expected a size like 512M or 4G") from None
+    return v * mul
+
+
+def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=None, sprite_min=None,
+                sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
+                background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
+                caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
+                backend="cpu", gpu=None, page_size=None, max_memory=None):
+    d = _lib.SceneDesc()
+    keep = []                     # the strings the desc points at, alive while it is used
+
+    def cstr(s):
+        b = str(s).encode()
+        keep.append(b)
+        return b
+
+    if size is not None:
+        if isinstance(size, str):
+            try:
+                w, h = (int(v) for v in size.lower().split("x"))
+            except ValueError:
+                raise ValueError(f"--size '{size}': expected WxH, e.g. 1920x1080") from None
+        else:
+            w, h = size
+        if not (int(w) > 0 and int(h) > 0):
+            raise ValueError(f"--size '{w}x{h}': expected WxH, e.g. 1920x1080")
+        d.width, d.height = int(w), int(h)
+    if margin is not None:
+        d.margin, d.margin_set = float(margin), True
+    if sprite is not None and sprite != "auto":
+        if isinstance(sprite, str):
+            try:
+                sprite = float(sprite)
+            except ValueError:
+                raise ValueError(f"--sprite '{sprite}': expected a positive number") from None
+        if not sprite > 0:
+            raise ValueError(f"--sprite '{sprite:g}': expected a positive number")
+        d.sprite = float(sprite)
+    if sprite_growth is not None:
+        d.sprite_growth, d.sprite_growth_set = float(sprite_growth), True
+    for opt, name, v in (("--sprite-min", "sprite_min", sprite_min), ("--sprite-max", "sprite_max", sprite_max)):
+        if v is not None:
+            if not float(v) > 0:
+                raise ValueError(f"{opt} '{float(v):g}': expected a positive number")
+            setattr(d, name, float(v))
+    d.alpha = _choice("--alpha", alpha, ALPHA)
+    if threshold is not None:
+        d.threshold, d.threshold_set = float(threshold), True
+    d.coverage_plain = _choice("--coverage", coverage, COVERAGE) == 1
+    if color_by is not None:
+        d.color_by_label = _choice("--color-by", color_by, COLOR_BY) == 0
+    if background is not None:
+        d.background, d.background_set = _color("--background", background, True), True
+    if outline is not None:
+        d.outline = _color("--outline", outline, False)
+    if highlight is not None:
+        if not isinstance(highlight, str):
+            highlight = ",".join(str(int(i)) for i in np.asarray(highlight).ravel())
+        d.highlight = cstr(highlight)
+    if highlight_scale is not None:
+        d.highlight_scale = float(highlight_scale)
+    if title is not None:
+        d.title = cstr(title)
+    if caption is not None:
+        d.caption = cstr(caption)
+    if legend is True:
+        legend = "auto"
+    if legend not in (None, False):
+        d.legend = _choice("--legend", legend, LEGEND)
+    if label_names is not None:
+        if not isinstance(label_names, str):
+            label_names = ",".join(str(n) for n in label_names)
+        d.label_names = cstr(label_names)
+    if font_size is not None:
+        d.font_size = float(font_size)
+    if text_color is not None:
+        d.text_color = _color("--text-color", text_color, False)
+    if dpi is not None:
+        d.dpi = float(dpi)
+    d.backend = _choice("--backend", backend, BACKEND)
+    if gpu is not None:
+        d.gpu, d.gpu_set = int(gpu), True
+    if page_size is not None:
+        d.page_size = int(page_size)
+    if max_memory is not None:
+        d.max_memory = _bytes(max_memory)
+    return d, keep
+
+
+def _array(a, name, keep):
+    """An ap_array over a (C order, native byte order: copied only when it is not)."""
+    a = np.asarray(a)
+    if a.dtype.byteorder == ">":
+        a = a.astype(a.dtype.newbyteorder("="))
+    if not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a)
+    keep.append(a)
+    out = _lib.Array()
+    out.data = a.ctypes.data if a.size else None
+    ts = a.dtype.str.encode()
+    nm = name.encode()
+    keep.extend([ts, nm])
+    out.dtype, out.name = ts, nm
+    out.ndim = a.ndim
+    for i, s in enumerate(a.shape[:_lib.MAX_DIMS]):
+        out.shape[i] = s
+    if a.ndim == 0:                   # a scalar: a shape that says so
+        out.ndim = -1
+    return out
+
+
+def _check(rc, err, exc=ValueError):
+    if rc:
+        raise exc(err.text())
+
+
+def _camera(camera):
+    if camera is None:
+        return None
+    try:
+        cx, cy, zoom = (float(v) for v in camera)
+    except (TypeError, ValueError):
+        raise ValueError(f"--camera '{camera}': expected CX,CY,ZOOM with ZOOM > 0") from None
+    if not zoom > 0:
+        raise ValueError(f"--camera '{cx:g},{cy:g},{zoom:g}': expected CX,CY,ZOOM with ZOOM > 0")
+    return ctypes.byref(_lib.Camera(cx, cy, zoom))
+
+
+class Image(np.ndarray):
+    """A frame: an (H, W, 4) uint8 RGBA numpy array that shows itself inline in Jupyter
+    (``_repr_png_``) and saves itself as a PNG (``save``), both by the library's writer."""
+
+    def __new__(cls, h, w):
+        return np.empty((h, w, 4), np.uint8).view(cls)
+
+    def _c(self):
+        a = np.ascontiguousarray(self, dtype=np.uint8)
+        if a.ndim != 3 or a.shape[2] != 4:
+            raise ValueError(f"image: expected shape (H, W, 4), got {a.shape}")
+        return a
+
+    def to_png(self, level=1):
+        """The frame as PNG bytes."""
+        a = self._c()
+        out, n, err = ctypes.c_void_p(), ctypes.c_size_t(), _lib.Error()
+        _check(_lib.lib.ap_png_encode(a.ctypes.data, a.shape[1], a.shape[0], level, ctypes.byref(out),
+                                      ctypes.byref(n), ctypes.byref(err)), err)
+        try:
+            return ctypes.string_at(out.value, n.value)
+        finally:
+            _lib.lib.ap_free(out)
+
+    def _repr_png_(self):
+        return self.to_png()
+
+    def save(self, path, level=1):
+        """Write the frame as a PNG at path (atomically: a complete file or none)."""
+        a = self._c()
+        err = _lib.Error()
+        _check(_lib.lib.ap_png_write(os.fsencode(path), a.ctypes.data, a.shape[1], a.shape[0], level,
+                                     ctypes.byref(err)), err, OSError)
+
+
+def _dataset(images, xy, labels, keep):
+    d = _lib.DatasetDesc()
+    if isinstance(images, (str, os.PathLike)):
+        d.images_path = os.fsencode(images)
+        if xy is not None:
+            if not isinstance(xy, (str, os.PathLike)):
+                raise ValueError("layout: give a file with image files, or arrays with arrays")
+            d.layout_path = os.fsencode(xy)
+        if labels is not None:
+            d.labels_path = os.fsencode(labels)
+        exc = OSError
+    else:
+        d.images = _array(images, "images", keep)
+        if xy is not None:
+            d.positions = _array(xy, "xy", keep)
+        if labels is not None:
+            d.labels = _array(labels, "labels", keep)
+        exc = ValueError
+    err = _lib.Error()
+    ds = _lib.lib.ap_dataset_make(ctypes.byref(d), ctypes.byref(err))
+    if not ds:
+        raise exc(err.text())
+    return ds
+
+
+class Scene:
+    """A data set with its atlas built once, for many frames.
+
+    Parameters
+    ----------
+    images : array_like or path
+        uint8 images, (N, H, W) or (N, H, W, C) with C 1, 3 or 4 (borrowed, not copied,
+        when C-contiguous), or a file or folder as ``--images`` takes.
+    xy : array_like or path
+        float32 or float64 positions (N, 2), or a layout file.
+    labels : array_like or path, optional
+        integer labels (N,), any width.
+    **options
+        the command line's options: size=(W, H), margin, sprite ("auto" or pixels),
+        sprite_growth, sprite_min, sprite_max, alpha, threshold, coverage, color_by,
+        background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
+        "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
+        label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by
+        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory.
+    """
+
+    def __init__(self, images, xy, labels=None, **options):
+        self._s = None
+        desc, keep = _scene_desc(**options)
+        ds = _dataset(images, xy, labels, keep)
+        err = _lib.Error()
+        s = _lib.lib.ap_scene_make(ds, ctypes.byref(desc), ctypes.byref(err))
+        if not s:
+            raise ValueError(err.text())
+        self._s = s
+        self._xy = xy
+        w, h = ctypes.c_int(), ctypes.c_int()
+        _lib.lib.ap_scene_size(s, ctypes.byref(w), ctypes.byref(h))
+        self.size = (w.value, h.value)
+
+    def _handle(self):
+        if not self._s:
+            raise ValueError("scene: closed")
+        return self._s
+
+    def render(self, camera=None, out=None):
+        """One frame for camera (cx, cy, zoom), or the fitted camera; an Image (into out,
+        an Image of this size, when given)."""
+        s = self._handle()
+        w, h = self.size
+        img = out if out is not None else Image(h, w)
+        err = _lib.Error()
+        _check(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
+        return img
+
+    def set_transition(self, b, ease="cubic-in-out", align="none"):
+        """Plan transitions from the scene's layout to layout b (N, 2)."""
+        s = self._handle()
+        keep = []
+        d = _lib.TransitionDesc()
+        d.to = _array(b, "b", keep)
+        if ease not in EASE:
+            raise ValueError(f"--ease '{ease}': expected one of {', '.join(EASE)}")
+        d.ease = EASE.index(ease) + 1
+        d.procrustes = _choice("--align", align, ALIGN) == 1
+        err = _lib.Error()
+        _check(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
+        self._plan = (b, ease, align)
+
+    def transition(self, b, t, camera=None, ease="cubic-in-out", align="none"):
+        """Frame t (0..1) of the move from the scene's layout to b, as ``atlasplot animate
+        --to B`` draws it: A at 0, B at 1, eased in between."""
+        plan = getattr(self, "_plan", None)
+        if plan is None or plan[0] is not b or plan[1:] != (ease, align):
+            self.set_transition(b, ease, align)
+        s = self._handle()
+        w, h = self.size
+        img = Image(h, w)
+        err = _lib.Error()
+        _check(_lib.lib.ap_scene_draw_transition(s, float(t), _camera(camera), img.ctypes.data, img.nbytes,
+                                                 ctypes.byref(err)), err)
+        return img
+
+    def close(self):
+        """Free the scene now (the garbage collector does it otherwise)."""
+        if self._s:
+            _lib.lib.ap_scene_free(self._s)
+            self._s = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+
+def render(images, xy, labels=None, *, camera=None, **options):
+    """One frame of images at positions xy: an Image, (H, W, 4) uint8.
+
+    Parameters are Scene's, and camera=(cx, cy, zoom) (default: the fitted camera)."""
+    with Scene(images, xy, labels, **options) as s:
+        return s.render(camera)
+
+
+def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, ease="cubic-in-out",
+            align="none", camera=None, out=None, **options):
+    """The frames of the move from layout a to layout b, as ``atlasplot animate --from A
+    --to B --frames F`` draws them (F from duration × fps + 1 unless frames is given):
+    a generator of Images. out: a folder that gets each frame as frame_NNNN.png as it is
+    drawn (made if missing)."""
+    if frames is None:
+        frames = int(np.floor(duration * fps + 0.5)) + 1
+    if int(frames) < 1:
+        raise ValueError(f"--frames '{frames}': expected a positive integer")
+    frames = int(frames)
+    if out is not None:
+        os.makedirs(out, exist_ok=True)
+    with Scene(images, a, labels, **options) as s:
+        s.set_transition(b, ease, align)
+        for k in range(frames):
+            t = 0.0 if frames == 1 else k / (frames - 1)
+            img = s.transition(b, t, camera, ease, align)
+            if out is not None:
+                img.save(os.path.join(out, f"frame_{k:04d}.png"))
+            yield img
+
+
+def from_umap(reducer, images, labels=None, **options):
+    """render() of a fitted reducer's embedding_ (umap-learn's UMAP, or anything with an
+    (N, 2) embedding_)."""
+    emb = getattr(reducer, "embedding_", None)
+    if emb is None:
+        raise ValueError("from_umap: the reducer has no embedding_ (fit it first)")
+    return render(images, emb, labels, **options)

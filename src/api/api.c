@@ -1,0 +1,511 @@
+/*
+ * api: the public C API (include/atlasplot.h) over the frame loop: a data set from
+ * arrays (io/ds_from_arrays) or files (ds_load), a scene that is an open frames engine
+ * (app/frames_open_ds), transition frames planned as app/anim plans them. Only the
+ * functions marked AP_API are exported from libatlasplot.so; nothing here prints or
+ * reads the environment. Not here: option strings (the Python package and the command
+ * line each have their own), files of frames (app/anim).
+ */
+#define AP_BUILD_API
+#include <atlasplot.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/frames.h"
+#include "core/pal.h"
+#include "core/tween.h"
+#include "io/ds.h"
+#include "io/pngio.h"
+
+struct ap_dataset {
+	struct ds d;
+};
+
+struct ap_scene {
+	struct frames_desc c;
+	struct frames_engine e;
+	bool fit_a;                  /* e's fit is layout A's (a transition refits) */
+	bool legend_pinned;
+	char *title, *caption, *names;
+	/* the transition's plan (anim's plan_transition) */
+	struct ap_layout b;
+	double *bp, *xy, *prog, *rank;
+	enum tween_ease ease;
+	bool procrustes;
+};
+
+static int fail(ap_error *out, const struct ap_err *e)
+{
+	if (out)
+		memcpy(out->msg, e->msg, sizeof out->msg);
+	return -1;
+}
+
+/* An ap_array as a parsed NPY, so that io/ checks it with its file messages. */
+static int as_npy(const ap_array *a, const char *what, struct npy *out, struct ap_err *err)
+{
+	const char *name = a->name ? a->name : "array";
+	memset(out, 0, sizeof *out);
+	const char *t = a->dtype ? a->dtype : "";
+	size_t len = strlen(t);
+	char kind = len >= 2 ? t[1] : 0;
+	long size = len >= 3 ? strtol(t + 2, NULL, 10) : 0;
+	if (len < 3 || len >= sizeof out->descr || !strchr("<>|=", t[0]) || !strchr("biufc", kind) || size < 1 ||
+	    size > 16)
+		return ap_errf(err, "%s '%s': unsupported dtype '%s' (not a plain number type)", what, name, t);
+	if (t[0] == '>' && size > 1)
+		return ap_errf(err, "%s '%s': big-endian dtype '%s' is not supported", what, name, t);
+	if (a->ndim < -1 || a->ndim == 0 || a->ndim > 4) {
+		char shape[160];
+		size_t at = (size_t)snprintf(shape, sizeof shape, "(");
+		for (int i = 0; i < a->ndim && i < AP_MAX_DIMS && at < sizeof shape; i++)
+			at += (size_t)snprintf(shape + at, sizeof shape - at, "%s%zu", i ? ", " : "", a->shape[i]);
+		if (at < sizeof shape)
+			snprintf(shape + at, sizeof shape - at, ")");
+		return ap_errf(err, "%s '%s': shape %s has %d dimensions, at most 4 are supported", what, name, shape,
+			       a->ndim);
+	}
+	memcpy(out->descr, t, len + 1);
+	out->descr[0] = '<';
+	out->ndim = a->ndim < 0 ? 0 : a->ndim;
+	out->itemsize = (size_t)size;
+	out->count = 1;
+	for (int i = 0; i < out->ndim; i++) {
+		out->shape[i] = a->shape[i];
+		if (ap_mul_size(out->count, a->shape[i], &out->count))
+			return ap_errf(err, "%s '%s': shape is too large", what, name);
+	}
+	if (out->count && !a->data)
+		return ap_errf(err, "%s '%s': no data", what, name);
+	out->data = a->data;
+	return 0;
+}
+
+ap_dataset *ap_dataset_make(const ap_dataset_desc *d, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	ap_dataset *ds = calloc(1, sizeof *ds);
+	if (!ds) {
+		ap_errf(&err, "out of memory for a data set");
+		goto out_fail;
+	}
+	if (d->images_path) {
+		struct ds_paths p = { .nimages = 1, .layout = d->layout_path, .max_bytes = d->max_bytes };
+		p.images[0] = d->images_path;
+		if (d->labels_path)
+			p.labels[p.nlabels++] = d->labels_path;
+		if (ds_load(&p, &ds->d, &err))
+			goto out_fail;
+		return ds;
+	}
+	if (!d->images.ndim) {
+		ap_errf(&err, "no images: give --images FILE");
+		goto out_fail;
+	}
+	struct ds_arrays a = {
+		.images_name = d->images.name ? d->images.name : "array",
+		.layout_name = d->positions.name ? d->positions.name : "array",
+		.labels_name = d->labels.name ? d->labels.name : "array",
+		.max_bytes = d->max_bytes,
+	};
+	if (as_npy(&d->images, "images", &a.images, &err))
+		goto out_fail;
+	a.has_layout = d->positions.ndim != 0;
+	a.has_labels = d->labels.ndim != 0;
+	if (a.has_layout && as_npy(&d->positions, "layout", &a.layout, &err))
+		goto out_fail;
+	if (a.has_labels && as_npy(&d->labels, "labels", &a.labels, &err))
+		goto out_fail;
+	if (ds_from_arrays(&a, &ds->d, &err))
+		goto out_fail;
+	return ds;
+out_fail:
+	free(ds);
+	fail(out_err, &err);
+	return NULL;
+}
+
+size_t ap_dataset_count(const ap_dataset *ds)
+{
+	return ds->d.imgs.n;
+}
+
+void ap_dataset_free(ap_dataset *ds)
+{
+	if (!ds)
+		return;
+	ds_free(&ds->d);
+	free(ds);
+}
+
+static int range(const char *opt, double v, double lo, double hi, struct ap_err *err)
+{
+	if (!(v >= lo && v <= hi))
+		return ap_errf(err, "%s '%g': expected a number from %g to %g", opt, v, lo, hi);
+	return 0;
+}
+
+static int sprite_px(const char *opt, double v, struct ap_err *err)
+{
+	if (!(v > 0))
+		return ap_errf(err, "%s '%g': expected a positive number", opt, v);
+	if (v > CAM_SPRITE_LIMIT)
+		return ap_errf(err, "%s '%g': at most %g pixels", opt, v, CAM_SPRITE_LIMIT);
+	return 0;
+}
+
+static int dup_str(const char *s, char **out, struct ap_err *err)
+{
+	*out = NULL;
+	if (s && !(*out = strdup(s)))
+		return ap_errf(err, "out of memory");
+	return 0;
+}
+
+/* The desc as the command line's options would set a frames_desc, with their checks. */
+static int scene_desc(ap_scene *s, const ap_scene_desc *d, struct ap_err *err)
+{
+	struct frames_desc *c = &s->c;
+	if (d->width < 0 || d->height < 0 || d->width > DRAW_CPU_MAX_SIDE || d->height > DRAW_CPU_MAX_SIDE ||
+	    (!d->width != !d->height))
+		return ap_errf(err, "--size '%dx%d': expected WxH, e.g. 1920x1080", d->width, d->height);
+	c->w = d->width;
+	c->h = d->height;
+	if (d->margin_set && range("--margin", d->margin, 0, 10, err))
+		return -1;
+	c->margin = d->margin;
+	c->margin_set = d->margin_set;
+	if (d->sprite && sprite_px("--sprite", d->sprite, err))
+		return -1;
+	c->sprite.base = d->sprite;
+	if (d->sprite_growth_set && range("--sprite-growth", d->sprite_growth, 0, 4, err))
+		return -1;
+	c->sprite.growth = d->sprite_growth;
+	c->sprite.growth_set = d->sprite_growth_set;
+	if ((d->sprite_min && sprite_px("--sprite-min", d->sprite_min, err)) ||
+	    (d->sprite_max && sprite_px("--sprite-max", d->sprite_max, err)))
+		return -1;
+	c->sprite.min = d->sprite_min;
+	c->sprite.max = d->sprite_max;
+	if ((unsigned)d->alpha > AP_ALPHA_OPAQUE)
+		return ap_errf(err, "--alpha %d: expected discard, blend or opaque", (int)d->alpha);
+	c->ro.alpha = (enum draw_alpha)d->alpha;
+	if (d->threshold_set && range("--threshold", d->threshold, 0, 1, err))
+		return -1;
+	c->ro.threshold = d->threshold;
+	c->ro.threshold_set = d->threshold_set;
+	c->plain_discard = d->coverage_plain;
+	c->color_by_label = d->color_by_label;
+	c->ro.background = d->background;
+	c->background_set = d->background_set;
+	c->ro.outline = d->outline;
+	if (d->highlight && opts_highlight_parse(d->highlight, &c->hl, err))
+		return -1;
+	if (d->highlight_scale) {
+		if (!(d->highlight_scale > 0))
+			return ap_errf(err, "--highlight-scale '%g': expected a positive number", d->highlight_scale);
+		if (d->highlight_scale > SCENE_MAX_HIGHLIGHT_SCALE)
+			return ap_errf(err, "--highlight-scale '%g': at most %g", d->highlight_scale,
+				       SCENE_MAX_HIGHLIGHT_SCALE);
+	}
+	c->highlight_scale = d->highlight_scale;
+	if ((unsigned)d->legend > AP_LEGEND_BOTTOM_RIGHT)
+		return ap_errf(err, "--legend %d: expected none, auto, top-left, top-right, bottom-left or bottom-right",
+			       (int)d->legend);
+	c->text.legend = (enum figure_legend)d->legend;
+	if (dup_str(d->title, &s->title, err) || dup_str(d->caption, &s->caption, err) ||
+	    dup_str(d->label_names, &s->names, err))
+		return -1;
+	c->text.title = s->title;
+	c->text.caption = s->caption;
+	c->text.names = s->names;
+	if (d->font_size && range("--font-size", d->font_size, 1, 1000, err))
+		return -1;
+	c->text.font_size = d->font_size;
+	c->text.color = d->text_color;
+	if (d->dpi && range("--dpi", d->dpi, 1, 10000, err))
+		return -1;
+	c->text.dpi = d->dpi;
+	if ((unsigned)d->backend > AP_BACKEND_EGL)
+		return ap_errf(err, "--backend %d: expected auto, cpu, osmesa or egl", (int)d->backend);
+	c->draw.backend = (enum draw_backend)d->backend;
+	if (d->gpu_set && (d->gpu < 0 || d->gpu > 15))
+		return ap_errf(err, "--gpu '%d': expected an EGL device number from 0 to 15 (atlasplot info lists them)",
+			       d->gpu);
+	c->draw.gpu = d->gpu;
+	c->draw.gpu_set = d->gpu_set;
+	uint32_t ps = d->page_size;
+	if (ps && (ps < 16 || ps > 16384 || (ps & (ps - 1))))
+		return ap_errf(err, "--page-size '%u': expected a power of two from 16 to 16384", ps);
+	c->draw.page_size = ps;
+	c->max_memory = d->max_memory;
+	c->warn = d->warn;
+	c->user = d->user;
+	/* frames are handed back, not encoded: one idle encoder thread */
+	c->encoders = 1;
+	return 0;
+}
+
+static void scene_plan_free(ap_scene *s)
+{
+	lay_free(&s->b);
+	free(s->bp);
+	free(s->xy);
+	free(s->prog);
+	free(s->rank);
+	s->bp = s->xy = s->prog = s->rank = NULL;
+}
+
+void ap_scene_free(ap_scene *s)
+{
+	if (!s)
+		return;
+	if (s->e.c)
+		frames_close(&s->e, 0, NULL);
+	scene_plan_free(s);
+	opts_highlight_free(&s->c.hl);
+	free(s->title);
+	free(s->caption);
+	free(s->names);
+	free(s);
+}
+
+ap_scene *ap_scene_make(ap_dataset *ds, const ap_scene_desc *d, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	static const ap_scene_desc zero;
+	ap_scene *s = calloc(1, sizeof *s);
+	if (!s) {
+		ap_errf(&err, "out of memory for a scene");
+		goto out_fail;
+	}
+	if (scene_desc(s, d ? d : &zero, &err))
+		goto out_fail;
+	if (!ds->d.lay.xy) {
+		ap_errf(&err, "missing --layout FILE");
+		goto out_fail;
+	}
+	int rc = frames_open_ds(&s->e, &s->c, &ds->d, &err);
+	free(ds);
+	ds = NULL;
+	if (rc) {
+		memset(&s->e, 0, sizeof s->e);
+		goto out_fail;
+	}
+	s->fit_a = true;
+	return s;
+out_fail:
+	ap_dataset_free(ds);
+	ap_scene_free(s);
+	fail(out_err, &err);
+	return NULL;
+}
+
+void ap_scene_size(const ap_scene *s, int *w, int *h)
+{
+	*w = s->c.w;
+	*h = s->c.h;
+}
+
+static int check_buffer(const ap_scene *s, size_t bytes, struct ap_err *err)
+{
+	size_t need = (size_t)s->c.w * s->c.h * 4;
+	if (bytes < need)
+		return ap_errf(err, "buffer of %zu bytes: a %dx%d frame needs %zu", bytes, s->c.w, s->c.h, need);
+	return 0;
+}
+
+/* A given camera (checked as --camera is), or none (NULL or zoom 0). */
+static int given_camera(const ap_camera *cam, struct cam *out, struct ap_err *err)
+{
+	if (!cam || cam->zoom == 0)
+		return 0;
+	*out = (struct cam){ cam->cx, cam->cy, cam->zoom };
+	const char *why = cam_check(out);
+	if (why)
+		return ap_errf(err, "--camera '%g,%g,%g': %s", cam->cx, cam->cy, cam->zoom, why);
+	return 1;
+}
+
+static void fit_a(ap_scene *s)
+{
+	if (!s->fit_a)
+		frames_fit(&s->e, s->e.d.lay.xy);
+	s->fit_a = true;
+}
+
+int ap_scene_draw(ap_scene *s, const ap_camera *camera, uint8_t *rgba, size_t bytes, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct cam cam;
+	int given = given_camera(camera, &cam, &err);
+	if (given < 0 || check_buffer(s, bytes, &err))
+		return fail(out_err, &err);
+	fit_a(s);
+	if (!given)
+		cam_default(&s->e.box, &cam);
+	s->e.fade = 0;
+	if (frames_draw(&s->e, s->e.d.lay.xy, &cam, rgba, &err))
+		return fail(out_err, &err);
+	return 0;
+}
+
+int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct npy a;
+	size_t n = s->e.d.imgs.n;
+	scene_plan_free(s);
+	if ((unsigned)d->ease > AP_EASE_EXP_IN_OUT) {
+		ap_errf(&err, "--ease %d: expected one of %s", (int)d->ease, tween_ease_names());
+		goto out_fail;
+	}
+	s->ease = d->ease == AP_EASE_DEFAULT ? TWEEN_EASE_CUBIC_IN_OUT : (enum tween_ease)(d->ease - 1);
+	s->procrustes = d->procrustes;
+	const char *name = d->to.name ? d->to.name : "array";
+	if (as_npy(&d->to, "layout", &a, &err) || lay_from_array(&a, name, s->c.paths.max_bytes, &s->b, &err))
+		goto out_fail;
+	if (s->b.n != n) {
+		ap_errf(&err, "layout '%s': %zu rows, but there are %zu images", name, s->b.n, n);
+		goto out_fail;
+	}
+	double *na = malloc(n * 2 * sizeof *na), *nb = malloc(n * 2 * sizeof *nb);
+	s->bp = malloc(n * 2 * sizeof *s->bp);
+	s->xy = malloc(n * 2 * sizeof *s->xy);
+	s->prog = malloc(n * sizeof *s->prog);
+	s->rank = calloc(n, sizeof *s->rank);
+	if (!na || !nb || !s->bp || !s->xy || !s->prog || !s->rank) {
+		free(na);
+		free(nb);
+		ap_errf(&err, "out of memory for %zu points", n);
+		goto out_fail;
+	}
+	/* app/anim's plan_transition: B normalised, maybe aligned, in A's units */
+	double tfa[4], tfb[4];
+	tween_normalize(s->e.d.lay.xy, n, na, tfa);
+	tween_normalize(s->b.xy, n, nb, tfb);
+	if (s->procrustes) {
+		double m[6];
+		tween_procrustes(na, nb, n, m);
+		tween_apply(m, nb, n, nb);
+	}
+	for (size_t i = 0; i < n; i++) {
+		s->bp[2 * i] = nb[2 * i] / tfa[2] + tfa[0];
+		s->bp[2 * i + 1] = nb[2 * i + 1] / tfa[2] + tfa[1];
+	}
+	free(na);
+	free(nb);
+	return 0;
+out_fail:
+	scene_plan_free(s);
+	return fail(out_err, &err);
+}
+
+int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uint8_t *rgba, size_t bytes,
+			     ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct cam cam;
+	int given = given_camera(camera, &cam, &err);
+	if (given < 0 || check_buffer(s, bytes, &err))
+		return fail(out_err, &err);
+	if (!s->bp) {
+		ap_errf(&err, "transition: no layout B (ap_scene_set_transition first)");
+		return fail(out_err, &err);
+	}
+	if (!(t >= 0 && t <= 1)) {
+		ap_errf(&err, "transition: t %g is not in [0, 1]", t);
+		return fail(out_err, &err);
+	}
+	size_t n = s->e.d.imgs.n;
+	const double *xa = s->e.d.lay.xy, *xy = xa;
+	fit_a(s);
+	if (s->e.fig && !s->legend_pinned) {
+		/* animate pins the legend's corner from frame 0 */
+		struct cam c0;
+		cam_default(&s->e.box, &c0);
+		frames_pin_legend(&s->e, xa, given ? &cam : &c0);
+		s->legend_pinned = true;
+	}
+	if (t >= 1) {
+		xy = !given && !s->procrustes ? s->b.xy : s->bp;
+	} else if (t > 0) {
+		tween_progress_all(t, s->rank, n, 0, s->ease, s->prog);
+		tween_lerp_points(xa, s->bp, n, s->prog, 0, s->xy);
+		xy = s->xy;
+	}
+	if (!given) {
+		frames_fit(&s->e, xy);
+		s->fit_a = false;
+		cam_default(&s->e.box, &cam);
+	}
+	s->e.fade = t;
+	if (frames_draw(&s->e, xy, &cam, rgba, &err))
+		return fail(out_err, &err);
+	return 0;
+}
+
+static int png_args(const uint8_t *rgba, int w, int h, int level, struct ap_err *err)
+{
+	if (!rgba || w < 1 || h < 1 || (uint32_t)w > PNGIO_MAX_SIDE || (uint32_t)h > PNGIO_MAX_SIDE)
+		return ap_errf(err, "png: a %dx%d image is out of range (1 to %u per side)", w, h, PNGIO_MAX_SIDE);
+	if (level < 0 || level > 9)
+		return ap_errf(err, "--png-level '%d': expected 1 to 9", level);
+	return 0;
+}
+
+static const struct pngio_text software = { "Software", "atlasplot " AP_VERSION };
+
+int ap_png_write(const char *path, const uint8_t *rgba, int w, int h, int level, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct pngio_wopts o = { .level = level, .text = &software, .ntext = 1 };
+	if (png_args(rgba, w, h, level, &err) || pngio_write(path, rgba, (uint32_t)w, (uint32_t)h, &o, &err))
+		return fail(out_err, &err);
+	return 0;
+}
+
+int ap_png_encode(const uint8_t *rgba, int w, int h, int level, void **out, size_t *len, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct pngio_wopts o = { .level = level, .text = &software, .ntext = 1 };
+	char *buf = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*len = 0;
+	if (png_args(rgba, w, h, level, &err))
+		return fail(out_err, &err);
+	FILE *fp = open_memstream(&buf, &n);
+	if (!fp) {
+		ap_errf(&err, "png: out of memory");
+		return fail(out_err, &err);
+	}
+	int rc = pngio_write_fp(fp, "memory", &(struct pngio_image){ rgba, (uint32_t)w, (uint32_t)h }, &o, &err);
+	if (fclose(fp) && rc == 0)
+		rc = ap_errf(&err, "png: out of memory");
+	if (rc) {
+		free(buf);
+		return fail(out_err, &err);
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+void ap_free(void *p)
+{
+	free(p);
+}
+
+int ap_color_parse(const char *s, uint32_t *out)
+{
+	return s && pal_parse(s, out) == 0 ? 0 : -1;
+}
+
+const char *ap_version(void)
+{
+	return AP_VERSION;
+}

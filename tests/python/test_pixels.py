@@ -1,0 +1,126 @@
+"""The package draws the CLI's pixels for the same options."""
+import numpy as np
+import pytest
+
+from conftest import cli_animate_raw, cli_render, data, first_diff, load
+
+GRAY, XY, LAB = "syn_gray.npy", "syn_xy.npy", "syn_labels.npy"
+
+# (CLI options, the package's keywords), on the 64 gray images unless images= is given
+SCENES = [
+    ([], {}),
+    (["--color-by", "label", "--highlight", "3,17,42"], dict(color_by="label", highlight=[3, 17, 42])),
+    (["--camera", "0.5,-0.25,3", "--sprite", "20"], dict(camera=(0.5, -0.25, 3), sprite=20)),
+    (["--alpha", "blend", "--background", "none"], dict(alpha="blend", background="none")),
+    (["--alpha", "opaque", "--background", "ffffff", "--margin", "0.2", "--coverage", "plain"],
+     dict(alpha="opaque", background="ffffff", margin=0.2, coverage="plain")),
+    (["--threshold", "0.3", "--sprite-growth", "1", "--sprite-min", "4", "--camera", "0,0,2"],
+     dict(threshold=0.3, sprite_growth=1, sprite_min=4, camera=(0, 0, 2))),
+    (["--highlight", "label=2", "--highlight-scale", "3", "--outline", "ff0000"],
+     dict(highlight="label=2", highlight_scale=3, outline="ff0000")),
+]
+
+
+@pytest.mark.parametrize("cli,kw", SCENES, ids=[" ".join(c) or "defaults" for c, _ in SCENES])
+def test_same_pixels_as_cli(ap, cli, kw):
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB),
+                       "--size", "320x240", "--backend", "cpu", *cli])
+    got = ap.render(load(GRAY), load(XY), load(LAB), size=(320, 240), backend="cpu", **kw)
+    assert isinstance(got, np.ndarray) and got.shape == (240, 320, 4) and got.dtype == np.uint8
+    assert first_diff(np.asarray(got), want) is None, first_diff(np.asarray(got), want)
+
+
+@pytest.mark.parametrize("imgs", ["syn_rgb.npy", "syn_rgba.npy"])
+def test_colour_images(ap, imgs):
+    want = cli_render(["--images", data(imgs), "--layout", data("syn_xy16.npy"), "--labels",
+                       data("syn_labels16.npy"), "--size", "200x150", "--backend", "cpu", "--color-by", "label"])
+    got = ap.render(load(imgs), load("syn_xy16.npy"), load("syn_labels16.npy"), size=(200, 150),
+                    color_by="label")
+    assert first_diff(np.asarray(got), want) is None
+
+
+def test_text_layer(ap):
+    args = ["--title", "Digits", "--legend", "--label-names", "zero,one,two,three,four,five,six,seven"]
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB),
+                       "--size", "480x320", "--backend", "cpu", "--color-by", "label", *args])
+    names = "zero,one,two,three,four,five,six,seven".split(",")
+    got = ap.render(load(GRAY), load(XY), load(LAB), size=(480, 320), color_by="label", title="Digits",
+                    legend=True, label_names=names[:int(load(LAB).max()) + 1])
+    assert first_diff(np.asarray(got), want) is None
+
+
+def test_arrays_converted(ap):
+    """float32 layouts, int32 labels, non-contiguous images and a Fortran-order layout
+    give the same frame as the files."""
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB),
+                       "--size", "160x120", "--color-by", "label"])
+    im = np.ascontiguousarray(np.repeat(load(GRAY)[..., None], 2, axis=3))[..., 0]   # a strided view
+    assert not im.flags.c_contiguous
+    got = ap.render(im, np.asfortranarray(load(XY)), load(LAB).astype(np.int32), size=(160, 120),
+                    color_by="label")
+    assert first_diff(np.asarray(got), want) is None
+    xy32 = load(XY).astype(np.float32)
+    np.save_path = None
+    got32 = ap.render(load(GRAY), xy32, size=(160, 120))
+    want32 = ap.render(load(GRAY), xy32.astype(np.float64), size=(160, 120))
+    assert first_diff(np.asarray(got32), np.asarray(want32)) is None
+
+
+def test_files_as_cli(ap):
+    want = cli_render(["--images", data(GRAY), "--layout", data("syn_xy.csv"), "--size", "160x120"])
+    got = ap.render(data(GRAY), data("syn_xy.csv"), size=(160, 120))
+    assert first_diff(np.asarray(got), want) is None
+
+
+def test_scene_many_cameras(ap):
+    with ap.Scene(load(GRAY), load(XY), load(LAB), size=(160, 120), color_by="label") as s:
+        for cam in [(0, 0, 1), (0.3, 0.1, 4), None]:
+            opt = [] if cam is None else ["--camera", ",".join(map(str, cam))]
+            want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB),
+                               "--size", "160x120", "--color-by", "label", *opt])
+            assert first_diff(np.asarray(s.render(camera=cam)), want) is None
+
+
+@pytest.mark.parametrize("align", ["none", "procrustes"])
+def test_transition_as_animate(ap, align):
+    w, h, n = 160, 120, 5
+    want = cli_animate_raw(["--images", data(GRAY), "--from", data(XY), "--to", data("syn_xy_b.npy"),
+                            "--frames", str(n), "--ease", "quad-in-out", "--align", align, "--backend", "cpu"],
+                           w, h)
+    assert want.shape[0] == n
+    got = list(ap.animate(load(GRAY), load(XY), load("syn_xy_b.npy"), frames=n, ease="quad-in-out",
+                          align=align, size=(w, h)))
+    assert len(got) == n
+    for k in range(n):
+        assert first_diff(np.asarray(got[k]), want[k]) is None, f"frame {k}"
+    s = ap.Scene(load(GRAY), load(XY), size=(w, h))
+    b = load("syn_xy_b.npy")
+    assert first_diff(np.asarray(s.transition(b, 0.5, ease="quad-in-out", align=align)), want[2]) is None
+    # a still after a transition is fitted to A again
+    want0 = cli_render(["--images", data(GRAY), "--layout", data(XY), "--size", f"{w}x{h}"])
+    assert first_diff(np.asarray(s.render()), want0) is None
+
+
+def test_animate_writes_folder(ap, tmp_path):
+    frames = list(ap.animate(load(GRAY), load(XY), load("syn_xy_b.npy"), frames=3, size=(80, 60),
+                             out=tmp_path / "f"))
+    names = sorted(p.name for p in (tmp_path / "f").iterdir())
+    assert names == ["frame_0000.png", "frame_0001.png", "frame_0002.png"]
+    from conftest import png_rgba
+    assert first_diff(png_rgba((tmp_path / "f" / "frame_0002.png").read_bytes()), np.asarray(frames[2])) is None
+
+
+def test_osmesa_small_scene(ap):
+    try:
+        got = ap.render(load(GRAY), load(XY), size=(96, 64), backend="osmesa")
+    except ValueError as e:
+        pytest.skip(f"no osmesa here: {e}")
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--size", "96x64", "--backend", "osmesa"])
+    assert first_diff(np.asarray(got), want) is None
+
+
+def test_from_umap(ap):
+    class Fitted:
+        embedding_ = load(XY)
+    got = ap.from_umap(Fitted(), load(GRAY), size=(80, 60))
+    assert first_diff(np.asarray(got), np.asarray(ap.render(load(GRAY), load(XY), size=(80, 60)))) is None
