@@ -8,7 +8,7 @@ _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
 _atlasplot_draw_opts='--size --margin --sprite --sprite-growth --sprite-min --sprite-max
 	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
 	--label-names --legend --title --caption --font-size --text-color --dpi
-	--backend --gpu --page-size --png-level --max-memory --verbose --help'
+	--backend --gpu --page-size --cache --png-level --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
 # Sets _atlasplot_kind to file, dir, word or none (no completion: a number, a colour).
@@ -31,6 +31,7 @@ _atlasplot_value()
 	--label-names) _atlasplot_kind=file ;;
 	--images | --labels | --layout | --from | --to | --path | --manifest | --contact-sheet | --shots)
 		_atlasplot_kind=file ;;
+	--cache | --list | --clear) _atlasplot_kind=dir ;;
 	-o | --output | --out)
 		if [ "$2" = atlas ]; then _atlasplot_kind=dir; else _atlasplot_kind=file; fi ;;
 	--camera | --camera-from | --camera-to | --size | --margin | --sprite-growth | \
@@ -55,6 +56,7 @@ _atlasplot_options()
 			--contact-sheet --resume --shard --range --title-from --title-to $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
 	atlas) echo "$_atlasplot_data_opts --page-size --max-memory --output --verbose --help" ;;
 	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --verbose --help" ;;
+	cache) echo "--list --clear --help" ;;
 	diff)
 		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --max-memory --help" ;;
 	esac
@@ -87,7 +89,7 @@ _atlasplot()
 
 	# The command: the first word after "atlasplot".
 	if [ "$COMP_CWORD" -le 1 ]; then
-		_atlasplot_words_reply 'render animate atlas info diff --help --version' "$cur"
+		_atlasplot_words_reply 'render animate atlas info diff cache --help --version' "$cur"
 		return 0
 	fi
 	cmd=${COMP_WORDS[1]}

@@ -3,13 +3,16 @@
 
 Scenes: overview8, overview16 (stills, 10 frames of the fitted view), zoom (x8 into one
 cluster), transition (120 frames UMAP -> t-SNE written as PNGs), transition4k (the same
-at 3840x2160). Each is run RUNS times (env BENCH_RUNS, default 3) and every figure is the
+at 3840x2160), still (one 1080p overview frame, 8 px, a cold start: no cache),
+still_warm (the same with a warm --cache, made once before the runs), transition60 (60
+frames). Each is run RUNS times (env BENCH_RUNS, default 3) and every figure is the
 median: frames/s end to end (whole process, load included, PNGs on disk), render-only
 ms/frame, encode ms/frame, peak RSS (getrusage of the child). Ends with one line per scene:
-  bench SCENE fps=... render_ms=... encode_ms=... rss_mb=... baseline_fps=... speedup=...
+  bench SCENE fps=... render_ms=... encode_ms=... rss_mb=... baseline_fps=... speedup=... proc_s=...
+(proc_s: the whole process, start to exit, median; baseline_proc_s the numpy one's).
 Usage: scripts/bench.py [SCENE...] (env BENCH_BACKEND picks --backend).
 """
-import os, re, shutil, statistics, subprocess, sys, tempfile
+import os, re, shutil, statistics, subprocess, sys, tempfile, time
 import numpy as np
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -17,18 +20,20 @@ root = os.path.abspath(os.path.join(here, ".."))
 M = os.path.join(root, ".cache", "mnist")
 AP = os.path.join(root, "atlasplot")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-SCENES = ["overview8", "overview16", "zoom", "transition", "transition4k"]
+SCENES = ["overview8", "overview16", "zoom", "transition", "transition4k", "still", "still_warm", "transition60"]
+CACHE = tempfile.mkdtemp(prefix="apbench_cache")
 
 
 def run(cmd):
     """Run, return (stdout+stderr text, peak RSS in MB)."""
+    t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = p.stdout.read().decode()
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit("bench: %s failed:\n%s" % (" ".join(cmd[:3]), out))
-    return out, ru.ru_maxrss / 1024.0
+    return out, ru.ru_maxrss / 1024.0, time.monotonic() - t0
 
 
 def stats(text, prefix):
@@ -44,6 +49,10 @@ def atlasplot_cmd(scene, out):
     a = np.load(os.path.join(root, "data", "mnist_umap.npy")).astype(np.float64)
     lo, hi = a.min(0), a.max(0)
     cx, cy = (lo + hi) / 2
+    if scene in ("still", "still_warm"):
+        cache = ["--cache", CACHE] if scene == "still_warm" else []
+        return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", "8",
+                                        "-o", out + "/f_000.png", "-v"] + cache + backend
     if scene in ("overview8", "overview16"):
         cams = sum([["--camera", "%.17g,%.17g,1" % (cx, cy)] for _ in range(10)], [])
         return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", scene[8:],
@@ -54,8 +63,9 @@ def atlasplot_cmd(scene, out):
         return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", "8",
                                         "-o", out + "/f_%03d.png", "-v"] + cams + backend
     size = ["--size", "3840x2160"] if scene == "transition4k" else []
+    frames = "60" if scene == "transition60" else "120"
     return [AP, "animate"] + data + ["--from", root + "/data/mnist_umap.npy", "--to", root + "/data/mnist_tsne.npy",
-                                     "--frames", "120", "--sprite", "8", "-o", out + "/f_%05d.png", "-v"] + size + backend
+                                     "--frames", frames, "--sprite", "8", "-o", out + "/f_%05d.png", "-v"] + size + backend
 
 
 def median_of(runs, key):
@@ -71,18 +81,22 @@ def main():
             print("bench %s skipped: data/mnist_tsne.npy missing (scripts/embed.py)" % scene)
             continue
         ours, base = [], []
+        if scene == "still_warm":
+            tmp = tempfile.mkdtemp(prefix="apbench")
+            run(atlasplot_cmd(scene, tmp))       # makes the entry
+            shutil.rmtree(tmp)
         for _ in range(RUNS):
             tmp = tempfile.mkdtemp(prefix="apbench")
             try:
-                text, rss = run(atlasplot_cmd(scene, tmp))
+                text, rss, sec = run(atlasplot_cmd(scene, tmp))
                 st = stats(text, "atlasplot: stats")
-                st["rss"] = rss
+                st["rss"], st["proc"] = rss, sec
                 ours.append(st)
                 shutil.rmtree(tmp)
                 os.mkdir(tmp)
-                text, rss = run(["/usr/bin/python3", os.path.join(here, "bench_numpy.py"), scene, tmp])
+                text, rss, sec = run(["/usr/bin/python3", os.path.join(here, "bench_numpy.py"), scene, tmp])
                 st = stats(text, "baseline")
-                st["rss"] = rss
+                st["rss"], st["proc"] = rss, sec
                 base.append(st)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -91,10 +105,13 @@ def main():
               % (scene, fps, median_of(ours, "render_ms"), median_of(ours, "encode_ms"), median_of(ours, "rss")))
         print("%-13s numpy:     %6.2f frames/s, render %7.2f ms/frame, encode %6.2f ms/frame, peak RSS %6.1f MB"
               % ("", bfps, median_of(base, "render_ms"), median_of(base, "encode_ms"), median_of(base, "rss")))
-        print("%-13s speed-up over numpy: %.2fx (median of %d runs)" % ("", fps / bfps, RUNS), flush=True)
-        lines.append("bench %s fps=%.2f render_ms=%.2f encode_ms=%.2f rss_mb=%.1f baseline_fps=%.2f speedup=%.2f"
+        print("%-13s speed-up over numpy: %.2fx (median of %d runs); whole process %.3f s, numpy %.3f s"
+              % ("", fps / bfps, RUNS, median_of(ours, "proc"), median_of(base, "proc")), flush=True)
+        lines.append("bench %s fps=%.2f render_ms=%.2f encode_ms=%.2f rss_mb=%.1f baseline_fps=%.2f speedup=%.2f "
+                     "proc_s=%.3f baseline_proc_s=%.3f"
                      % (scene, fps, median_of(ours, "render_ms"), median_of(ours, "encode_ms"),
-                        median_of(ours, "rss"), bfps, fps / bfps))
+                        median_of(ours, "rss"), bfps, fps / bfps, median_of(ours, "proc"), median_of(base, "proc")))
+    shutil.rmtree(CACHE, ignore_errors=True)
     print("\n".join(lines))
 
 

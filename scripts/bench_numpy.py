@@ -45,7 +45,8 @@ def main():
     S = {"overview8": 8, "overview16": 16, "zoom": 8 * 8 ** 0.5}.get(scene, 8)
     S = int(round(S))
     zoom = 8 if scene == "zoom" else 1
-    frames = 120 if scene.startswith("transition") else 10
+    frames = (60 if scene == "transition60" else 120 if scene.startswith("transition")
+              else 1 if scene.startswith("still") else 10)
     sprites = np.stack([np.asarray(Image.fromarray(d).resize((S, S), Image.BOX)) for d in imgs])
     texel = sprites.reshape(len(sprites), S * S).T.copy()     # one row per texel offset
     drawn = texel >= 128

@@ -65,10 +65,10 @@ check "staged files removed" test -z "$(find "$T/stage" -type f)"
 # (its source with \- as -, fonts dropped, options taken as whole tokens).
 sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$MAN" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man_opts"
 "$AP" --help >"$T/help_top"
-for c in render animate atlas info diff; do
+for c in render animate atlas info diff cache; do
 	"$AP" $c --help >"$T/help_$c" 2>&1 || bad "$c --help exits non-zero"
 done
-for h in top render animate atlas info diff; do
+for h in top render animate atlas info diff cache; do
 	n=0
 	for o in $(grep -oE -- '--[a-z][a-z0-9-]*' "$T/help_$h" | sort -u); do
 		n=$((n + 1))
@@ -114,7 +114,9 @@ EOF
 	check "atlas -o completes folders" test "$(comp atlasplot atlas -o "$T/f/")" = "$T/f/sub"
 	check "diff operands are files" test "$(comp atlasplot diff "$T/f/m")" = "$T/f/m.csv"
 	# every option a command's --help defines (at the start of a help line) is offered
-	for c in render animate atlas info diff; do
+	check "--cache completes folders" test "$(comp atlasplot render --cache "$T/f/")" = "$T/f/sub"
+	check "cache --list completes folders" test "$(comp atlasplot cache --list "$T/f/")" = "$T/f/sub"
+	for c in render animate atlas info diff cache; do
 		all=" $(comp atlasplot $c --) "
 		for o in $(grep -oE -- '^ +(-[a-zA-Z], +)?--[a-z][a-z0-9-]*' "$T/help_$c" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 			case $all in *" $o "*) ok ;; *) bad "completion of '$c --' lacks $o" ;; esac

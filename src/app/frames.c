@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/hash.h"
 #include "core/pal.h"
 
 double frames_now(void)
@@ -187,6 +188,66 @@ static void note_inputs(struct frames_engine *e)
 		frames_add_input(e, e->c->inputs[i]);
 }
 
+/* The data set's id, which names its cache entry: its files, wherever they are named from. */
+static uint64_t dataset_id(const struct ds_paths *p)
+{
+	uint64_t h = 0x6170636163686531ull;
+	char buf[4096];
+	for (int i = 0; i < p->nimages + (p->manifest != NULL); i++) {
+		const char *path = i < p->nimages ? p->images[i] : p->manifest;
+		const char *s = realpath(path, buf) ? buf : path;
+		h = hash64(s, strlen(s) + 1, h + (i == p->nimages));
+	}
+	return h;
+}
+
+static int cache_fetch(void *user, uint64_t key, struct draw_parts *out)
+{
+	struct frames_engine *e = user;
+	const struct frames_desc *c = e->c;
+	char note[4096 + 256];
+	double t0 = frames_now();
+	int rc = acache_open(e->cache_path, key, &e->entry, note, sizeof note);
+	if (rc == 1 && e->entry.nsec != 2) {
+		acache_close(&e->entry);
+		snprintf(note, sizeof note, "cache '%s': not %d sections; building it again", e->cache_path, 2);
+		rc = -1;
+	}
+	if (rc < 0 && c->warn)
+		c->warn(c->user, note);
+	if (rc == 0)
+		frames_log(c, "cache: no entry '%s' yet", e->cache_path);
+	if (rc != 1)
+		return 0;
+	*out = (struct draw_parts){ e->entry.sec[0].p, e->entry.sec[0].bytes, e->entry.sec[1].p, e->entry.sec[1].bytes };
+	frames_log(c, "cache: mapped and checked '%s' (%.1f MB) in %.1f ms", e->cache_path,
+		   (double)e->entry.map_bytes / 1e6, (frames_now() - t0) * 1e3);
+	return 1;
+}
+
+/* After the frames: the entry, unless it was mapped (a failure is a warning only). */
+static void cache_write(struct frames_engine *e)
+{
+	const struct frames_desc *c = e->c;
+	uint64_t key;
+	struct draw_parts p;
+	if (!e->dr || draw_fetched(e->dr) || !draw_parts_get(e->dr, &key, &p))
+		return;
+	double t0 = frames_now();
+	struct acache_section sec[2] = { { p.cells, p.cells_bytes }, { p.extra, p.extra_bytes } };
+	struct ap_err werr;
+	if (acache_write(e->cache_path, key, sec, 2, &werr)) {
+		if (c->warn) {
+			char line[sizeof werr.msg + 64];
+			snprintf(line, sizeof line, "%s (the cache is not written)", werr.msg);
+			c->warn(c->user, line);
+		}
+		return;
+	}
+	frames_log(c, "cache: wrote '%s' (%.1f MB) in %.3f s", e->cache_path,
+		   (double)(p.cells_bytes + p.extra_bytes) / 1e6, frames_now() - t0);
+}
+
 static int open_loaded(struct frames_engine *e, struct ap_err *err);
 
 int frames_open(struct frames_engine *e, struct frames_desc *c, const char *command, struct ap_err *err)
@@ -199,6 +260,7 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	note_inputs(e);
 	if (ds_load(&c->paths, &e->d, err))
 		return -1;
+	frames_log(c, "data set loaded in %.3f s", frames_now() - e->t_start);
 	return open_loaded(e, err);
 }
 
@@ -219,6 +281,15 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	struct frames_desc *c = e->c;
 	if (prepare(c, &e->d, &e->tint, err))
 		goto out_free;
+	c->draw.store = NULL;
+	if (c->cache && *c->cache) {
+		if (acache_path(c->cache, dataset_id(&c->paths), e->cache_path, sizeof e->cache_path)) {
+			ap_errf(err, "--cache '%s': the path is too long", c->cache);
+			goto out_free;
+		}
+		e->store = (struct draw_store){ cache_fetch, e };
+		c->draw.store = &e->store;
+	}
 	double t0 = frames_now();
 	if (!(e->dr = draw_open(&c->draw, &e->d.imgs, e->d.lay.xy, err)))
 		goto out_free;
@@ -244,8 +315,8 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 		char desc[256];
 		const struct atlas *a = draw_atlas(e->dr);
 		draw_describe(e->dr, desc, sizeof desc);
-		frames_log(c, "%zu images, atlas %u page(s) of %ux%u, built in %.2f s (%s)", e->d.imgs.n, a->pages,
-		      a->page_w, a->page_h, frames_now() - t0, desc);
+		frames_log(c, "%zu images, atlas %u page(s) of %ux%u, %s in %.3f s (%s)", e->d.imgs.n, a->pages,
+		      a->page_w, a->page_h, draw_fetched(e->dr) ? "from the cache" : "built", frames_now() - t0, desc);
 	}
 	struct figure_desc fd = { &c->text, c->w, c->h, c->ro.background, e->d.labels, e->d.nclasses,
 				  c->paths.max_bytes, c->warn, c->user };
@@ -410,8 +481,13 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			rc = -1;
 		}
 	}
+	if (rc == 0 && e->c && e->c->draw.store)
+		cache_write(e);
+	if (e->c)
+		e->c->draw.store = NULL;
 	figure_close(e->fig);
 	draw_close(e->dr);
+	acache_close(&e->entry);
 	ds_free(&e->d);
 	free(e->tint);
 	memset(e, 0, sizeof *e);

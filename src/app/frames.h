@@ -30,7 +30,12 @@
  *   text             title, caption, legend, label names, dpi (app/figure.h); zero: none,
  *                    and no Cairo call at all; PDF and SVG outputs by -o's extension
  *   warn             NULL: quiet; else called with each warning (a text shrunk or cut, a
- *                    software renderer under --backend egl), shown without -v
+ *                    software renderer under --backend egl, a cache entry not used),
+ *                    shown without -v
+ *   cache            NULL: no atlas cache; else a folder: the cpu backend maps its atlas
+ *                    (and the first frames' coverage rows and prescaled images) from the
+ *                    data set's entry there (io/acache.h) when one was made for the same
+ *                    inputs and options, and writes it after the frames when not
  */
 #ifndef AP_FRAMES_H
 #define AP_FRAMES_H
@@ -46,6 +51,7 @@
 #include "core/cam.h"
 #include "core/opts.h"
 #include "draw/draw.h"
+#include "io/acache.h"
 #include "io/afile.h"
 #include "io/ds.h"
 
@@ -80,6 +86,7 @@ struct frames_desc {
 	void (*warn)(void *user, const char *line);
 	void *user;
 	struct figure_opts text;
+	const char *cache;
 };
 
 /* One line to d->log, if set (printf-style, no newline). */
@@ -117,6 +124,9 @@ struct frames_engine {
 	struct figure *fig;          /* NULL without text options */
 	double fade;                 /* the title's cross-fade for the next frame (anim) */
 	double t_text;               /* seconds, for -v */
+	struct draw_store store;     /* the cache, when c->cache */
+	struct acache entry;         /* the entry mapped, or none */
+	char cache_path[4096];
 };
 
 /* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for

@@ -16,7 +16,7 @@ enum {
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
-	OPT_LABEL_NAMES, OPT_LEGEND, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU,
+	OPT_LABEL_NAMES, OPT_LEGEND, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -43,6 +43,7 @@ enum {
 	{ "backend", required_argument, NULL, OPT_BACKEND }, \
 	{ "gpu", required_argument, NULL, OPT_GPU }, \
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE }, \
+	{ "cache", required_argument, NULL, OPT_CACHE }, \
 	{ "pages-per-array", required_argument, NULL, OPT_PAGES_PER_ARRAY }, \
 	{ "png-level", required_argument, NULL, OPT_PNG_LEVEL }, \
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, \

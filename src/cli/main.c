@@ -17,6 +17,7 @@ static const char usage[] =
 	"  atlas    write the texture atlas pages and index.csv (for a web front end)\n"
 	"  info     describe a data set, its layout, its atlas and the GL renderer\n"
 	"  diff     compare PNG images or folders against golden references\n"
+	"  cache    list or clear an atlas cache folder (--cache DIR)\n"
 	"\n"
 	"  atlasplot COMMAND --help   options of one command\n"
 	"  atlasplot --version\n"
@@ -34,6 +35,7 @@ static const struct {
 	{ "atlas", cli_atlas },
 	{ "info", cli_info },
 	{ "diff", cli_diff },
+	{ "cache", cli_cache },
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "draw/swr/swr.h"
 #ifndef AP_NO_GL
 #include "draw/gl/render.h"
@@ -30,6 +31,10 @@ struct draw {
 	const struct draw_ops *ops;
 	void *be;
 	bool no_prescale;
+	const struct draw_store *store;
+	uint64_t key;                /* of the cpu backend's parts, when store */
+	bool fetched;
+	uint8_t *extra;              /* draw_parts_get's */
 	char warning[256];
 };
 
@@ -57,17 +62,77 @@ static void cpu_free(void *be)
 
 static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false };
 
+/* The key of what the cpu backend builds: everything its bytes depend on. */
+static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
+{
+	const struct atlas *a = &dr->atlas;
+	uint64_t geo[] = { SWR_CACHE_FORMAT, sizeof(void *), imgs->n, imgs->w, imgs->h, imgs->c, a->slot_w,
+			   a->slot_h, a->pitch, a->levels, a->cols, a->rows, a->page_w, a->page_h, a->pages,
+			   a->channels, d->coverage };
+	double thr = d->coverage ? d->threshold : 0;
+	uint64_t h = hash64(geo, sizeof geo, 0);
+	h = hash64(&thr, sizeof thr, h);
+	h = hash64(imgs->pix, imgs->n * (size_t)imgs->w * imgs->h * imgs->c, h);
+	if (imgs->iw)
+		h = hash64(imgs->iw, imgs->n * sizeof *imgs->iw, h);
+	if (imgs->ih)
+		h = hash64(imgs->ih, imgs->n * sizeof *imgs->ih, h);
+	if (a->cell_of)
+		h = hash64(a->cell_of, imgs->n * sizeof *a->cell_of, h + 1);
+	return h;
+}
+
 static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
 {
 	struct swr_desc sd = { .portable_gather = d->portable_gather };
+	struct draw_parts p = { 0 };
+	if (d->store) {
+		dr->store = d->store;
+		dr->key = cpu_key(dr, d, imgs);
+		if (d->store->fetch(d->store->user, dr->key, &p) == 1) {
+			if (p.cells_bytes == swr_cells_bytes(&dr->atlas))
+				sd.cells = p.cells;
+			else
+				snprintf(dr->warning, sizeof dr->warning,
+					 "cache: the entry's atlas is %zu bytes, not %zu; building it again",
+					 p.cells_bytes, swr_cells_bytes(&dr->atlas));
+		}
+	}
 	struct swr *r = swr_new(&dr->atlas, imgs, &sd, err);
 	if (!r)
 		return -1;
 	dr->ops = &cpu_ops;
 	dr->be = r;
+	dr->fetched = sd.cells != NULL;
 	if (scene_src_init(&dr->src, &dr->atlas, imgs, 0, err))
 		return -1;
-	return d->coverage ? swr_coverage(r, d->threshold, err) : 0;
+	if (d->coverage && swr_coverage(r, d->threshold, err))
+		return -1;
+	/* what frames made before: a blob that does not fit is only made again */
+	if (dr->fetched && p.extra_bytes)
+		swr_extra_load(r, p.extra, p.extra_bytes);
+	return 0;
+}
+
+bool draw_fetched(const struct draw *dr)
+{
+	return dr->fetched;
+}
+
+bool draw_parts_get(struct draw *dr, uint64_t *key, struct draw_parts *out)
+{
+	if (!dr->store || dr->ops != &cpu_ops)
+		return false;
+	size_t n = swr_extra_bytes(dr->be);
+	free(dr->extra);
+	dr->extra = NULL;
+	if (n && !(dr->extra = malloc(n)))
+		return false;
+	if (n)
+		swr_extra_save(dr->be, dr->extra);
+	*key = dr->key;
+	*out = (struct draw_parts){ swr_cells(dr->be), swr_cells_bytes(&dr->atlas), dr->extra, n };
+	return true;
 }
 
 #ifndef AP_NO_GL
@@ -251,5 +316,6 @@ void draw_close(struct draw *dr)
 		dr->ops->free(dr->be);
 	free(dr->cell_of);
 	free(dr->image_at);
+	free(dr->extra);
 	free(dr);
 }

@@ -19,6 +19,8 @@
  *   portable_gather  false; true: the cpu backend's portable texel gather (tests)
  *   gpu_set, gpu     false: the first EGL device that is a GPU; true: device gpu, which
  *                    must be one (auto and egl; shards pick one each)
+ *   store            NULL: the cpu backend builds its atlas every time; else where what it
+ *                    builds at start-up may be found (struct draw_store)
  * Not here: where sprites go (core/scene), files, the frame loop (app/).
  */
 #ifndef AP_DRAW_H
@@ -50,6 +52,26 @@ extern const char *const draw_alpha_names[3];
 /* The largest frame side the cpu backend draws (the PNG reader's limit too). */
 #define DRAW_CPU_MAX_SIDE 32768
 
+/* What the cpu backend builds at start-up, as a store keeps it: its atlas in swr's cell
+ * layout with every mip level (cells, the bulk, adopted as they are: mapped, not
+ * copied), and the coverage rows and prescaled images that frames made (extra, copied
+ * in). Opaque bytes to everyone but draw/. */
+struct draw_parts {
+	const void *cells;
+	size_t cells_bytes;
+	const void *extra;
+	size_t extra_bytes;
+};
+
+/* A store of draw_parts, by a key draw_ computes from everything they depend on: the
+ * images' bytes and sizes, the atlas plan (page size, cells, channels, levels), the
+ * atlas order from the layout, coverage and its threshold, and the layout's format.
+ * fetch returns 1 with out filled (the bytes stay valid until draw_close), or 0. */
+struct draw_store {
+	int (*fetch)(void *user, uint64_t key, struct draw_parts *out);
+	void *user;
+};
+
 struct draw_desc {
 	enum draw_backend backend;
 	uint32_t page_size;
@@ -60,6 +82,7 @@ struct draw_desc {
 	bool portable_gather;
 	bool gpu_set;
 	int gpu;
+	const struct draw_store *store;
 };
 
 struct draw;
@@ -73,6 +96,13 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 	       uint8_t *rgba, struct ap_err *err);
 void draw_close(struct draw *dr);
+
+/* Whether the session took its atlas from desc's store. */
+bool draw_fetched(const struct draw *dr);
+/* What a store should keep of this session, after its frames (the extra parts grow
+ * with them): true with key and out (valid until draw_close), or false when there is
+ * nothing to keep (not the cpu backend, no store, out of memory). */
+bool draw_parts_get(struct draw *dr, uint64_t *key, struct draw_parts *out);
 
 /* The atlas the session planned. */
 const struct atlas *draw_atlas(const struct draw *dr);

@@ -43,8 +43,13 @@ struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, const stru
 #if SHUFFLE
 	r->ssse3 = __builtin_cpu_supports("ssse3") && !(d && d->portable_gather);
 #endif
-	if (swr_page_build(r, s))
+	if (d && d->cells) {
+		swr_page_layout(r);
+		r->cells = (uint8_t *)d->cells;
+		r->cells_adopted = true;
+	} else if (swr_page_build(r, s)) {
 		goto out_oom;
+	}
 	return r;
 out_oom:
 	ap_errf(err, "swr: out of memory for %u atlas page(s) of %ux%u", a->pages, a->page_w, a->page_h);
@@ -81,7 +86,8 @@ void swr_free(struct swr *r)
 	presc_cache_free(&r->pre.c);
 	free(r->pre.thr_f);
 	free(r->pre.thr88);
-	free(r->cells);
+	if (!r->cells_adopted)
+		free(r->cells);
 	swr_tile_free(r);
 	free(r->span);
 	free(r->cnt);

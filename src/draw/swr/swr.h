@@ -45,7 +45,29 @@ struct swr;
 struct swr_desc {
 	int threads;                 /* 0 = the online CPUs, at most SWR_MAX_THREADS */
 	bool portable_gather;        /* the portable texel gather even where SSSE3 is there */
+	/* NULL: build the cells. Else adopt these swr_cells_bytes(a) bytes (what swr_cells
+	 * gave a session of the same atlas and images, e.g. mapped from a cache): read, never
+	 * written nor freed; the caller keeps them until swr_free. */
+	const uint8_t *cells;
 };
+
+/* Bumped whenever the bytes of swr_cells or swr_extra_save change meaning, so that a
+ * key folding it in never matches an older layout. */
+#define SWR_CACHE_FORMAT 1
+
+/* The bytes of the atlas a in swr's cell layout, every level, padding included. */
+size_t swr_cells_bytes(const struct atlas *a);
+/* The session's cells (swr_cells_bytes of its atlas), to keep for swr_desc's cells. */
+const uint8_t *swr_cells(const struct swr *r);
+/* What else start-up and the first frame make that is worth keeping: the coverage rows
+ * made so far and the prescaled images of the last scale (with their discard scales).
+ * The bytes swr_extra_save writes (0: nothing to keep). */
+size_t swr_extra_bytes(const struct swr *r);
+void swr_extra_save(const struct swr *r, uint8_t *dst);
+/* Take them back into a session of the same atlas, images and coverage threshold
+ * (copied: they change as frames need more): 0, or -1 when they do not fit it (then
+ * nothing is taken) or memory runs out. */
+int swr_extra_load(struct swr *r, const uint8_t *src, size_t bytes);
 
 /* Build every page of the atlas a of s, with all its mip levels, in memory (one byte
  * a texel for gray, four for colour; about 4/3 of the pages' size). d may be NULL (the

@@ -55,9 +55,10 @@ out_free_levels:
 	return NULL;
 }
 
-int swr_page_build(struct swr *r, const struct ap_imgset *s)
+size_t swr_page_layout(struct swr *r)
 {
 	const struct atlas *a = &r->a;
+	r->cell_bytes = 0;
 	for (uint32_t k = 0; k < a->levels; k++) {
 		r->lvoff[k] = r->cell_bytes;
 		r->cell_bytes += (size_t)(a->pitch >> k) * (a->pitch >> k) * a->channels;
@@ -66,7 +67,25 @@ int swr_page_build(struct swr *r, const struct ap_imgset *s)
 	r->pitch_inv = (((uint64_t)1 << 32) + a->pitch - 1) / a->pitch;
 	/* filtering reads the texel right of and the row below the last, with weight 0,
 	 * and a shuffled gather 16 bytes: pad */
-	size_t pad = 8 * (size_t)a->pitch + 16, bytes = a->pages * r->page_bytes + pad;
+	size_t pad = 8 * (size_t)a->pitch + 16;
+	return a->pages * r->page_bytes + pad;
+}
+
+size_t swr_cells_bytes(const struct atlas *a)
+{
+	struct swr r = { .a = *a };
+	return swr_page_layout(&r);
+}
+
+const uint8_t *swr_cells(const struct swr *r)
+{
+	return r->cells;
+}
+
+int swr_page_build(struct swr *r, const struct ap_imgset *s)
+{
+	const struct atlas *a = &r->a;
+	size_t bytes = swr_page_layout(r), pad = 8 * (size_t)a->pitch + 16;
 	/* each sprite reads a random place: huge pages spare most TLB misses */
 	if (posix_memalign((void **)&r->cells, (size_t)2 << 20, bytes))
 		return -1;

@@ -121,6 +121,7 @@ struct swr {
 	 * lvoff[k], rows of pitch >> k texels): one sprite's texels are a few adjacent
 	 * cache lines instead of a line per texel row scattered over a page. */
 	uint8_t *cells;              /* page after page, cols × rows cells each */
+	bool cells_adopted;          /* swr_desc's cells: not ours to free */
 	size_t cell_bytes, page_bytes, lvoff[ATLAS_MAX_LEVELS];
 	uint64_t pitch_inv;          /* ceil(2^32 / pitch) */
 	struct tls t[SWR_MAX_THREADS];
@@ -191,6 +192,8 @@ void swr_run_threads(int n, void *(*fn)(void *), void *arg);
 /* swr_page.c: lay out and build r->cells from s for r->a, on r->threads threads. 0, or
  * -1 when out of memory. */
 int swr_page_build(struct swr *r, const struct ap_imgset *s);
+/* swr_page.c: lay out r->cells for r->a (cell_bytes, lvoff, ...); its bytes. */
+size_t swr_page_layout(struct swr *r);
 
 /* swr_bin.c: whether this frame draws from prescaled images, and for which scale
  * (made again when it or thr changes). 0, or -1 when out of memory. */
