@@ -5,8 +5,9 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter
 # Every object can go into libatlasplot.so, which exports the public API (AP_API in
-# include/atlasplot.h) and nothing else.
-CFLAGS   += -fPIC -fvisibility=hidden
+# include/atlasplot.h) and nothing else; override: a CFLAGS given on the command line
+# (check-asan's) keeps these.
+override CFLAGS += -fPIC -fvisibility=hidden
 CPPFLAGS += -Isrc -Iinclude -I$(BUILD)
 LDLIBS   += -lpng -lz -ljpeg -lm -lpthread -ldl
 # The text layer (src/text/) alone sees Cairo, Pango and fontconfig. Expanded when used,
@@ -53,7 +54,13 @@ REPLAY_BIN   := $(FUZZ:%=$(BUILD)/replay/replay_%)
 
 .PHONY: all test bench golden clean install uninstall deps demo fuzz check-asan valgrind layers gpu-check
 
+# NO_SO=1 (check-asan): no shared library, so no Python tests: an instrumented .so
+# would need the sanitizer's runtime preloaded into python3.
+ifeq ($(NO_SO),1)
+all: $(BIN)
+else
 all: $(BIN) $(SOLIB)
+endif
 
 $(BIN): $(BUILD)/cli/main.o $(BUILD)/libatlasplot.a
 	@$(if $(Q),echo "  LD      $@")
@@ -92,7 +99,7 @@ deps:
 	$(Q)sh scripts/deps.sh
 
 test: deps layers all $(TEST_BIN) $(REPLAY_BIN)
-	$(Q)BUILD=$(BUILD) AP=$(CURDIR)/$(BIN) sh tests/run.sh
+	$(Q)BUILD=$(BUILD) NO_SO=$(NO_SO) AP=$(CURDIR)/$(BIN) sh tests/run.sh
 
 # The layer rules of src/README.md: includes by folder, GL headers only in draw/gl,
 # no I/O, environment or threads in base/ and core/ (scripts/layers.sh).
@@ -123,7 +130,7 @@ fuzz: deps
 # range), the class of bug an input value of 1e300 would reach.
 SAN := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 check-asan: deps
-	$(Q)$(MAKE) --no-print-directory test CC=clang BUILD=build-asan BIN=build-asan/atlasplot \
+	$(Q)$(MAKE) --no-print-directory test CC=clang BUILD=build-asan BIN=build-asan/atlasplot NO_SO=1 \
 		CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 		ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
@@ -162,9 +169,11 @@ install: all
 	install -m 644 doc/atlasplot.1 $(DESTDIR)$(PREFIX)/share/man/man1/atlasplot.1
 	install -m 644 doc/atlasplot.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/atlasplot
 	install -m 644 include/atlasplot.h $(DESTDIR)$(PREFIX)/include/atlasplot.h
+ifneq ($(NO_SO),1)
 	install -m 755 $(SOLIB).$(VERSION) $(DESTDIR)$(PREFIX)/lib/libatlasplot.so.$(VERSION)
 	ln -sf libatlasplot.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf libatlasplot.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libatlasplot.so
+endif
 	install -m 644 $(BUILD)/libatlasplot.a $(DESTDIR)$(PREFIX)/lib/libatlasplot.a
 	printf '%s\n' $(PC_LINES) >$(DESTDIR)$(PREFIX)/lib/pkgconfig/atlasplot.pc
 	install -m 644 $(PY_SRC) $(DESTDIR)$(PYDIR)/atlasplot/
