@@ -151,6 +151,45 @@ expect_err "missing folder" 1 "atlasplot: output '$T/no/x.svg': No such file or 
 (ulimit -f 8; "$AP" render $L --size 400x300 -o "$T/ro2.pdf" >/dev/null 2>"$T/err"); rc=$?
 check "a full disk: exit 1, nothing left" sh -c "test $rc = 1 && test ! -e '$T/ro2.pdf' && test \$(ls -A '$T' | grep -c '\\.tmp$') = 0"
 
+# --legend-images: each row shows the image nearest its class's centroid, gray ones tinted
+$PY -c "
+import numpy as np
+v = [[40, 200, 60], [90, 150, 30], [20, 250, 120]]   # per class: left, centre, right
+imgs, xy, lab = [], [], []
+for c in range(3):
+    for k in range(3):
+        imgs.append(np.full((8, 8), v[c][k], np.uint8)); xy.append((c * 10.0 + (k - 1) * 2, 1.0 - k)); lab.append(c)
+xy[1], xy[0] = xy[0], xy[1]; imgs[1], imgs[0] = imgs[0], imgs[1]   # the centre first: order does not matter
+np.save('$T/li_img.npy', np.array(imgs)); np.save('$T/li_xy.npy', np.array(xy)); np.save('$T/li_lab.npy', np.array(lab, np.int32))
+"
+LI="--images $T/li_img.npy --layout $T/li_xy.npy --labels $T/li_lab.npy --color-by label --sprite 8 --size 200x150"
+check "--legend-images" "$AP" render $LI --legend-images --legend top-left -o "$T/li.png"
+check "... alone implies --legend (auto)" "$AP" render $LI --legend-images -o "$T/li_auto.png"
+check "swatches to compare" "$AP" render $LI --legend top-left -o "$T/li_sw.png"
+check "... the same run twice, the same pixels" sh -c "'$AP' render $LI --legend-images --legend top-left -o '$T/li2.png' && '$AP' diff '$T/li.png' '$T/li2.png' --tolerance 0 >/dev/null"
+check "each row: the centroid's image times the label colour" $PY -c "
+from PIL import Image
+im = Image.open('$T/li.png').convert('RGB'); sw = Image.open('$T/li_sw.png').convert('RGB')
+for c, v in enumerate((200, 150, 250)):
+    cy = 16 + 13 * c
+    col = sw.getpixel((15, cy))
+    want = tuple((v * k + 127) // 255 for k in col)
+    got = {im.getpixel((x, y)) for x in range(13, 18) for y in range(cy - 2, cy + 3)}
+    assert got == {want}, (c, got, want, col)
+"
+check "PDF with legend images" "$AP" render $LI --legend-images --legend top-left -o "$T/li.pdf"
+check "... its raster rows show the same images" sh -c "pdftoppm -r 96 -png -singlefile '$T/li.pdf' '$T/li_pdf' && $PY -c \"
+from PIL import Image
+a = Image.open('$T/li_pdf.png').convert('RGB'); b = Image.open('$T/li.png').convert('RGB')
+assert a.size == b.size, a.size
+for c in range(3):
+    assert a.getpixel((15, 16 + 13 * c)) == b.getpixel((15, 16 + 13 * c)), c
+\""
+check "SVG with legend images" sh -c "'$AP' render $LI --legend-images -o '$T/li.svg' && grep -q '<image' '$T/li.svg'"
+expect_err "legend images need labels" 1 "atlasplot: --legend-images: the data set has no labels (give --labels, or a layout CSV with a label column)" \
+	"$AP" render --images $D/syn_gray.npy --layout $D/syn_xy.npy --legend-images -o "$T/x.png"
+check "... and leave no output" test ! -e "$T/x.png"
+
 # animate: the title cross-fades; the legend keeps frame 0's corner in every run
 A="--images $D/syn_gray.npy --from $T/corners.csv --to $D/syn_xy.npy --color-by label --size 320x180 --sprite 8 --frames 5"
 mkdir "$T/an"

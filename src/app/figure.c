@@ -1,5 +1,6 @@
 #include "app/figure.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ struct figure {
 
 bool figure_wanted(const struct figure_opts *o)
 {
-	return o->legend != FIGURE_LEGEND_NONE || (o->title && *o->title) || (o->title_to && *o->title_to) ||
+	return o->legend != FIGURE_LEGEND_NONE || o->legend_images || (o->title && *o->title) || (o->title_to && *o->title_to) ||
 	       (o->caption && *o->caption);
 }
 
@@ -172,6 +173,89 @@ static int check_text(const char *opt, const char *s, struct ap_err *err)
 	return 0;
 }
 
+void figure_representatives(const double *xy, const int32_t *labels, size_t n, int32_t nclasses, size_t *reps)
+{
+	double *mean = calloc((size_t)nclasses * 3, sizeof *mean), *best = mean + (size_t)nclasses * 2;
+	for (int32_t c = 0; c < nclasses; c++)
+		reps[c] = SIZE_MAX;
+	if (!mean)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		double *m = mean + 2 * (size_t)labels[i];
+		m[0] += xy[2 * i], m[1] += xy[2 * i + 1];
+		best[labels[i]]++;
+	}
+	for (int32_t c = 0; c < nclasses; c++)
+		if (best[c])
+			mean[2 * c] /= best[c], mean[2 * c + 1] /= best[c];
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = labels[i];
+		double dx = xy[2 * i] - mean[2 * c], dy = xy[2 * i + 1] - mean[2 * c + 1], d = dx * dx + dy * dy;
+		if (reps[c] == SIZE_MAX || d < best[c]) {
+			reps[c] = i;
+			best[c] = d;
+		}
+	}
+	free(mean);
+}
+
+/* Image i as straight RGBA at its own size, gray multiplied by tint. */
+static uint8_t *icon_rgba(const struct ap_imgset *s, size_t i, uint32_t tint, int *w, int *h)
+{
+	uint32_t iw = imgset_iw(s, i), ih = imgset_ih(s, i);
+	uint8_t *out = malloc((size_t)iw * ih * 4);
+	if (!out)
+		return NULL;
+	const uint8_t *src = imgset_pixels(s, i);
+	for (uint32_t y = 0; y < ih; y++)
+		for (uint32_t x = 0; x < iw; x++) {
+			const uint8_t *p = src + ((size_t)y * s->w + x) * s->c;
+			uint8_t *q = out + ((size_t)y * iw + x) * 4;
+			if (s->c == 1) {
+				for (int k = 0; k < 3; k++)
+					q[k] = (uint8_t)((p[0] * (tint >> 8 * k & 255) + 127) / 255);
+				q[3] = 255;
+			} else {
+				q[0] = p[0], q[1] = p[1], q[2] = p[2];
+				q[3] = s->c == 4 ? p[3] : 255;
+			}
+		}
+	*w = (int)iw;
+	*h = (int)ih;
+	return out;
+}
+
+/* The legend's images, one per class (rgba NULL for a class with no points). */
+static int make_icons(const struct figure_desc *d, const uint32_t *colors, struct text_icon **out, struct ap_err *err)
+{
+	size_t rows = (size_t)d->nclasses;
+	struct text_icon *ic = calloc(rows, sizeof *ic);
+	size_t *reps = malloc(rows * sizeof *reps);
+	*out = ic;
+	if (!ic || !reps) {
+		free(reps);
+		return ap_errf(err, "out of memory");
+	}
+	figure_representatives(d->xy, d->labels, d->imgs->n, d->nclasses, reps);
+	for (size_t c = 0; c < rows; c++) {
+		if (reps[c] == SIZE_MAX)
+			continue;
+		if (!(ic[c].rgba = icon_rgba(d->imgs, reps[c], colors[c], &ic[c].w, &ic[c].h))) {
+			free(reps);
+			return ap_errf(err, "out of memory");
+		}
+	}
+	free(reps);
+	return 0;
+}
+
+static void free_icons(struct text_icon *ic, size_t n)
+{
+	for (size_t i = 0; ic && i < n; i++)
+		free((void *)ic[i].rgba);
+	free(ic);
+}
+
 int figure_open(const struct figure_desc *d, struct figure **out, struct ap_err *err)
 {
 	const struct figure_opts *o = d->o;
@@ -184,12 +268,17 @@ int figure_open(const struct figure_desc *d, struct figure **out, struct ap_err 
 	struct figure *f = calloc(1, sizeof *f);
 	if (!f)
 		return ap_errf(err, "out of memory");
-	f->legend = o->legend;
-	f->title = o->title && *o->title ? o->title : o->title_to;
+	f->legend = o->legend_images && !o->legend ? FIGURE_LEGEND_AUTO : o->legend;
+	struct text_icon *icons = NULL;
 	size_t rows = 0;
+	f->title = o->title && *o->title ? o->title : o->title_to;
 	char numbers[64][12];
 	const char *num[64];
-	if (o->legend) {
+	if (o->legend_images && !d->labels) {
+		ap_errf(err, "--legend-images: the data set has no labels (give --labels, or a layout CSV with a label column)");
+		goto out_free;
+	}
+	if (f->legend) {
 		if (!d->labels) {
 			ap_errf(err, "--legend: the data set has no labels (give --labels, or a layout CSV with a label column)");
 			goto out_free;
@@ -215,17 +304,23 @@ int figure_open(const struct figure_desc *d, struct figure **out, struct ap_err 
 		}
 		for (size_t i = 0; i < rows; i++)
 			f->colors[i] = pal_label((int32_t)i, d->nclasses);
+		if (o->legend_images && d->imgs && d->imgs->pix && d->xy && make_icons(d, f->colors, &icons, err))
+			goto out_free;
 	}
 	struct text_desc td = {
 		.w = d->w, .h = d->h,
 		.title = o->title, .title_to = o->title_to, .caption = o->caption,
 		.nrows = rows, .names = f->names ? (const char *const *)f->names : num, .colors = f->colors,
+		.icons = icons,
 		.font_size = o->font_size, .color = o->color, .background = d->background,
 		.warn = d->warn, .user = d->user,
 	};
-	if (!(f->t = text_open(&td, err)))
+	f->t = text_open(&td, err);
+	free_icons(icons, rows);
+	icons = NULL;
+	if (!f->t)
 		goto out_free;
-	switch (o->legend) {
+	switch (f->legend) {
 	case FIGURE_LEGEND_TOP_LEFT: f->corner = TEXT_TOP_LEFT; break;
 	case FIGURE_LEGEND_TOP_RIGHT: f->corner = TEXT_TOP_RIGHT; break;
 	case FIGURE_LEGEND_BOTTOM_LEFT: f->corner = TEXT_BOTTOM_LEFT; break;
@@ -236,6 +331,7 @@ int figure_open(const struct figure_desc *d, struct figure **out, struct ap_err 
 	*out = f;
 	return 0;
 out_free:
+	free_icons(icons, rows);
 	figure_close(f);
 	return -1;
 }

@@ -11,6 +11,10 @@
  *               blank lines skipped), or, when no such file exists and it has a comma,
  *               the names themselves ("cat,dog")
  *   legend      FIGURE_LEGEND_NONE; AUTO or a corner
+ *   legend_images  false: swatches; true: each row shows its class's image nearest the
+ *               class's centroid in the layout at open (gray images multiplied by the
+ *               label's colour, colour images as they are); implies AUTO when legend
+ *               is NONE
  *   title, title_to, caption   NULL: none (title_to: animate's cross-fade target)
  *   font_size   0 -> text_font_size (the legend's; title 1.5x, caption 0.8x)
  *   color       0 -> white on dark or transparent backgrounds, black on light ones
@@ -20,6 +24,7 @@
  *   figure_wanted     does o ask for any text?
  *   figure_doc_kind   0 for a PNG path, else TEXT_DOC_PDF or TEXT_DOC_SVG
  *   figure_names      the names of --label-names
+ *   figure_representatives  each class's image nearest its centroid (legend_images)
  *   figure_open       lay the texts out for a frame size and a data set's labels
  *   figure_place      choose the legend's corner from a frame's sprites (unless pinned)
  *   figure_draw       the texts over an RGBA frame
@@ -34,6 +39,7 @@
 
 #include "base/err.h"
 #include "core/cam.h"
+#include "core/imgset.h"
 
 enum figure_legend {
 	FIGURE_LEGEND_NONE = 0,
@@ -50,6 +56,7 @@ extern const char *const figure_legend_names[6];
 struct figure_opts {
 	const char *names;
 	enum figure_legend legend;
+	bool legend_images;
 	const char *title, *title_to, *caption;
 	double font_size;
 	uint32_t color;
@@ -72,10 +79,17 @@ struct figure_desc {
 	uint32_t background;
 	const int32_t *labels;       /* NULL: no legend possible */
 	int32_t nclasses;
+	const struct ap_imgset *imgs; /* with their pixels, for legend_images (read in figure_open) */
+	const double *xy;            /* the layout the representatives are chosen in */
 	size_t max_bytes;            /* for the names file */
 	void (*warn)(void *user, const char *line);
 	void *user;
 };
+
+/* The image of each class (reps[c], nclasses of them) whose point in xy (n points) is
+ * nearest the mean of its class's points, the lowest index on ties; SIZE_MAX for a
+ * class with no points. */
+void figure_representatives(const double *xy, const int32_t *labels, size_t n, int32_t nclasses, size_t *reps);
 
 /* *out NULL (and 0) when d->o asks for no text. */
 int figure_open(const struct figure_desc *d, struct figure **out, struct ap_err *err);

@@ -301,10 +301,6 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	bool gray = (bg & 255) == (bg >> 8 & 255) && (bg & 255) == (bg >> 16 & 255) && (bg >> 24) == 255;
 	bool ol_gray = !ol || ((ol & 255) == (ol >> 8 & 255) && (ol & 255) == (ol >> 16 & 255) && (ol >> 24) == 255);
 	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) ? PNGIO_GRAY : PNGIO_AUTO;
-	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
-	if (!e->d.borrowed)
-		free(e->d.imgs.pix);
-	e->d.imgs.pix = NULL;
 	int max = draw_max_size(e->dr);
 	if (c->w > max || c->h > max) {
 		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h,
@@ -318,10 +314,16 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 		frames_log(c, "%zu images, atlas %u page(s) of %ux%u, %s in %.3f s (%s)", e->d.imgs.n, a->pages,
 		      a->page_w, a->page_h, draw_fetched(e->dr) ? "from the cache" : "built", frames_now() - t0, desc);
 	}
+	/* the legend's images are copied from the loaded pixels (data-set layout: for
+	 * animate, frame 0's), so before they go */
 	struct figure_desc fd = { &c->text, c->w, c->h, c->ro.background, e->d.labels, e->d.nclasses,
-				  c->paths.max_bytes, c->warn, c->user };
+				  &e->d.imgs, e->d.lay.xy, c->paths.max_bytes, c->warn, c->user };
 	if (figure_open(&fd, &e->fig, err))
 		goto out_free;
+	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
+	if (!e->d.borrowed)
+		free(e->d.imgs.pix);
+	e->d.imgs.pix = NULL;
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
 	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
 		goto out_free;

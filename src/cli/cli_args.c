@@ -50,6 +50,9 @@ static const char common_help[] =
 	"  --legend [WHERE]     a box with each label's colour and name: auto (the default\n"
 	"                       when given alone: the corner over the fewest sprites),\n"
 	"                       top-left, top-right, bottom-left, bottom-right or none\n"
+	"  --legend-images      in each legend row, the class's image nearest its centroid\n"
+	"                       (gray ones in the label's colour) instead of a swatch;\n"
+	"                       implies --legend\n"
 	"  --label-names FILE|A,B,...  the legend's names in label order: a file of one name\n"
 	"                       a line, or a comma list (default: the label numbers)\n"
 	"  --font-size PX       the legend's text size (default: the frame's height / 45, at\n"
@@ -303,6 +306,9 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		}
 		return cli_name_opt("--legend", arg, figure_legend_names, NAMES_COUNT(figure_legend_names),
 				    (int *)&c->text.legend, err);
+	case OPT_LEGEND_IMAGES:
+		c->text.legend_images = true;
+		return 1;
 	case OPT_TITLE:
 		c->text.title = arg;
 		return 1;

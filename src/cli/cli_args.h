@@ -16,7 +16,7 @@ enum {
 	OPT_SPRITE_MIN, OPT_SPRITE_MAX, OPT_ALPHA, OPT_THRESHOLD, OPT_COLOR_BY, OPT_BACKGROUND,
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
-	OPT_LABEL_NAMES, OPT_LEGEND, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
+	OPT_LABEL_NAMES, OPT_LEGEND, OPT_LEGEND_IMAGES, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -49,6 +49,7 @@ enum {
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, \
 	{ "label-names", required_argument, NULL, OPT_LABEL_NAMES }, \
 	{ "legend", optional_argument, NULL, OPT_LEGEND }, \
+	{ "legend-images", no_argument, NULL, OPT_LEGEND_IMAGES }, \
 	{ "title", required_argument, NULL, OPT_TITLE }, \
 	{ "caption", required_argument, NULL, OPT_CAPTION }, \
 	{ "font-size", required_argument, NULL, OPT_FONT_SIZE }, \

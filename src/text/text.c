@@ -32,6 +32,7 @@ struct text {
 	struct line title, title_to, caption;
 	double title_band, caption_band;
 	struct line *rows;
+	cairo_surface_t **icons;     /* nrows, NULL entries for swatches; NULL without icons */
 	double lpx, row_h, swatch, inner;
 	double box_w, box_h;
 	double fg[4], box[4];        /* text and legend box colours, straight RGBA 0..1 */
@@ -99,7 +100,8 @@ static void legend_metrics(struct text *t, double px)
 {
 	t->lpx = px;
 	t->row_h = ceil(px * 1.35);
-	t->swatch = round(px * 0.8);
+	/* an image needs the room a swatch does not: MNIST digits read at 31 px, not 19 */
+	t->swatch = t->d.icons ? t->row_h - 2 : round(px * 0.8);
 	t->inner = round(px * 0.5);
 	int maxw = 0;
 	for (size_t i = 0; i < t->d.nrows; i++) {
@@ -137,6 +139,82 @@ static void fit_legend(struct text *t, double px)
 		t->box_w = 3 * t->inner + t->swatch + maxw;
 		warnf(t, "--legend: names too wide for a %d px frame at %g px, cut to fit", t->d.w, t->lpx);
 	}
+}
+
+/* The weights of source pixels [0, n) over destination pixel j of m (area overlap,
+ * sums to 1): a box filter, for shrinking and growing alike. */
+static void box_span(int n, int m, int j, int *lo, int *hi, double *wt)
+{
+	double a = (double)j * n / m, b = (double)(j + 1) * n / m;
+	*lo = (int)floor(a);
+	*hi = (int)ceil(b);
+	if (*hi > n)
+		*hi = n;
+	for (int i = *lo; i < *hi; i++)
+		wt[i - *lo] = (fmin(b, i + 1) - fmax(a, i)) * m / n;
+}
+
+/* An icon fitted (aspect kept, centred) in a square of side px, on a transparent
+ * ground, premultiplied ARGB32: the same bytes on every run. */
+static cairo_surface_t *icon_surface(const struct text_icon *ic, int px)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, px, px);
+	if (cairo_surface_status(s)) {
+		cairo_surface_destroy(s);
+		return NULL;
+	}
+	double k = fmin((double)px / ic->w, (double)px / ic->h);
+	int dw = (int)fmax(1, round(ic->w * k)), dh = (int)fmax(1, round(ic->h * k));
+	int ox = (px - dw) / 2, oy = (px - dh) / 2;
+	double *wx = malloc(((size_t)ic->w + 2) * sizeof *wx), *wy = malloc(((size_t)ic->h + 2) * sizeof *wy);
+	if (!wx || !wy) {
+		free(wx);
+		free(wy);
+		cairo_surface_destroy(s);
+		return NULL;
+	}
+	cairo_surface_flush(s);
+	uint8_t *data = cairo_image_surface_get_data(s);
+	int stride = cairo_image_surface_get_stride(s);
+	memset(data, 0, (size_t)stride * px);
+	for (int y = 0; y < dh; y++) {
+		int y0, y1;
+		box_span(ic->h, dh, y, &y0, &y1, wy);
+		for (int x = 0; x < dw; x++) {
+			int x0, x1;
+			box_span(ic->w, dw, x, &x0, &x1, wx);
+			double acc[4] = { 0 };
+			for (int sy = y0; sy < y1; sy++)
+				for (int sx = x0; sx < x1; sx++) {
+					const uint8_t *p = ic->rgba + ((size_t)sy * ic->w + sx) * 4;
+					double w = wx[sx - x0] * wy[sy - y0], a = p[3] * w;
+					acc[0] += p[0] * a, acc[1] += p[1] * a, acc[2] += p[2] * a, acc[3] += a;
+				}
+			uint32_t A = (uint32_t)fmin(255, round(acc[3]));
+			uint32_t R = (uint32_t)fmin(A, round(acc[0] / 255)), G = (uint32_t)fmin(A, round(acc[1] / 255)),
+				 B = (uint32_t)fmin(A, round(acc[2] / 255));
+			((uint32_t *)(data + (size_t)(oy + y) * stride))[ox + x] = A << 24 | R << 16 | G << 8 | B;
+		}
+	}
+	free(wx);
+	free(wy);
+	cairo_surface_mark_dirty(s);
+	return s;
+}
+
+static int make_icons(struct text *t, struct ap_err *err)
+{
+	if (!(t->icons = calloc(t->d.nrows, sizeof *t->icons)))
+		return ap_errf(err, "text: out of memory");
+	int px = (int)t->swatch;
+	for (size_t i = 0; i < t->d.nrows; i++) {
+		const struct text_icon *ic = &t->d.icons[i];
+		if (!ic->rgba || ic->w < 1 || ic->h < 1 || px < 1)
+			continue;
+		if (!(t->icons[i] = icon_surface(ic, px)))
+			return ap_errf(err, "text: cannot make a %dx%d image", px, px);
+	}
+	return 0;
 }
 
 struct text *text_open(const struct text_desc *d, struct ap_err *err)
@@ -196,7 +274,10 @@ struct text *text_open(const struct text_desc *d, struct ap_err *err)
 			goto out_free;
 		}
 		fit_legend(t, f);
+		if (d->icons && make_icons(t, err))
+			goto out_free;
 	}
+	t->d.icons = NULL;               /* the caller's: not kept */
 	uint32_t bg = d->background;
 	double lum = ((bg & 255) * 0.2126 + (bg >> 8 & 255) * 0.7152 + (bg >> 16 & 255) * 0.0722) / 255;
 	bool light = (bg >> 24) >= 128 && lum > 0.5;
@@ -228,6 +309,10 @@ void text_close(struct text *t)
 	for (size_t i = 0; t->rows && i < t->d.nrows; i++)
 		line_free(&t->rows[i]);
 	free(t->rows);
+	for (size_t i = 0; t->icons && i < t->d.nrows; i++)
+		if (t->icons[i])
+			cairo_surface_destroy(t->icons[i]);
+	free(t->icons);
 	if (t->scratch)
 		cairo_surface_destroy(t->scratch);
 	if (t->pc)
@@ -285,8 +370,16 @@ static void paint(const struct text *t, cairo_t *cr, double fade, enum text_corn
 		double sy = y + round((t->row_h - t->swatch) / 2);
 		double c[4];
 		rgba_of(t->d.colors[i], c);
-		cairo_rectangle(cr, r.x + t->inner, sy, t->swatch, t->swatch);
-		cairo_set_source_rgba(cr, c[0], c[1], c[2], 1);
+		if (t->icons && t->icons[i]) {
+			/* at whole pixels, unfiltered: the box filter made it this size */
+			double ix = round(r.x + t->inner), iy = round(sy);
+			cairo_rectangle(cr, ix, iy, t->swatch, t->swatch);
+			cairo_set_source_surface(cr, t->icons[i], ix, iy);
+			cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
+		} else {
+			cairo_rectangle(cr, r.x + t->inner, sy, t->swatch, t->swatch);
+			cairo_set_source_rgba(cr, c[0], c[1], c[2], 1);
+		}
 		cairo_fill(cr);
 		double ty = y + round((t->row_h - t->rows[i].lh) / 2);
 		show_line(cr, &t->rows[i], r.x + 2 * t->inner + t->swatch, ty, t->fg, 1);

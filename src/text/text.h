@@ -1,7 +1,7 @@
 /*
  * text: the report layer drawn over a finished frame (whichever backend drew it): a
  * title (cross-fading into a second one), a caption, and a legend box with one row per
- * label (a swatch in its colour, its name); and the frame as a PDF or SVG document,
+ * label (a swatch in its colour, or an image, and its name); and the frame as a PDF or SVG document,
  * its raster embedded once at its pixel size (nearest-neighbour, lossless) with the
  * text as vectors. Through Cairo and Pango, with one font file loaded explicitly
  * (TEXT_FONT_FILE, DejaVu Sans from Debian's fonts-dejavu-core) into a private
@@ -17,6 +17,9 @@
  *   w, h          the frame, pixels (required)
  *   title, title_to, caption   NULL: none; title_to cross-fades from title (fade 0..1)
  *   nrows, names, colors       the legend's rows (0: no legend); colours 0xAABBGGRR
+ *   icons         NULL: a swatch of each row's colour; else nrows images (straight RGBA,
+ *                 rows top first; rgba NULL: that row's swatch) drawn instead, a row high,
+ *                 box-filtered to fit once in text_open (the caller may free them after)
  *   font_size     0 -> text_font_size(w, h): the legend's text in pixels; the title is
  *                 TEXT_TITLE_SCALE times it, the caption TEXT_CAPTION_SCALE
  *   color         0 -> white on a dark (or transparent) background, black on a light one
@@ -51,12 +54,18 @@
 enum text_corner { TEXT_CORNER_NONE = 0, TEXT_TOP_LEFT, TEXT_TOP_RIGHT, TEXT_BOTTOM_LEFT, TEXT_BOTTOM_RIGHT };
 enum text_doc { TEXT_DOC_PDF = 1, TEXT_DOC_SVG };
 
+struct text_icon {
+	const uint8_t *rgba;
+	int w, h;
+};
+
 struct text_desc {
 	int w, h;
 	const char *title, *title_to, *caption;
 	size_t nrows;
 	const char *const *names;
 	const uint32_t *colors;
+	const struct text_icon *icons;
 	double font_size;
 	uint32_t color;
 	uint32_t background;
