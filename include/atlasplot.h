@@ -10,7 +10,9 @@
  *   - a scene (ap_scene): the data set with a backend opened and its atlas built once,
  *     then any number of frames for a camera, drawn into the caller's RGBA buffer
  *   - transition frames between the data set's layout A and a layout B (what
- *     `atlasplot animate --to B` draws for its frame at time t)
+ *     `atlasplot animate --to B` draws for its frame at time t), with animate's
+ *     --stagger, --stagger-by, --camera-from/--camera-to, --path-ease and the title
+ *     cross-fade (--title-from is title, --title-to title_to)
  *   - the text layer: title, caption, legend, label names (as --title, --legend, ...)
  *   - PNG files, or PNG bytes in memory, from an RGBA buffer
  *
@@ -172,6 +174,7 @@ typedef struct ap_scene_desc {
 	size_t max_memory;
 	void (*warn)(void *user, const char *line);   /* NULL: warnings dropped */
 	void *user;
+	const char *title_to;        /* --title-to: transitions cross-fade title into it */
 } ap_scene_desc;
 
 /* zoom 0 (or a NULL camera): the fitted camera, the layout's box centred at zoom 1. */
@@ -179,11 +182,25 @@ typedef struct ap_camera {
 	double cx, cy, zoom;
 } ap_camera;
 
-/* Layout B for transition frames, in A's order (as animate --to B). */
+/* The command line's --stagger-by names in order. */
+typedef enum ap_order {
+	AP_ORDER_INDEX = 0,
+	AP_ORDER_LABEL,              /* needs labels */
+	AP_ORDER_DISTANCE,           /* the farthest leave first */
+} ap_order;
+
+/* Layout B for transition frames, in A's order (as animate --to B), and the rest of
+ * animate's move options, each named as its option (--camera-from: camera_from). */
 typedef struct ap_transition_desc {
 	ap_array to;
 	ap_ease ease;
 	bool procrustes;             /* --align procrustes */
+	double stagger;              /* 0..1: departures spread over that fraction of the move */
+	ap_order stagger_by;
+	/* zoom 0: A's fit. Either one given: the van Wijk-Nuij camera move from camera_from
+	 * to camera_to over the frames drawn with a NULL camera, time-warped by path_ease */
+	ap_camera camera_from, camera_to;
+	ap_ease path_ease;
 } ap_transition_desc;
 
 AP_API ap_dataset *ap_dataset_make(const ap_dataset_desc *d, ap_error *err);

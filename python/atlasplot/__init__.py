@@ -28,6 +28,7 @@ COLOR_BY = ["label", "none"]
 LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
 BACKEND = ["auto", "cpu", "osmesa", "egl"]
 ALIGN = ["none", "procrustes"]
+STAGGER_BY = ["index", "label", "distance"]
 EASE = ["linear", "quad-in", "quad-out", "quad-in-out", "cubic-in", "cubic-out", "cubic-in-out",
         "sine-in", "sine-out", "sine-in-out", "exp-in-out"]
 
@@ -75,7 +76,7 @@ def _bytes(value):
 def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=None, sprite_min=None,
                 sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
                 background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
-                caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
+                title_from=None, title_to=None, caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
                 backend="cpu", gpu=None, page_size=None, max_memory=None):
     d = _lib.SceneDesc()
     keep = []                     # the strings the desc points at, alive while it is used
@@ -130,8 +131,14 @@ def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=Non
         d.highlight = cstr(highlight)
     if highlight_scale is not None:
         d.highlight_scale = float(highlight_scale)
+    if title is not None and title_from is not None:
+        raise ValueError("title_from: give title or title_from, not both (they are one option)")
+    if title_from is not None:
+        title = title_from
     if title is not None:
         d.title = cstr(title)
+    if title_to is not None:
+        d.title_to = cstr(title_to)
     if caption is not None:
         d.caption = cstr(caption)
     if legend is True:
@@ -185,16 +192,28 @@ def _check(rc, err, exc=ValueError):
         raise exc(err.text())
 
 
-def _camera(camera):
-    if camera is None:
-        return None
+def _cam(camera, opt="--camera"):
     try:
         cx, cy, zoom = (float(v) for v in camera)
     except (TypeError, ValueError):
-        raise ValueError(f"--camera '{camera}': expected CX,CY,ZOOM with ZOOM > 0") from None
+        raise ValueError(f"{opt} '{camera}': expected CX,CY,ZOOM with ZOOM > 0") from None
     if not zoom > 0:
-        raise ValueError(f"--camera '{cx:g},{cy:g},{zoom:g}': expected CX,CY,ZOOM with ZOOM > 0")
-    return ctypes.byref(_lib.Camera(cx, cy, zoom))
+        raise ValueError(f"{opt} '{cx:g},{cy:g},{zoom:g}': expected CX,CY,ZOOM with ZOOM > 0")
+    return _lib.Camera(cx, cy, zoom)
+
+
+def _camera(camera):
+    return None if camera is None else ctypes.byref(_cam(camera))
+
+
+def _tuple(camera):
+    return None if camera is None else tuple(camera)
+
+
+def _ease(opt, ease):
+    if ease not in EASE:
+        raise ValueError(f"{opt} '{ease}': expected one of {', '.join(EASE)}")
+    return EASE.index(ease) + 1
 
 
 class Image(np.ndarray):
@@ -275,7 +294,9 @@ class Scene:
         background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
         "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
         label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by
-        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory.
+        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory; and
+        animate's title_from (the same as title) and title_to, the title that
+        transitions cross-fade into.
     """
 
     def __init__(self, images, xy, labels=None, **options):
@@ -307,26 +328,44 @@ class Scene:
         _check(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
         return img
 
-    def set_transition(self, b, ease="cubic-in-out", align="none"):
-        """Plan transitions from the scene's layout to layout b (N, 2)."""
+    def set_transition(self, b, ease="cubic-in-out", align="none", stagger=0.0, stagger_by="index",
+                       camera_from=None, camera_to=None, path_ease="cubic-in-out"):
+        """Plan transitions from the scene's layout to layout b (N, 2), with animate's
+        options: ease, align, stagger (0..1), stagger_by ("index", "label",
+        "distance"), camera_from / camera_to (cx, cy, zoom in A's units; either one
+        makes frames drawn without a camera follow the van Wijk-Nuij move between them,
+        the other defaulting to A's fit) and path_ease (the camera move's time warp)."""
         s = self._handle()
         keep = []
         d = _lib.TransitionDesc()
         d.to = _array(b, "b", keep)
-        if ease not in EASE:
-            raise ValueError(f"--ease '{ease}': expected one of {', '.join(EASE)}")
-        d.ease = EASE.index(ease) + 1
+        d.ease = _ease("--ease", ease)
         d.procrustes = _choice("--align", align, ALIGN) == 1
+        stagger = float(stagger)
+        if not 0 <= stagger <= 1:
+            raise ValueError(f"--stagger '{stagger:g}': expected a fraction from 0 to 1")
+        d.stagger = stagger
+        if stagger_by not in STAGGER_BY:
+            raise ValueError(f"--stagger-by '{stagger_by}': expected index, label or distance")
+        d.stagger_by = STAGGER_BY.index(stagger_by)
+        if camera_from is not None:
+            d.camera_from = _cam(camera_from, "--camera-from")
+        if camera_to is not None:
+            d.camera_to = _cam(camera_to, "--camera-to")
+        d.path_ease = _ease("--path-ease", path_ease)
         err = _lib.Error()
         _check(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
-        self._plan = (b, ease, align)
+        self._plan = (b, ease, align, stagger, stagger_by, camera_from, camera_to, path_ease)
 
-    def transition(self, b, t, camera=None, ease="cubic-in-out", align="none"):
+    def transition(self, b, t, camera=None, ease="cubic-in-out", align="none", stagger=0.0,
+                   stagger_by="index", camera_from=None, camera_to=None, path_ease="cubic-in-out"):
         """Frame t (0..1) of the move from the scene's layout to b, as ``atlasplot animate
-        --to B`` draws it: A at 0, B at 1, eased in between."""
+        --to B`` draws it: A at 0, B at 1, eased in between (options as set_transition;
+        camera, when given, wins over a camera move)."""
+        opts = (ease, align, float(stagger), stagger_by, _tuple(camera_from), _tuple(camera_to), path_ease)
         plan = getattr(self, "_plan", None)
-        if plan is None or plan[0] is not b or plan[1:] != (ease, align):
-            self.set_transition(b, ease, align)
+        if plan is None or plan[0] is not b or plan[1:] != opts:
+            self.set_transition(b, *opts)
         s = self._handle()
         w, h = self.size
         img = Image(h, w)
@@ -360,11 +399,14 @@ def render(images, xy, labels=None, *, camera=None, **options):
 
 
 def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, ease="cubic-in-out",
-            align="none", camera=None, out=None, **options):
+            align="none", stagger=0.0, stagger_by="index", camera_from=None, camera_to=None,
+            path_ease="cubic-in-out", camera=None, out=None, **options):
     """The frames of the move from layout a to layout b, as ``atlasplot animate --from A
     --to B --frames F`` draws them (F from duration × fps + 1 unless frames is given):
-    a generator of Images. out: a folder that gets each frame as frame_NNNN.png as it is
-    drawn (made if missing)."""
+    a generator of Images. stagger, stagger_by, camera_from, camera_to, path_ease are
+    animate's options (Scene.set_transition); title_from / title_to its title
+    cross-fade. out: a folder that gets each frame as frame_NNNN.png as it is drawn
+    (made if missing)."""
     if frames is None:
         frames = int(np.floor(duration * fps + 0.5)) + 1
     if int(frames) < 1:
@@ -373,10 +415,11 @@ def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, e
     if out is not None:
         os.makedirs(out, exist_ok=True)
     with Scene(images, a, labels, **options) as s:
-        s.set_transition(b, ease, align)
+        opts = (ease, align, float(stagger), stagger_by, _tuple(camera_from), _tuple(camera_to), path_ease)
+        s.set_transition(b, *opts)
         for k in range(frames):
             t = 0.0 if frames == 1 else k / (frames - 1)
-            img = s.transition(b, t, camera, ease, align)
+            img = s.transition(b, t, camera, *opts)
             if out is not None:
                 img.save(os.path.join(out, f"frame_{k:04d}.png"))
             yield img

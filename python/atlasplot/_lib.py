@@ -62,7 +62,7 @@ class SceneDesc(ctypes.Structure):
                 ("caption", ctypes.c_char_p), ("legend", _i), ("label_names", ctypes.c_char_p),
                 ("font_size", _d), ("text_color", _u32), ("dpi", _d), ("backend", _i), ("gpu", _i),
                 ("gpu_set", _b), ("page_size", _u32), ("max_memory", ctypes.c_size_t),
-                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p)]
+                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p)]
 
 
 class Camera(ctypes.Structure):
@@ -70,7 +70,8 @@ class Camera(ctypes.Structure):
 
 
 class TransitionDesc(ctypes.Structure):
-    _fields_ = [("to", Array), ("ease", _i), ("procrustes", _b)]
+    _fields_ = [("to", Array), ("ease", _i), ("procrustes", _b), ("stagger", _d), ("stagger_by", _i),
+                ("camera_from", Camera), ("camera_to", Camera), ("path_ease", _i)]
 
 
 lib, path = _load()
