@@ -14,12 +14,13 @@
  *     --stagger, --stagger-by, --camera-from/--camera-to, --path-ease and the title
  *     cross-fade (--title-from is title, --title-to title_to)
  *   - the text layer: title, caption, legend, label names (as --title, --legend, ...)
- *   - PNG files, or PNG bytes in memory, from an RGBA buffer
+ *   - PNG files, or PNG bytes in memory, from an RGBA buffer; a scene's still as a PNG,
+ *     PDF or SVG file (ap_scene_write), texts as vectors in the documents
  *
  * WHAT IT DOES NOT
  *   - parse command lines, print, read the environment, install signal handlers, or
  *     keep any global state: every error comes back in the caller's ap_error
- *   - write numbered frame folders, contact sheets or PDF/SVG (the command line does)
+ *   - write numbered frame folders or contact sheets (the command line does)
  *   - copy the images when it can borrow them: they need to live only until
  *     ap_scene_make returns (the atlas holds its own copy of the pixels from then on)
  *
@@ -57,7 +58,7 @@
  * FUNCTIONS
  *   ap_dataset_make, ap_dataset_count, ap_dataset_free
  *   ap_scene_make, ap_scene_size, ap_scene_draw, ap_scene_set_transition,
- *   ap_scene_draw_transition, ap_scene_free
+ *   ap_scene_draw_transition, ap_scene_write, ap_scene_free
  *   ap_png_write, ap_png_encode, ap_free, ap_color_parse, ap_version
  */
 #ifndef ATLASPLOT_H
@@ -218,6 +219,12 @@ AP_API int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_
  * each frame fitted to its own positions, as animate does without cameras. */
 AP_API int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *cam, uint8_t *rgba, size_t bytes,
 				    ap_error *err);
+/* The still for cam as a file, as `atlasplot render -o path` writes it, atomically:
+ * format "png", "pdf" or "svg" (NULL: from path's extension, .pdf, .svg, else PNG). A
+ * PDF or SVG has the scene as a raster and the texts (title, caption, legend) as
+ * vectors, so they stay sharp and searchable. */
+AP_API int ap_scene_write(ap_scene *s, const ap_camera *cam, const char *path, const char *format,
+			  ap_error *err);
 AP_API void ap_scene_free(ap_scene *s);
 
 /* PNG of an RGBA buffer (level 0 -> 1), written atomically to path, or into *out (free

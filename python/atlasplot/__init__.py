@@ -10,7 +10,9 @@ carrying the command line's message for the same fault.
     >>> scene = atlasplot.Scene(images, xy, labels)   # the atlas built once
     >>> frames = [scene.transition(xy2, t) for t in np.linspace(0, 1, 30)]
 
-Functions: render, Scene, animate, from_umap; Image is what they return.
+    >>> atlasplot.save("figure.pdf", images, xy, labels, title="Digits")   # texts as vectors
+
+Functions: render, save, Scene, animate, from_umap; Image is what they return.
 """
 
 import ctypes
@@ -20,7 +22,9 @@ import numpy as np
 
 from . import _lib
 
-__all__ = ["render", "Scene", "Image", "animate", "from_umap", "version"]
+__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "version"]
+
+FORMATS = ["png", "pdf", "svg"]
 
 ALPHA = ["discard", "blend", "opaque"]
 COVERAGE = ["keep", "plain"]
@@ -243,8 +247,14 @@ class Image(np.ndarray):
     def _repr_png_(self):
         return self.to_png()
 
-    def save(self, path, level=1):
-        """Write the frame as a PNG at path (atomically: a complete file or none)."""
+    def save(self, path, level=1, format=None):
+        """Write the frame as a PNG at path (atomically: a complete file or none). A PDF
+        or SVG needs the scene, for its texts as vectors: Scene.save or atlasplot.save."""
+        if format is None:
+            format = "pdf" if str(path).lower().endswith(".pdf") else "svg" if str(path).lower().endswith(".svg") else "png"
+        if format != "png":
+            raise ValueError(f"image.save '{path}': an Image saves only PNG; for {format.upper()} use "
+                             "Scene.save(path) or atlasplot.save(path, ...), which write the texts as vectors")
         a = self._c()
         err = _lib.Error()
         _check(_lib.lib.ap_png_write(os.fsencode(path), a.ctypes.data, a.shape[1], a.shape[0], level,
@@ -328,6 +338,21 @@ class Scene:
         _check(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
         return img
 
+    def save(self, path, camera=None, format=None):
+        """Write the still for camera as ``atlasplot render -o path`` does, atomically:
+        format "png", "pdf" or "svg" (None: from path's extension, PNG unless .pdf or
+        .svg). A PDF or SVG has the frame as a raster and the title, caption and legend
+        as vectors."""
+        s = self._handle()
+        if format is not None:
+            format = str(format).lower()
+            if format not in FORMATS:
+                raise ValueError(f"format '{format}': expected png, pdf or svg")
+        err = _lib.Error()
+        _check(_lib.lib.ap_scene_write(s, _camera(camera), os.fsencode(path),
+                                       None if format is None else format.encode(), ctypes.byref(err)),
+               err, OSError)
+
     def set_transition(self, b, ease="cubic-in-out", align="none", stagger=0.0, stagger_by="index",
                        camera_from=None, camera_to=None, path_ease="cubic-in-out"):
         """Plan transitions from the scene's layout to layout b (N, 2), with animate's
@@ -396,6 +421,13 @@ def render(images, xy, labels=None, *, camera=None, **options):
     Parameters are Scene's, and camera=(cx, cy, zoom) (default: the fitted camera)."""
     with Scene(images, xy, labels, **options) as s:
         return s.render(camera)
+
+
+def save(path, images, xy, labels=None, *, format=None, camera=None, **options):
+    """render() written to path as ``atlasplot render -o path`` writes it: PNG, PDF or
+    SVG by format or path's extension (Scene.save)."""
+    with Scene(images, xy, labels, **options) as s:
+        s.save(path, camera, format)
 
 
 def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, ease="cubic-in-out",

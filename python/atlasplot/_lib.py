@@ -86,6 +86,7 @@ for name, res, args in [
     ("ap_scene_draw", _i, [_vp, _P(Camera), _vp, _sz, _P(Error)]),
     ("ap_scene_set_transition", _i, [_vp, _P(TransitionDesc), _P(Error)]),
     ("ap_scene_draw_transition", _i, [_vp, _d, _P(Camera), _vp, _sz, _P(Error)]),
+    ("ap_scene_write", _i, [_vp, _P(Camera), ctypes.c_char_p, ctypes.c_char_p, _P(Error)]),
     ("ap_scene_free", None, [_vp]),
     ("ap_png_write", _i, [ctypes.c_char_p, _vp, _i, _i, _i, _P(Error)]),
     ("ap_png_encode", _i, [_vp, _i, _i, _i, _P(_vp), _P(_sz), _P(Error)]),

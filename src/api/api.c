@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "app/figure.h"
 #include "app/frames.h"
 #include "core/cam.h"
 #include "core/pal.h"
@@ -519,6 +521,56 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 	return 0;
 }
 
+static const struct pngio_text software = { "Software", "atlasplot " AP_VERSION };
+
+int ap_scene_write(ap_scene *s, const ap_camera *camera, const char *path, const char *format, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct cam cam;
+	int kind = 0;
+	if (!path || !*path) {
+		ap_errf(&err, "output: no path");
+		return fail(out_err, &err);
+	}
+	if (format) {
+		char ext[8];
+		if (strcasecmp(format, "png") && strlen(format) < sizeof ext - 2) {
+			snprintf(ext, sizeof ext, "x.%s", format);
+			kind = figure_doc_kind(ext);
+		}
+		if (strcasecmp(format, "png") && !kind) {
+			ap_errf(&err, "format '%s': expected png, pdf or svg", format);
+			return fail(out_err, &err);
+		}
+	} else {
+		kind = figure_doc_kind(path);
+	}
+	int given = given_camera(camera, &cam, &err);
+	if (given < 0)
+		return fail(out_err, &err);
+	size_t bytes = (size_t)s->c.w * s->c.h * 4;
+	uint8_t *buf = malloc(bytes);
+	if (!buf) {
+		ap_errf(&err, "out of memory for a %dx%d frame", s->c.w, s->c.h);
+		return fail(out_err, &err);
+	}
+	fit_a(s);
+	if (!given)
+		cam_default(&s->e.box, &cam);
+	s->e.fade = 0;
+	int rc;
+	if (kind) {
+		rc = frames_write_doc(&s->e, s->e.d.lay.xy, &cam, path, kind, buf, &err);
+	} else {
+		struct pngio_wopts o = { .level = 1, .text = &software, .ntext = 1 };
+		rc = frames_draw(&s->e, s->e.d.lay.xy, &cam, buf, &err);
+		if (rc == 0)
+			rc = pngio_write(path, buf, (uint32_t)s->c.w, (uint32_t)s->c.h, &o, &err);
+	}
+	free(buf);
+	return rc ? fail(out_err, &err) : 0;
+}
+
 static int png_args(const uint8_t *rgba, int w, int h, int level, struct ap_err *err)
 {
 	if (!rgba || w < 1 || h < 1 || (uint32_t)w > PNGIO_MAX_SIDE || (uint32_t)h > PNGIO_MAX_SIDE)
@@ -527,8 +579,6 @@ static int png_args(const uint8_t *rgba, int w, int h, int level, struct ap_err 
 		return ap_errf(err, "--png-level '%d': expected 1 to 9", level);
 	return 0;
 }
-
-static const struct pngio_text software = { "Software", "atlasplot " AP_VERSION };
 
 int ap_png_write(const char *path, const uint8_t *rgba, int w, int h, int level, ap_error *out_err)
 {

@@ -172,3 +172,37 @@ def test_transition_option_errors(ap):
         s.set_transition(b, camera_to=(0, 0, -1))
     with pytest.raises(ValueError, match="--path-ease 'wobble'"):
         s.set_transition(b, path_ease="wobble")
+
+
+def test_save_png_pdf_svg_as_render(ap, tmp_path):
+    import re
+    import shutil
+    import subprocess
+    from conftest import AP, png_rgba
+    args = ["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB), "--size", "200x150",
+            "--color-by", "label", "--title", "Digits Overview", "--legend"]
+    kw = dict(size=(200, 150), color_by="label", title="Digits Overview", legend=True)
+    with ap.Scene(load(GRAY), load(XY), load(LAB), **kw) as s:
+        s.save(tmp_path / "a.png")
+        s.save(tmp_path / "a.pdf")
+        s.save(tmp_path / "a.svg")
+        s.save(tmp_path / "doc", format="pdf")
+        with pytest.raises(ValueError, match="format 'gif': expected png, pdf or svg"):
+            s.save(tmp_path / "a.gif", format="gif")
+    assert first_diff(png_rgba((tmp_path / "a.png").read_bytes()), cli_render(args)) is None
+    assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "doc").read_bytes()[:5] == b"%PDF-"
+    subprocess.run([AP, "render", *args, "-o", str(tmp_path / "cli.svg")], check=True)
+
+    def ids(p):                       # Cairo numbers its ids per process
+        return re.sub(rb'(id="|#)([a-z]+)\d+', rb"\1\2", p.read_bytes())
+    assert ids(tmp_path / "a.svg") == ids(tmp_path / "cli.svg")
+    ap.save(tmp_path / "b.pdf", load(GRAY), load(XY), load(LAB), **kw)
+    assert (tmp_path / "b.pdf").read_bytes()[:5] == b"%PDF-"
+    with pytest.raises(ValueError, match="Scene.save"):
+        ap.render(load(GRAY), load(XY), size=(80, 60)).save(tmp_path / "c.pdf")
+    if not shutil.which("pdftotext"):
+        pytest.skip("no pdftotext here")
+    for name in ("a.pdf", "b.pdf"):
+        text = subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, check=True).stdout
+        assert b"Digits Overview" in text
