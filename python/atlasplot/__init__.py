@@ -3,7 +3,8 @@
 The Python face of libatlasplot (include/atlasplot.h), with the same pixels as the
 ``atlasplot`` command line. Keyword arguments are named as its options
 (``--color-by`` is ``color_by``); errors are ``ValueError`` (``OSError`` for files)
-carrying the command line's message for the same fault.
+carrying the command line's message for the same fault; the command line's warnings
+(a title shrunk or cut to fit, say) are ``UserWarning``s (``warnings.warn``).
 
     >>> img = atlasplot.render(images, xy, labels, color_by="label", size=(800, 600))
     >>> img.save("overview.png")          # img is an (H, W, 4) uint8 numpy array
@@ -17,6 +18,7 @@ Functions: render, save, Scene, animate, from_umap; Image is what they return.
 
 import ctypes
 import os
+import warnings
 
 import numpy as np
 
@@ -312,16 +314,34 @@ class Scene:
     def __init__(self, images, xy, labels=None, **options):
         self._s = None
         desc, keep = _scene_desc(**options)
+        # the library's warnings, held until the call returns and then warned from
+        # Python (an exception in a ctypes callback would only be printed)
+        self._pending = []
+
+        def warn(user, line):
+            self._pending.append(line.decode("utf-8", "replace"))
+        self._warn = _lib.WARN(warn)          # alive as long as the scene
+        desc.warn = ctypes.cast(self._warn, ctypes.c_void_p)
         ds = _dataset(images, xy, labels, keep)
         err = _lib.Error()
         s = _lib.lib.ap_scene_make(ds, ctypes.byref(desc), ctypes.byref(err))
+        self._s = s or None           # freed by close() even when a warning raises
+        self._flush()
         if not s:
             raise ValueError(err.text())
-        self._s = s
         self._xy = xy
         w, h = ctypes.c_int(), ctypes.c_int()
         _lib.lib.ap_scene_size(s, ctypes.byref(w), ctypes.byref(h))
         self.size = (w.value, h.value)
+
+    def _flush(self):
+        pending, self._pending = self._pending, []
+        for line in pending:
+            warnings.warn(line, UserWarning, stacklevel=3)
+
+    def _done(self, rc, err, exc=ValueError):
+        self._flush()
+        _check(rc, err, exc)
 
     def _handle(self):
         if not self._s:
@@ -335,7 +355,7 @@ class Scene:
         w, h = self.size
         img = out if out is not None else Image(h, w)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
+        self._done(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
         return img
 
     def save(self, path, camera=None, format=None):
@@ -349,7 +369,7 @@ class Scene:
             if format not in FORMATS:
                 raise ValueError(f"format '{format}': expected png, pdf or svg")
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_write(s, _camera(camera), os.fsencode(path),
+        self._done(_lib.lib.ap_scene_write(s, _camera(camera), os.fsencode(path),
                                        None if format is None else format.encode(), ctypes.byref(err)),
                err, OSError)
 
@@ -379,7 +399,7 @@ class Scene:
             d.camera_to = _cam(camera_to, "--camera-to")
         d.path_ease = _ease("--path-ease", path_ease)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
+        self._done(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
         self._plan = (b, ease, align, stagger, stagger_by, camera_from, camera_to, path_ease)
 
     def transition(self, b, t, camera=None, ease="cubic-in-out", align="none", stagger=0.0,
@@ -395,7 +415,7 @@ class Scene:
         w, h = self.size
         img = Image(h, w)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_draw_transition(s, float(t), _camera(camera), img.ctypes.data, img.nbytes,
+        self._done(_lib.lib.ap_scene_draw_transition(s, float(t), _camera(camera), img.ctypes.data, img.nbytes,
                                                  ctypes.byref(err)), err)
         return img
 

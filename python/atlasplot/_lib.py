@@ -65,6 +65,10 @@ class SceneDesc(ctypes.Structure):
                 ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p)]
 
 
+# ap_scene_desc.warn: void (*)(void *user, const char *line)
+WARN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
+
+
 class Camera(ctypes.Structure):
     _fields_ = [("cx", _d), ("cy", _d), ("zoom", _d)]
 

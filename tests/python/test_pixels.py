@@ -206,3 +206,18 @@ def test_save_png_pdf_svg_as_render(ap, tmp_path):
     for name in ("a.pdf", "b.pdf"):
         text = subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, check=True).stdout
         assert b"Digits Overview" in text
+
+
+def test_text_warnings_are_python_warnings(ap):
+    long_title = "A very long title " * 8
+    with pytest.warns(UserWarning, match=r"--title 'A very long title .*too wide for a 120 px frame.*cut to fit"):
+        got = ap.render(load(GRAY), load(XY), size=(120, 90), title=long_title)
+    # the frame is still the CLI's, which prints the same warning
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--size", "120x90", "--title", long_title])
+    assert first_diff(np.asarray(got), want) is None
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="cut to fit"):
+            ap.Scene(load(GRAY), load(XY), size=(120, 90), title=long_title)
+        ap.render(load(GRAY), load(XY), size=(120, 90), title="Fits")   # no warning at all
