@@ -10,14 +10,17 @@
  *   - a scene (ap_scene): the data set with a backend opened and its atlas built once,
  *     then any number of frames for a camera, drawn into the caller's RGBA buffer
  *   - transition frames between the data set's layout A and a layout B (what
- *     `atlasplot animate --to B` draws for its frame at time t)
+ *     `atlasplot animate --to B` draws for its frame at time t), with animate's
+ *     --stagger, --stagger-by, --camera-from/--camera-to, --path-ease and the title
+ *     cross-fade (--title-from is title, --title-to title_to)
  *   - the text layer: title, caption, legend, label names (as --title, --legend, ...)
- *   - PNG files, or PNG bytes in memory, from an RGBA buffer
+ *   - PNG files, or PNG bytes in memory, from an RGBA buffer; a scene's still as a PNG,
+ *     PDF or SVG file (ap_scene_write), texts as vectors in the documents
  *
  * WHAT IT DOES NOT
  *   - parse command lines, print, read the environment, install signal handlers, or
  *     keep any global state: every error comes back in the caller's ap_error
- *   - write numbered frame folders, contact sheets or PDF/SVG (the command line does)
+ *   - write numbered frame folders or contact sheets (the command line does)
  *   - copy the images when it can borrow them: they need to live only until
  *     ap_scene_make returns (the atlas holds its own copy of the pixels from then on)
  *
@@ -55,7 +58,7 @@
  * FUNCTIONS
  *   ap_dataset_make, ap_dataset_count, ap_dataset_free
  *   ap_scene_make, ap_scene_size, ap_scene_draw, ap_scene_set_transition,
- *   ap_scene_draw_transition, ap_scene_free
+ *   ap_scene_draw_transition, ap_scene_write, ap_scene_free
  *   ap_png_write, ap_png_encode, ap_free, ap_color_parse, ap_version
  */
 #ifndef ATLASPLOT_H
@@ -172,6 +175,7 @@ typedef struct ap_scene_desc {
 	size_t max_memory;
 	void (*warn)(void *user, const char *line);   /* NULL: warnings dropped */
 	void *user;
+	const char *title_to;        /* --title-to: transitions cross-fade title into it */
 } ap_scene_desc;
 
 /* zoom 0 (or a NULL camera): the fitted camera, the layout's box centred at zoom 1. */
@@ -179,11 +183,25 @@ typedef struct ap_camera {
 	double cx, cy, zoom;
 } ap_camera;
 
-/* Layout B for transition frames, in A's order (as animate --to B). */
+/* The command line's --stagger-by names in order. */
+typedef enum ap_order {
+	AP_ORDER_INDEX = 0,
+	AP_ORDER_LABEL,              /* needs labels */
+	AP_ORDER_DISTANCE,           /* the farthest leave first */
+} ap_order;
+
+/* Layout B for transition frames, in A's order (as animate --to B), and the rest of
+ * animate's move options, each named as its option (--camera-from: camera_from). */
 typedef struct ap_transition_desc {
 	ap_array to;
 	ap_ease ease;
 	bool procrustes;             /* --align procrustes */
+	double stagger;              /* 0..1: departures spread over that fraction of the move */
+	ap_order stagger_by;
+	/* zoom 0: A's fit. Either one given: the van Wijk-Nuij camera move from camera_from
+	 * to camera_to over the frames drawn with a NULL camera, time-warped by path_ease */
+	ap_camera camera_from, camera_to;
+	ap_ease path_ease;
 } ap_transition_desc;
 
 AP_API ap_dataset *ap_dataset_make(const ap_dataset_desc *d, ap_error *err);
@@ -201,6 +219,12 @@ AP_API int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_
  * each frame fitted to its own positions, as animate does without cameras. */
 AP_API int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *cam, uint8_t *rgba, size_t bytes,
 				    ap_error *err);
+/* The still for cam as a file, as `atlasplot render -o path` writes it, atomically:
+ * format "png", "pdf" or "svg" (NULL: from path's extension, .pdf, .svg, else PNG). A
+ * PDF or SVG has the scene as a raster and the texts (title, caption, legend) as
+ * vectors, so they stay sharp and searchable. */
+AP_API int ap_scene_write(ap_scene *s, const ap_camera *cam, const char *path, const char *format,
+			  ap_error *err);
 AP_API void ap_scene_free(ap_scene *s);
 
 /* PNG of an RGBA buffer (level 0 -> 1), written atomically to path, or into *out (free

@@ -3,24 +3,30 @@
 The Python face of libatlasplot (include/atlasplot.h), with the same pixels as the
 ``atlasplot`` command line. Keyword arguments are named as its options
 (``--color-by`` is ``color_by``); errors are ``ValueError`` (``OSError`` for files)
-carrying the command line's message for the same fault.
+carrying the command line's message for the same fault; the command line's warnings
+(a title shrunk or cut to fit, say) are ``UserWarning``s (``warnings.warn``).
 
     >>> img = atlasplot.render(images, xy, labels, color_by="label", size=(800, 600))
     >>> img.save("overview.png")          # img is an (H, W, 4) uint8 numpy array
     >>> scene = atlasplot.Scene(images, xy, labels)   # the atlas built once
     >>> frames = [scene.transition(xy2, t) for t in np.linspace(0, 1, 30)]
 
-Functions: render, Scene, animate, from_umap; Image is what they return.
+    >>> atlasplot.save("figure.pdf", images, xy, labels, title="Digits")   # texts as vectors
+
+Functions: render, save, Scene, animate, from_umap; Image is what they return.
 """
 
 import ctypes
 import os
+import warnings
 
 import numpy as np
 
 from . import _lib
 
-__all__ = ["render", "Scene", "Image", "animate", "from_umap", "version"]
+__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "version"]
+
+FORMATS = ["png", "pdf", "svg"]
 
 ALPHA = ["discard", "blend", "opaque"]
 COVERAGE = ["keep", "plain"]
@@ -28,6 +34,7 @@ COLOR_BY = ["label", "none"]
 LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
 BACKEND = ["auto", "cpu", "osmesa", "egl"]
 ALIGN = ["none", "procrustes"]
+STAGGER_BY = ["index", "label", "distance"]
 EASE = ["linear", "quad-in", "quad-out", "quad-in-out", "cubic-in", "cubic-out", "cubic-in-out",
         "sine-in", "sine-out", "sine-in-out", "exp-in-out"]
 
@@ -75,7 +82,7 @@ def _bytes(value):
 def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=None, sprite_min=None,
                 sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
                 background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
-                caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
+                title_from=None, title_to=None, caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
                 backend="cpu", gpu=None, page_size=None, max_memory=None):
     d = _lib.SceneDesc()
     keep = []                     # the strings the desc points at, alive while it is used
@@ -130,8 +137,14 @@ def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=Non
         d.highlight = cstr(highlight)
     if highlight_scale is not None:
         d.highlight_scale = float(highlight_scale)
+    if title is not None and title_from is not None:
+        raise ValueError("title_from: give title or title_from, not both (they are one option)")
+    if title_from is not None:
+        title = title_from
     if title is not None:
         d.title = cstr(title)
+    if title_to is not None:
+        d.title_to = cstr(title_to)
     if caption is not None:
         d.caption = cstr(caption)
     if legend is True:
@@ -185,16 +198,28 @@ def _check(rc, err, exc=ValueError):
         raise exc(err.text())
 
 
-def _camera(camera):
-    if camera is None:
-        return None
+def _cam(camera, opt="--camera"):
     try:
         cx, cy, zoom = (float(v) for v in camera)
     except (TypeError, ValueError):
-        raise ValueError(f"--camera '{camera}': expected CX,CY,ZOOM with ZOOM > 0") from None
+        raise ValueError(f"{opt} '{camera}': expected CX,CY,ZOOM with ZOOM > 0") from None
     if not zoom > 0:
-        raise ValueError(f"--camera '{cx:g},{cy:g},{zoom:g}': expected CX,CY,ZOOM with ZOOM > 0")
-    return ctypes.byref(_lib.Camera(cx, cy, zoom))
+        raise ValueError(f"{opt} '{cx:g},{cy:g},{zoom:g}': expected CX,CY,ZOOM with ZOOM > 0")
+    return _lib.Camera(cx, cy, zoom)
+
+
+def _camera(camera):
+    return None if camera is None else ctypes.byref(_cam(camera))
+
+
+def _tuple(camera):
+    return None if camera is None else tuple(camera)
+
+
+def _ease(opt, ease):
+    if ease not in EASE:
+        raise ValueError(f"{opt} '{ease}': expected one of {', '.join(EASE)}")
+    return EASE.index(ease) + 1
 
 
 class Image(np.ndarray):
@@ -224,8 +249,14 @@ class Image(np.ndarray):
     def _repr_png_(self):
         return self.to_png()
 
-    def save(self, path, level=1):
-        """Write the frame as a PNG at path (atomically: a complete file or none)."""
+    def save(self, path, level=1, format=None):
+        """Write the frame as a PNG at path (atomically: a complete file or none). A PDF
+        or SVG needs the scene, for its texts as vectors: Scene.save or atlasplot.save."""
+        if format is None:
+            format = "pdf" if str(path).lower().endswith(".pdf") else "svg" if str(path).lower().endswith(".svg") else "png"
+        if format != "png":
+            raise ValueError(f"image.save '{path}': an Image saves only PNG; for {format.upper()} use "
+                             "Scene.save(path) or atlasplot.save(path, ...), which write the texts as vectors")
         a = self._c()
         err = _lib.Error()
         _check(_lib.lib.ap_png_write(os.fsencode(path), a.ctypes.data, a.shape[1], a.shape[0], level,
@@ -275,22 +306,42 @@ class Scene:
         background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
         "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
         label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by
-        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory.
+        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory; and
+        animate's title_from (the same as title) and title_to, the title that
+        transitions cross-fade into.
     """
 
     def __init__(self, images, xy, labels=None, **options):
         self._s = None
         desc, keep = _scene_desc(**options)
+        # the library's warnings, held until the call returns and then warned from
+        # Python (an exception in a ctypes callback would only be printed)
+        self._pending = []
+
+        def warn(user, line):
+            self._pending.append(line.decode("utf-8", "replace"))
+        self._warn = _lib.WARN(warn)          # alive as long as the scene
+        desc.warn = ctypes.cast(self._warn, ctypes.c_void_p)
         ds = _dataset(images, xy, labels, keep)
         err = _lib.Error()
         s = _lib.lib.ap_scene_make(ds, ctypes.byref(desc), ctypes.byref(err))
+        self._s = s or None           # freed by close() even when a warning raises
+        self._flush()
         if not s:
             raise ValueError(err.text())
-        self._s = s
         self._xy = xy
         w, h = ctypes.c_int(), ctypes.c_int()
         _lib.lib.ap_scene_size(s, ctypes.byref(w), ctypes.byref(h))
         self.size = (w.value, h.value)
+
+    def _flush(self):
+        pending, self._pending = self._pending, []
+        for line in pending:
+            warnings.warn(line, UserWarning, stacklevel=3)
+
+    def _done(self, rc, err, exc=ValueError):
+        self._flush()
+        _check(rc, err, exc)
 
     def _handle(self):
         if not self._s:
@@ -304,34 +355,67 @@ class Scene:
         w, h = self.size
         img = out if out is not None else Image(h, w)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
+        self._done(_lib.lib.ap_scene_draw(s, _camera(camera), img.ctypes.data, img.nbytes, ctypes.byref(err)), err)
         return img
 
-    def set_transition(self, b, ease="cubic-in-out", align="none"):
-        """Plan transitions from the scene's layout to layout b (N, 2)."""
+    def save(self, path, camera=None, format=None):
+        """Write the still for camera as ``atlasplot render -o path`` does, atomically:
+        format "png", "pdf" or "svg" (None: from path's extension, PNG unless .pdf or
+        .svg). A PDF or SVG has the frame as a raster and the title, caption and legend
+        as vectors."""
+        s = self._handle()
+        if format is not None:
+            format = str(format).lower()
+            if format not in FORMATS:
+                raise ValueError(f"format '{format}': expected png, pdf or svg")
+        err = _lib.Error()
+        self._done(_lib.lib.ap_scene_write(s, _camera(camera), os.fsencode(path),
+                                       None if format is None else format.encode(), ctypes.byref(err)),
+               err, OSError)
+
+    def set_transition(self, b, ease="cubic-in-out", align="none", stagger=0.0, stagger_by="index",
+                       camera_from=None, camera_to=None, path_ease="cubic-in-out"):
+        """Plan transitions from the scene's layout to layout b (N, 2), with animate's
+        options: ease, align, stagger (0..1), stagger_by ("index", "label",
+        "distance"), camera_from / camera_to (cx, cy, zoom in A's units; either one
+        makes frames drawn without a camera follow the van Wijk-Nuij move between them,
+        the other defaulting to A's fit) and path_ease (the camera move's time warp)."""
         s = self._handle()
         keep = []
         d = _lib.TransitionDesc()
         d.to = _array(b, "b", keep)
-        if ease not in EASE:
-            raise ValueError(f"--ease '{ease}': expected one of {', '.join(EASE)}")
-        d.ease = EASE.index(ease) + 1
+        d.ease = _ease("--ease", ease)
         d.procrustes = _choice("--align", align, ALIGN) == 1
+        stagger = float(stagger)
+        if not 0 <= stagger <= 1:
+            raise ValueError(f"--stagger '{stagger:g}': expected a fraction from 0 to 1")
+        d.stagger = stagger
+        if stagger_by not in STAGGER_BY:
+            raise ValueError(f"--stagger-by '{stagger_by}': expected index, label or distance")
+        d.stagger_by = STAGGER_BY.index(stagger_by)
+        if camera_from is not None:
+            d.camera_from = _cam(camera_from, "--camera-from")
+        if camera_to is not None:
+            d.camera_to = _cam(camera_to, "--camera-to")
+        d.path_ease = _ease("--path-ease", path_ease)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
-        self._plan = (b, ease, align)
+        self._done(_lib.lib.ap_scene_set_transition(s, ctypes.byref(d), ctypes.byref(err)), err)
+        self._plan = (b, ease, align, stagger, stagger_by, camera_from, camera_to, path_ease)
 
-    def transition(self, b, t, camera=None, ease="cubic-in-out", align="none"):
+    def transition(self, b, t, camera=None, ease="cubic-in-out", align="none", stagger=0.0,
+                   stagger_by="index", camera_from=None, camera_to=None, path_ease="cubic-in-out"):
         """Frame t (0..1) of the move from the scene's layout to b, as ``atlasplot animate
-        --to B`` draws it: A at 0, B at 1, eased in between."""
+        --to B`` draws it: A at 0, B at 1, eased in between (options as set_transition;
+        camera, when given, wins over a camera move)."""
+        opts = (ease, align, float(stagger), stagger_by, _tuple(camera_from), _tuple(camera_to), path_ease)
         plan = getattr(self, "_plan", None)
-        if plan is None or plan[0] is not b or plan[1:] != (ease, align):
-            self.set_transition(b, ease, align)
+        if plan is None or plan[0] is not b or plan[1:] != opts:
+            self.set_transition(b, *opts)
         s = self._handle()
         w, h = self.size
         img = Image(h, w)
         err = _lib.Error()
-        _check(_lib.lib.ap_scene_draw_transition(s, float(t), _camera(camera), img.ctypes.data, img.nbytes,
+        self._done(_lib.lib.ap_scene_draw_transition(s, float(t), _camera(camera), img.ctypes.data, img.nbytes,
                                                  ctypes.byref(err)), err)
         return img
 
@@ -359,12 +443,22 @@ def render(images, xy, labels=None, *, camera=None, **options):
         return s.render(camera)
 
 
+def save(path, images, xy, labels=None, *, format=None, camera=None, **options):
+    """render() written to path as ``atlasplot render -o path`` writes it: PNG, PDF or
+    SVG by format or path's extension (Scene.save)."""
+    with Scene(images, xy, labels, **options) as s:
+        s.save(path, camera, format)
+
+
 def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, ease="cubic-in-out",
-            align="none", camera=None, out=None, **options):
+            align="none", stagger=0.0, stagger_by="index", camera_from=None, camera_to=None,
+            path_ease="cubic-in-out", camera=None, out=None, **options):
     """The frames of the move from layout a to layout b, as ``atlasplot animate --from A
     --to B --frames F`` draws them (F from duration × fps + 1 unless frames is given):
-    a generator of Images. out: a folder that gets each frame as frame_NNNN.png as it is
-    drawn (made if missing)."""
+    a generator of Images. stagger, stagger_by, camera_from, camera_to, path_ease are
+    animate's options (Scene.set_transition); title_from / title_to its title
+    cross-fade. out: a folder that gets each frame as frame_NNNN.png as it is drawn
+    (made if missing)."""
     if frames is None:
         frames = int(np.floor(duration * fps + 0.5)) + 1
     if int(frames) < 1:
@@ -373,10 +467,11 @@ def animate(images, a, b, labels=None, *, frames=None, duration=2.0, fps=30.0, e
     if out is not None:
         os.makedirs(out, exist_ok=True)
     with Scene(images, a, labels, **options) as s:
-        s.set_transition(b, ease, align)
+        opts = (ease, align, float(stagger), stagger_by, _tuple(camera_from), _tuple(camera_to), path_ease)
+        s.set_transition(b, *opts)
         for k in range(frames):
             t = 0.0 if frames == 1 else k / (frames - 1)
-            img = s.transition(b, t, camera, ease, align)
+            img = s.transition(b, t, camera, *opts)
             if out is not None:
                 img.save(os.path.join(out, f"frame_{k:04d}.png"))
             yield img

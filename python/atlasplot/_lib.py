@@ -62,7 +62,11 @@ class SceneDesc(ctypes.Structure):
                 ("caption", ctypes.c_char_p), ("legend", _i), ("label_names", ctypes.c_char_p),
                 ("font_size", _d), ("text_color", _u32), ("dpi", _d), ("backend", _i), ("gpu", _i),
                 ("gpu_set", _b), ("page_size", _u32), ("max_memory", ctypes.c_size_t),
-                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p)]
+                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p)]
+
+
+# ap_scene_desc.warn: void (*)(void *user, const char *line)
+WARN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
 
 
 class Camera(ctypes.Structure):
@@ -70,7 +74,8 @@ class Camera(ctypes.Structure):
 
 
 class TransitionDesc(ctypes.Structure):
-    _fields_ = [("to", Array), ("ease", _i), ("procrustes", _b)]
+    _fields_ = [("to", Array), ("ease", _i), ("procrustes", _b), ("stagger", _d), ("stagger_by", _i),
+                ("camera_from", Camera), ("camera_to", Camera), ("path_ease", _i)]
 
 
 lib, path = _load()
@@ -85,6 +90,7 @@ for name, res, args in [
     ("ap_scene_draw", _i, [_vp, _P(Camera), _vp, _sz, _P(Error)]),
     ("ap_scene_set_transition", _i, [_vp, _P(TransitionDesc), _P(Error)]),
     ("ap_scene_draw_transition", _i, [_vp, _d, _P(Camera), _vp, _sz, _P(Error)]),
+    ("ap_scene_write", _i, [_vp, _P(Camera), ctypes.c_char_p, ctypes.c_char_p, _P(Error)]),
     ("ap_scene_free", None, [_vp]),
     ("ap_png_write", _i, [ctypes.c_char_p, _vp, _i, _i, _i, _P(Error)]),
     ("ap_png_encode", _i, [_vp, _i, _i, _i, _P(_vp), _P(_sz), _P(Error)]),

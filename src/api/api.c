@@ -13,10 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "app/figure.h"
 #include "app/frames.h"
+#include "core/cam.h"
 #include "core/pal.h"
 #include "core/tween.h"
+#include "core/zpath.h"
 #include "io/ds.h"
 #include "io/pngio.h"
 
@@ -29,12 +33,16 @@ struct ap_scene {
 	struct frames_engine e;
 	bool fit_a;                  /* e's fit is layout A's (a transition refits) */
 	bool legend_pinned;
-	char *title, *caption, *names;
-	/* the transition's plan (anim's plan_transition) */
+	char *title, *title_to, *caption, *names;
+	/* the transition's plan (anim's plan_transition and plan_camera) */
 	struct ap_layout b;
 	double *bp, *xy, *prog, *rank;
-	enum tween_ease ease;
+	enum tween_ease ease, path_ease;
 	bool procrustes;
+	double stagger;
+	bool move;                   /* a camera move from cam0 to cam1 along zp */
+	struct cam cam0, cam1;
+	struct zpath zp;
 };
 
 static int fail(ap_error *out, const struct ap_err *e)
@@ -216,10 +224,11 @@ static int scene_desc(ap_scene *s, const ap_scene_desc *d, struct ap_err *err)
 		return ap_errf(err, "--legend %d: expected none, auto, top-left, top-right, bottom-left or bottom-right",
 			       (int)d->legend);
 	c->text.legend = (enum figure_legend)d->legend;
-	if (dup_str(d->title, &s->title, err) || dup_str(d->caption, &s->caption, err) ||
-	    dup_str(d->label_names, &s->names, err))
+	if (dup_str(d->title, &s->title, err) || dup_str(d->title_to, &s->title_to, err) ||
+	    dup_str(d->caption, &s->caption, err) || dup_str(d->label_names, &s->names, err))
 		return -1;
 	c->text.title = s->title;
+	c->text.title_to = s->title_to;
 	c->text.caption = s->caption;
 	c->text.names = s->names;
 	if (d->font_size && range("--font-size", d->font_size, 1, 1000, err))
@@ -257,6 +266,7 @@ static void scene_plan_free(ap_scene *s)
 	free(s->prog);
 	free(s->rank);
 	s->bp = s->xy = s->prog = s->rank = NULL;
+	s->move = false;
 }
 
 void ap_scene_free(ap_scene *s)
@@ -268,6 +278,7 @@ void ap_scene_free(ap_scene *s)
 	scene_plan_free(s);
 	opts_highlight_free(&s->c.hl);
 	free(s->title);
+	free(s->title_to);
 	free(s->caption);
 	free(s->names);
 	free(s);
@@ -363,8 +374,39 @@ int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *
 		ap_errf(&err, "--ease %d: expected one of %s", (int)d->ease, tween_ease_names());
 		goto out_fail;
 	}
+	if ((unsigned)d->path_ease > AP_EASE_EXP_IN_OUT) {
+		ap_errf(&err, "--path-ease %d: expected one of %s", (int)d->path_ease, tween_ease_names());
+		goto out_fail;
+	}
+	if (!(d->stagger >= 0 && d->stagger <= 1)) {
+		ap_errf(&err, "--stagger '%g': expected a fraction from 0 to 1", d->stagger);
+		goto out_fail;
+	}
+	if ((unsigned)d->stagger_by > AP_ORDER_DISTANCE) {
+		ap_errf(&err, "--stagger-by %d: expected index, label or distance", (int)d->stagger_by);
+		goto out_fail;
+	}
+	if (d->stagger > 0 && d->stagger_by == AP_ORDER_LABEL && !s->e.d.labels) {
+		ap_errf(&err, "--stagger-by label: the data set has no labels (give --labels, or a layout CSV with a label column)");
+		goto out_fail;
+	}
+	struct cam c[2] = { { 0 } };
+	const ap_camera *given[2] = { &d->camera_from, &d->camera_to };
+	for (int k = 0; k < 2; k++) {
+		if (given[k]->zoom == 0)
+			continue;
+		c[k] = (struct cam){ given[k]->cx, given[k]->cy, given[k]->zoom };
+		const char *why = cam_check(&c[k]);
+		if (why) {
+			ap_errf(&err, "--camera-%s '%g,%g,%g': %s", k ? "to" : "from", given[k]->cx, given[k]->cy,
+				given[k]->zoom, why);
+			goto out_fail;
+		}
+	}
 	s->ease = d->ease == AP_EASE_DEFAULT ? TWEEN_EASE_CUBIC_IN_OUT : (enum tween_ease)(d->ease - 1);
+	s->path_ease = d->path_ease == AP_EASE_DEFAULT ? TWEEN_EASE_CUBIC_IN_OUT : (enum tween_ease)(d->path_ease - 1);
 	s->procrustes = d->procrustes;
+	s->stagger = d->stagger;
 	const char *name = d->to.name ? d->to.name : "array";
 	if (as_npy(&d->to, "layout", &a, &err) || lay_from_array(&a, name, s->c.paths.max_bytes, &s->b, &err))
 		goto out_fail;
@@ -396,8 +438,29 @@ int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *
 		s->bp[2 * i] = nb[2 * i] / tfa[2] + tfa[0];
 		s->bp[2 * i + 1] = nb[2 * i + 1] / tfa[2] + tfa[1];
 	}
+	if (s->stagger > 0) {
+		struct tween_points pts = { n, na, nb, s->e.d.labels };
+		if (tween_stagger_ranks((enum tween_order)d->stagger_by, &pts, s->rank, &err)) {
+			free(na);
+			free(nb);
+			goto out_fail;
+		}
+	}
 	free(na);
 	free(nb);
+	/* anim's plan_camera: the cameras in A's units, s0 A's fit */
+	if (d->camera_from.zoom != 0 || d->camera_to.zoom != 0) {
+		struct cam def;
+		fit_a(s);
+		cam_default(&s->e.box, &def);
+		s->cam0 = d->camera_from.zoom != 0 ? c[0] : def;
+		s->cam1 = d->camera_to.zoom != 0 ? c[1] : def;
+		double v0[3], v1[3];
+		zpath_cam_to_view(&s->cam0, s->e.s0, s->c.w, v0);
+		zpath_cam_to_view(&s->cam1, s->e.s0, s->c.w, v1);
+		zpath_init(&s->zp, v0, v1, 0);
+		s->move = true;
+	}
 	return 0;
 out_fail:
 	scene_plan_free(s);
@@ -427,17 +490,27 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 		/* animate pins the legend's corner from frame 0 */
 		struct cam c0;
 		cam_default(&s->e.box, &c0);
-		frames_pin_legend(&s->e, xa, given ? &cam : &c0);
+		frames_pin_legend(&s->e, xa, given ? &cam : s->move ? &s->cam0 : &c0);
 		s->legend_pinned = true;
 	}
 	if (t >= 1) {
-		xy = !given && !s->procrustes ? s->b.xy : s->bp;
+		xy = !given && !s->move && !s->procrustes ? s->b.xy : s->bp;
 	} else if (t > 0) {
-		tween_progress_all(t, s->rank, n, 0, s->ease, s->prog);
+		tween_progress_all(t, s->rank, n, s->stagger, s->ease, s->prog);
 		tween_lerp_points(xa, s->bp, n, s->prog, 0, s->xy);
 		xy = s->xy;
 	}
-	if (!given) {
+	if (!given && s->move) {
+		if (t <= 0) {
+			cam = s->cam0;
+		} else if (t >= 1) {
+			cam = s->cam1;
+		} else {
+			double v[3];
+			zpath_eval(&s->zp, tween_ease(s->path_ease, t), v);
+			zpath_view_to_cam(v, s->e.s0, s->c.w, &cam);
+		}
+	} else if (!given) {
 		frames_fit(&s->e, xy);
 		s->fit_a = false;
 		cam_default(&s->e.box, &cam);
@@ -448,6 +521,56 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 	return 0;
 }
 
+static const struct pngio_text software = { "Software", "atlasplot " AP_VERSION };
+
+int ap_scene_write(ap_scene *s, const ap_camera *camera, const char *path, const char *format, ap_error *out_err)
+{
+	struct ap_err err = { "" };
+	struct cam cam;
+	int kind = 0;
+	if (!path || !*path) {
+		ap_errf(&err, "output: no path");
+		return fail(out_err, &err);
+	}
+	if (format) {
+		char ext[8];
+		if (strcasecmp(format, "png") && strlen(format) < sizeof ext - 2) {
+			snprintf(ext, sizeof ext, "x.%s", format);
+			kind = figure_doc_kind(ext);
+		}
+		if (strcasecmp(format, "png") && !kind) {
+			ap_errf(&err, "format '%s': expected png, pdf or svg", format);
+			return fail(out_err, &err);
+		}
+	} else {
+		kind = figure_doc_kind(path);
+	}
+	int given = given_camera(camera, &cam, &err);
+	if (given < 0)
+		return fail(out_err, &err);
+	size_t bytes = (size_t)s->c.w * s->c.h * 4;
+	uint8_t *buf = malloc(bytes);
+	if (!buf) {
+		ap_errf(&err, "out of memory for a %dx%d frame", s->c.w, s->c.h);
+		return fail(out_err, &err);
+	}
+	fit_a(s);
+	if (!given)
+		cam_default(&s->e.box, &cam);
+	s->e.fade = 0;
+	int rc;
+	if (kind) {
+		rc = frames_write_doc(&s->e, s->e.d.lay.xy, &cam, path, kind, buf, &err);
+	} else {
+		struct pngio_wopts o = { .level = 1, .text = &software, .ntext = 1 };
+		rc = frames_draw(&s->e, s->e.d.lay.xy, &cam, buf, &err);
+		if (rc == 0)
+			rc = pngio_write(path, buf, (uint32_t)s->c.w, (uint32_t)s->c.h, &o, &err);
+	}
+	free(buf);
+	return rc ? fail(out_err, &err) : 0;
+}
+
 static int png_args(const uint8_t *rgba, int w, int h, int level, struct ap_err *err)
 {
 	if (!rgba || w < 1 || h < 1 || (uint32_t)w > PNGIO_MAX_SIDE || (uint32_t)h > PNGIO_MAX_SIDE)
@@ -456,8 +579,6 @@ static int png_args(const uint8_t *rgba, int w, int h, int level, struct ap_err 
 		return ap_errf(err, "--png-level '%d': expected 1 to 9", level);
 	return 0;
 }
-
-static const struct pngio_text software = { "Software", "atlasplot " AP_VERSION };
 
 int ap_png_write(const char *path, const uint8_t *rgba, int w, int h, int level, ap_error *out_err)
 {

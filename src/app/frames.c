@@ -388,8 +388,8 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 }
 
 /* A PDF or SVG frame: the scene as a raster, the texts as vectors, written now. */
-static int emit_doc(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path, int kind,
-		    uint8_t *buf, struct ap_err *err)
+int frames_write_doc(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path, int kind,
+		     uint8_t *buf, struct ap_err *err)
 {
 	if (draw_scene(e, xy, cam, buf, err))
 		return -1;
@@ -447,7 +447,7 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		return -1;           /* the write error comes from frames_close */
 	int kind = figure_doc_kind(path);
 	if (kind) {
-		int rc = emit_doc(e, xy, cam, path, kind, buf, err);
+		int rc = frames_write_doc(e, xy, cam, path, kind, buf, err);
 		outq_release(e->q, buf);
 		return rc;
 	}

@@ -145,6 +145,10 @@ int frames_check_output(const struct frames_engine *e, const char *path, struct 
 /* Render positions xy with camera cam into a buffer and queue it for path. */
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err);
+/* A PDF or SVG frame (kind: figure_doc_kind), the scene as a raster and the texts as
+ * vectors, written now and atomically; buf: a frame-size scratch buffer. */
+int frames_write_doc(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path, int kind,
+		     uint8_t *buf, struct ap_err *err);
 /* Render into a caller's buffer, no file. */
 int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		struct ap_err *err);

@@ -124,3 +124,100 @@ def test_from_umap(ap):
         embedding_ = load(XY)
     got = ap.from_umap(Fitted(), load(GRAY), size=(80, 60))
     assert first_diff(np.asarray(got), np.asarray(ap.render(load(GRAY), load(XY), size=(80, 60)))) is None
+
+
+# (animate's options, the package's keywords) for transitions
+MOVES = [
+    (["--stagger", "0.5"], dict(stagger=0.5)),
+    (["--stagger", "0.7", "--stagger-by", "distance"], dict(stagger=0.7, stagger_by="distance")),
+    (["--stagger", "0.4", "--stagger-by", "label"], dict(stagger=0.4, stagger_by="label")),
+    (["--camera-from", "0,0,1", "--camera-to", "0.4,-0.2,3"], dict(camera_from=(0, 0, 1), camera_to=(0.4, -0.2, 3))),
+    (["--camera-to", "0.3,0.3,2", "--path-ease", "linear", "--align", "procrustes"],
+     dict(camera_to=(0.3, 0.3, 2), path_ease="linear", align="procrustes")),
+    (["--title-from", "Layout A", "--title-to", "Layout B", "--legend"],
+     dict(title_from="Layout A", title_to="Layout B", legend=True, color_by="label")),
+]
+
+
+@pytest.mark.parametrize("cli,kw", MOVES, ids=[" ".join(c) for c, _ in MOVES])
+def test_transition_options_as_animate(ap, cli, kw):
+    w, h, n = 200, 150, 5
+    extra = ["--color-by", "label"] if kw.get("color_by") else []
+    want = cli_animate_raw(["--images", data(GRAY), "--labels", data(LAB), "--from", data(XY), "--to",
+                            data("syn_xy_b.npy"), "--frames", str(n), "--backend", "cpu", *cli, *extra], w, h)
+    assert want.shape[0] == n
+    got = list(ap.animate(load(GRAY), load(XY), load("syn_xy_b.npy"), load(LAB), frames=n, size=(w, h), **kw))
+    for k in range(n):
+        assert first_diff(np.asarray(got[k]), want[k]) is None, f"frame {k}: {first_diff(np.asarray(got[k]), want[k])}"
+    # one frame of a Scene, planned once, drawn out of order
+    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by")}
+    scene_kw = {k: v for k, v in kw.items() if k not in move}
+    with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), **scene_kw) as s:
+        b = load("syn_xy_b.npy")
+        for k in (3, 1):
+            got = np.asarray(s.transition(b, k / (n - 1), **move))
+            assert first_diff(got, want[k]) is None, f"scene frame {k}"
+
+
+def test_transition_option_errors(ap):
+    s = ap.Scene(load(GRAY), load(XY), size=(80, 60))
+    b = load("syn_xy_b.npy")
+    with pytest.raises(ValueError, match="--stagger '1.5': expected a fraction from 0 to 1"):
+        s.set_transition(b, stagger=1.5)
+    with pytest.raises(ValueError, match="--stagger-by 'size': expected index, label or distance"):
+        s.set_transition(b, stagger_by="size")
+    with pytest.raises(ValueError, match="--stagger-by label: the data set has no labels"):
+        s.set_transition(b, stagger=0.5, stagger_by="label")
+    with pytest.raises(ValueError, match="--camera-to '0,0,-1': expected CX,CY,ZOOM with ZOOM > 0"):
+        s.set_transition(b, camera_to=(0, 0, -1))
+    with pytest.raises(ValueError, match="--path-ease 'wobble'"):
+        s.set_transition(b, path_ease="wobble")
+
+
+def test_save_png_pdf_svg_as_render(ap, tmp_path):
+    import re
+    import shutil
+    import subprocess
+    from conftest import AP, png_rgba
+    args = ["--images", data(GRAY), "--layout", data(XY), "--labels", data(LAB), "--size", "200x150",
+            "--color-by", "label", "--title", "Digits Overview", "--legend"]
+    kw = dict(size=(200, 150), color_by="label", title="Digits Overview", legend=True)
+    with ap.Scene(load(GRAY), load(XY), load(LAB), **kw) as s:
+        s.save(tmp_path / "a.png")
+        s.save(tmp_path / "a.pdf")
+        s.save(tmp_path / "a.svg")
+        s.save(tmp_path / "doc", format="pdf")
+        with pytest.raises(ValueError, match="format 'gif': expected png, pdf or svg"):
+            s.save(tmp_path / "a.gif", format="gif")
+    assert first_diff(png_rgba((tmp_path / "a.png").read_bytes()), cli_render(args)) is None
+    assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (tmp_path / "doc").read_bytes()[:5] == b"%PDF-"
+    subprocess.run([AP, "render", *args, "-o", str(tmp_path / "cli.svg")], check=True)
+
+    def ids(p):                       # Cairo numbers its ids per process
+        return re.sub(rb'(id="|#)([a-z]+)\d+', rb"\1\2", p.read_bytes())
+    assert ids(tmp_path / "a.svg") == ids(tmp_path / "cli.svg")
+    ap.save(tmp_path / "b.pdf", load(GRAY), load(XY), load(LAB), **kw)
+    assert (tmp_path / "b.pdf").read_bytes()[:5] == b"%PDF-"
+    with pytest.raises(ValueError, match="Scene.save"):
+        ap.render(load(GRAY), load(XY), size=(80, 60)).save(tmp_path / "c.pdf")
+    if not shutil.which("pdftotext"):
+        pytest.skip("no pdftotext here")
+    for name in ("a.pdf", "b.pdf"):
+        text = subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, check=True).stdout
+        assert b"Digits Overview" in text
+
+
+def test_text_warnings_are_python_warnings(ap):
+    long_title = "A very long title " * 8
+    with pytest.warns(UserWarning, match=r"--title 'A very long title .*too wide for a 120 px frame.*cut to fit"):
+        got = ap.render(load(GRAY), load(XY), size=(120, 90), title=long_title)
+    # the frame is still the CLI's, which prints the same warning
+    want = cli_render(["--images", data(GRAY), "--layout", data(XY), "--size", "120x90", "--title", long_title])
+    assert first_diff(np.asarray(got), want) is None
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="cut to fit"):
+            ap.Scene(load(GRAY), load(XY), size=(120, 90), title=long_title)
+        ap.render(load(GRAY), load(XY), size=(120, 90), title="Fits")   # no warning at all
