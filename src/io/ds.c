@@ -41,12 +41,22 @@ out_fail:
 	return -1;
 }
 
+/* A layout or labels that must have one entry per image, from files or from arrays. */
+static int check_rows(const char *name, size_t rows, size_t n, struct ap_err *err)
+{
+	return rows == n ? 0 : ap_errf(err, "layout '%s': %zu rows, but there are %zu images", name, rows, n);
+}
+
+static int check_labels(const char *name, size_t m, size_t n, struct ap_err *err)
+{
+	return m == n ? 0 : ap_errf(err, "labels '%s': %zu labels, but there are %zu images", name, m, n);
+}
+
 int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layout *out, struct ap_err *err)
 {
 	if (lay_load(path, max_bytes, out, err))
 		return -1;
-	if (out->n != n) {
-		ap_errf(err, "layout '%s': %zu rows, but there are %zu images", path, out->n, n);
+	if (check_rows(path, out->n, n, err)) {
 		lay_free(out);
 		return -1;
 	}
@@ -117,11 +127,8 @@ labels:;
 		d->labels = NULL;
 		if (load_all_labels(p, &d->labels, &m, err))
 			goto out_free;
-		if (m != n) {
-			ap_errf(err, "labels '%s': %zu labels, but there are %zu images",
-				p->labels[p->nlabels - 1], m, n);
+		if (check_labels(p->labels[p->nlabels - 1], m, n, err))
 			goto out_free;
-		}
 	} else if (d->lay.label) {
 		d->labels = d->lay.label;
 		d->lay.label = NULL;
@@ -147,19 +154,15 @@ int ds_from_arrays(const struct ds_arrays *a, struct ds *d, struct ap_err *err)
 	if (a->has_layout) {
 		if (lay_from_array(&a->layout, a->layout_name, a->max_bytes, &d->lay, err))
 			goto out_free;
-		if (d->lay.n != n) {
-			ap_errf(err, "layout '%s': %zu rows, but there are %zu images", a->layout_name, d->lay.n, n);
+		if (check_rows(a->layout_name, d->lay.n, n, err))
 			goto out_free;
-		}
 	}
 	if (a->has_labels) {
 		size_t m;
 		if (labels_from_array(&a->labels, a->labels_name, a->max_bytes, &d->labels, &m, err))
 			goto out_free;
-		if (m != n) {
-			ap_errf(err, "labels '%s': %zu labels, but there are %zu images", a->labels_name, m, n);
+		if (check_labels(a->labels_name, m, n, err))
 			goto out_free;
-		}
 	}
 	if (count_classes(d, err))
 		goto out_free;
