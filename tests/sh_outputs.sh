@@ -27,6 +27,11 @@ expect_err "--contact-sheet is the --to layout, before any frame" 1 "atlasplot: 
 	"$AP" animate $G --from "$T/w/lay.npy" --to "$T/w/b.npy" --frames 3 --contact-sheet "$T/w/b.npy" -o "$T/o/f_%d.png"
 check "  the --to layout is intact" cmp -s "$T/w/b.npy" $D/syn_xy_b.npy
 check "  and no frame was written" test -z "$(ls -A "$T/o")"
+printf '0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n' >"$T/w/names.txt"
+cp "$T/w/names.txt" "$T/w/names.orig"
+expect_err "-o is the --label-names file" 1 "atlasplot: output '$T/w/names.txt': is the input '$T/w/names.txt'; not overwriting it" \
+	"$AP" render $G --size 320x240 --labels $D/syn_labels.npy --layout $D/syn_xy.npy --label-names "$T/w/names.txt" --legend -o "$T/w/names.txt"
+check "  the names are intact" cmp -s "$T/w/names.txt" "$T/w/names.orig"
 check "a new output beside the inputs is fine" "$AP" render $G --layout "$T/w/lay.npy" -o "$T/w/new.png"
 
 # -o -: one PNG on stdout
@@ -50,6 +55,15 @@ for n in 0001 0002; do : >"$T/o/.f_$n.png.abcdef.tmp"; done
 check "a shard's resume" "$AP" animate $G --from $D/syn_xy.npy --to $D/syn_xy_b.npy --frames 5 --resume --shard 1/2 -o "$T/o/f_%04d.png"
 check "  removes its own frame's temporary, not the other shard's" test ! -e "$T/o/.f_0001.png.abcdef.tmp" -a -e "$T/o/.f_0002.png.abcdef.tmp"
 rm -f "$T/o/".??* "$T/o/"*
+
+# a FIFO nobody writes, read as an input: the first SIGTERM stops the run (the clean-stop
+# handler comes only once the inputs are read)
+mkfifo "$T/w/fifo"
+timeout -k 10 1 "$AP" render $G --layout "$T/w/fifo" -o "$T/o/never.png" 2>/dev/null
+check "SIGTERM while waiting on a FIFO layout ends the run at once" test $? = 124
+timeout -k 10 1 "$AP" animate $G --from "$T/w/fifo" --frames 2 -o "$T/o/never_%d.png" 2>/dev/null
+check "  and for animate" test $? = 124
+check "  nothing written" test -z "$(ls -A "$T/o")"
 
 # render stops cleanly on SIGTERM: the frames written complete, no temporary
 M=.cache/mnist

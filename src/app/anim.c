@@ -437,6 +437,8 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 			const double *xy = frame_state(&an, 0, &cam);
 			frames_pin_legend(&an.e, xy, &cam);
 		}
+		if (a->ready)
+			a->ready(a->ready_ctx);
 		rc = run_frames(&an, err);
 	}
 	if (rc == 0 && a->sheet && !stopped(a))

@@ -30,6 +30,8 @@
  *   shard_k/shard_n, range_a/range_b   only frames k with k % n == K, A <= k < B
  *                 (shard_n 0: all; range_b 0: to the end)
  *   raw, progress, user    sinks for raw frames and progress; stop: checked between frames
+ *   ready, ready_ctx       told when every input is read, before the first frame (a CLI
+ *                          installs its clean-stop signal handler then)
  */
 #ifndef AP_ANIM_H
 #define AP_ANIM_H
@@ -85,6 +87,8 @@ struct anim_desc {
 	void (*progress)(void *user, const struct anim_progress *p);
 	void *user;
 	volatile sig_atomic_t *stop;
+	void (*ready)(void *ctx);    /* or NULL: called once every input is read, before any frame */
+	void *ready_ctx;
 };
 
 /* The defaults of d, in place. */

@@ -184,6 +184,7 @@ static void note_inputs(struct frames_engine *e)
 		frames_add_input(e, p->labels[i]);
 	frames_add_input(e, p->layout);
 	frames_add_input(e, p->manifest);
+	frames_add_input(e, e->c->text.names);   /* a file, or a list no file is named after */
 	for (int i = 0; i < e->c->ninputs; i++)
 		frames_add_input(e, e->c->inputs[i]);
 }
@@ -504,6 +505,8 @@ int frames_render_stills(struct frames_desc *c, const struct frames_stills *job,
 		return -1;
 	struct cam def;
 	cam_default(&e.box, &def);
+	if (job->ready)
+		job->ready(job->ready_ctx);
 	int rc = 0;
 	if (job->fp) {
 		rc = emit_stream(&e, e.d.lay.xy, job->ncams ? &job->cams[0] : &def, job->fp, err);

@@ -166,6 +166,8 @@ struct frames_stills {
 	size_t ncams;
 	FILE *fp;                    /* or: one PNG to this stream (render -o -) */
 	volatile sig_atomic_t *stop; /* set: stop after the frame in hand, writes finished */
+	void (*ready)(void *ctx);    /* or NULL: called once the inputs are read, before any frame */
+	void *ready_ctx;
 };
 int frames_render_stills(struct frames_desc *c, const struct frames_stills *job, struct ap_err *err);
 

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "app/frames.h"
@@ -50,15 +51,19 @@ int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, st
 
 /*
  * A clean stop: between cli_stop_begin and cli_stop_end, SIGINT and SIGTERM set the
- * flag cli_stop_begin returns (the run stops between frames, its writes finish); the
+ * flag cli_stop_init returns (the run stops between frames, its writes finish); the
  * handler goes after the first signal, so a second one kills, and a signal the parent
- * ignores (nohup, a background job's SIGINT) stays ignored. cli_stop_end returns the
- * signal that came, or 0.
+ * ignores (nohup, a background job's SIGINT) stays ignored. Before cli_stop_begin a
+ * signal kills as usual: a run begins it through its ready callback, once its inputs
+ * are read, so that one waiting on a FIFO or a pipe is still stopped by the first
+ * signal (nothing is written by then). cli_stop_end returns the signal that came, or 0.
  */
 struct cli_stop {
 	struct sigaction old_int, old_term;
+	bool on;
 };
-volatile sig_atomic_t *cli_stop_begin(struct cli_stop *s);
+volatile sig_atomic_t *cli_stop_init(struct cli_stop *s);
+void cli_stop_begin(void *s);    /* s: the struct cli_stop; a ready callback */
 int cli_stop_end(struct cli_stop *s);
 
 /* Print "atlasplot: <msg> (see 'atlasplot CMD --help')" and return AP_EXIT_USAGE. */

@@ -378,7 +378,9 @@ static int animate_until_signal(struct animate_args *a, int argc, char **argv, s
 	char cmdline[2048];
 	frame_command(argc + 1, argv - 1, cmdline, sizeof cmdline);
 	struct cli_stop stop;
-	a->an.stop = cli_stop_begin(&stop);
+	a->an.stop = cli_stop_init(&stop);
+	a->an.ready = cli_stop_begin;
+	a->an.ready_ctx = &stop;
 	struct progress pr = { .tty = isatty(2), .verbose = a->c.verbose > 0 };
 	a->an.progress = on_progress;
 	a->an.user = &pr;

@@ -15,27 +15,37 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-volatile sig_atomic_t *cli_stop_begin(struct cli_stop *s)
+volatile sig_atomic_t *cli_stop_init(struct cli_stop *s)
 {
+	memset(s, 0, sizeof *s);
+	stop_signal = 0;
+	return &stop_signal;
+}
+
+void cli_stop_begin(void *arg)
+{
+	struct cli_stop *s = arg;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART | SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
-	stop_signal = 0;
 	sigaction(SIGINT, NULL, &s->old_int);
 	sigaction(SIGTERM, NULL, &s->old_term);
 	if (s->old_int.sa_handler != SIG_IGN)
 		sigaction(SIGINT, &sa, NULL);
 	if (s->old_term.sa_handler != SIG_IGN)
 		sigaction(SIGTERM, &sa, NULL);
-	return &stop_signal;
+	s->on = true;
 }
 
 int cli_stop_end(struct cli_stop *s)
 {
+	if (!s->on)
+		return 0;
 	sigaction(SIGINT, &s->old_int, NULL);
 	sigaction(SIGTERM, &s->old_term, NULL);
+	s->on = false;
 	return stop_signal;
 }
 

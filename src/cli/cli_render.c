@@ -145,7 +145,9 @@ int cli_render(int argc, char **argv)
 		.fp = to_stdout ? stdout : NULL,
 	};
 	struct cli_stop stop;
-	job.stop = cli_stop_begin(&stop);
+	job.stop = cli_stop_init(&stop);
+	job.ready = cli_stop_begin;
+	job.ready_ctx = &stop;
 	if (to_stdout && isatty(1))
 		rc = ap_errf(&err, "output '-': stdout is a terminal; redirect the PNG to a file or a pipe");
 	else
