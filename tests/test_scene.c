@@ -207,6 +207,74 @@ static void test_batches(void)
 	scene_out_free(&o);
 }
 
+/* For a renderer that places sprites itself: scene_first is the sprite scene_build puts
+ * first, however many before it are culled, a highlight when every point is; the
+ * instances are scene_build's records without rectangles and border widths. */
+static const double *first_xy;
+
+static void first_pos(void *user, size_t i, double xy[2])
+{
+	(*(int *)user)++;
+	xy[0] = first_xy[2 * i];
+	xy[1] = first_xy[2 * i + 1];
+}
+
+static void test_first_and_instances(void)
+{
+	struct src_rig r;
+	src_init(&r, 4, 10, 5, NULL, 1);
+	uint32_t tint[4] = { 0x11223344, 0x55667788, 0x99aabbcc, 0xddeeff00 };
+	size_t hl[2] = { 3, 0 };
+	/* 0 and 1 far off the frame; 2 inside */
+	double xy[] = { 500, 0, -500, 0, 1, 1, 2, 2 };
+	struct scene_frame f = { .w = 100, .h = 80, .cam = { 0, 0, 1 }, .s0 = 2, .sprite = 20, .tint = tint,
+				 .tint_as_frame = 1, .highlight = hl, .nhighlight = 2, .sprites_only = 1 };
+	struct scene_out o = { 0 };
+	struct ap_err err;
+	struct scene_sprite s0;
+	int calls = 0;
+	first_xy = xy;
+	CHECK(scene_build(&r.src, xy, &f, &o, &err) == 0);
+	CHECK(scene_first(&r.src, &f, first_pos, &calls, &s0));
+	CHECK_EQ_INT(calls, 3);                       /* it stops at the first kept */
+	CHECK(!memcmp(&s0, &o.sprites[0], sizeof s0));
+	CHECK_EQ_INT(s0.page_flags >> 16, SCENE_FRAME | 1 << 8);   /* S 20: a border of 1 */
+	/* all points culled: the first highlight, 3, drawn twice as large, may show */
+	double far[] = { 500, 0, -500, 0, 0, 500, 32, 0 };    /* 3: [104, 124) culled, [94, 134) not */
+	first_xy = far;
+	calls = 0;
+	CHECK(scene_build(&r.src, far, &f, &o, &err) == 0);
+	CHECK(o.nsprites >= 1 && o.sprites[0].page_flags >> 16 == (SCENE_OUTLINE | 3 << 8));
+	CHECK(scene_first(&r.src, &f, first_pos, &calls, &s0));
+	CHECK(!memcmp(&s0, &o.sprites[0], sizeof s0));
+	CHECK_EQ_INT(calls, 5);
+	double none[] = { 500, 0, -500, 0, 0, 500, 0, -500 };
+	first_xy = none;
+	CHECK(!scene_first(&r.src, &f, first_pos, &calls, &s0));
+	/* the instances: the points, then the highlighted ones */
+	CHECK_EQ_INT(scene_inst_count(&r.src, &f), 6);
+	struct scene_inst inst[6];
+	scene_inst_build(&r.src, &f, inst);
+	CHECK_EQ_INT(inst[1].tex, r.tex[1]);
+	CHECK_EQ_INT(inst[1].size, 10 | 5 << 16);
+	CHECK_EQ_INT(inst[1].tint, tint[1]);
+	CHECK_EQ_INT(inst[1].page_flags, SCENE_FRAME << 16);
+	CHECK_EQ_INT(inst[4].tex, r.tex[3]);
+	CHECK_EQ_INT(inst[4].page_flags, SCENE_OUTLINE << 16);
+	CHECK_EQ_INT(inst[5].tint, tint[0]);
+	/* the borders: a sixteenth of the side, rounded, 1 to 255 */
+	CHECK_EQ_INT(scene_border(8), 1);
+	CHECK_EQ_INT(scene_border(24), 2);
+	CHECK_EQ_INT(scene_border(23.9), 1);
+	CHECK_EQ_INT(scene_border(1e6), 255);
+	CHECK_NEAR(scene_highlight_side(&f), 40, 0);
+	f.highlight_scale = 1e9;
+	CHECK_NEAR(scene_highlight_side(&f), CAM_SPRITE_LIMIT, 0);
+	f.tint = NULL;
+	CHECK_EQ_INT(scene_frame_flags(&f), 0);
+	scene_out_free(&o);
+}
+
 int main(void)
 {
 	test_placement();
@@ -215,5 +283,6 @@ int main(void)
 	test_order_highlight_tint();
 	test_tiles();
 	test_batches();
+	test_first_and_instances();
 	return t_done();
 }

@@ -69,39 +69,48 @@ static void pixel_span(double a, double b, long *i0, long *i1)
 	*i1 = fnum_long(ceil(b - 0.5), -SPAN_MAX, SPAN_MAX);
 }
 
-/* Append one sprite; culled ones are not added. Returns 1 if added. */
-static int add_sprite(const struct scene_src *src, const struct scene_frame *f, struct scene_out *o,
-		      size_t i, double px, double py, double S, uint32_t flags)
+/* Image i's sprite of side S centred at pixel (px, py) with flags, and its tile range
+ * r (tile x0, y0, x1, y1, inclusive): false when it is culled. */
+static bool place(const struct scene_src *src, const struct scene_frame *f, size_t i, double px, double py, double S,
+		  uint32_t flags, struct scene_sprite *out, int32_t r[4])
 {
 	uint32_t iw = src->size[i] & 0xffff, ih = src->size[i] >> 16;
 	S = fnum_clamp(S, 0, CAM_SPRITE_LIMIT);   /* what cam_sprite_size gives; callers may not */
 	struct cam_rect rc = cam_sprite_rect(px, py, S, (int)iw, (int)ih);
-	struct scene_sprite sp = {
+	*out = (struct scene_sprite){
 		.x0 = (float)rc.x0, .y0 = (float)rc.y0, .x1 = (float)(rc.x0 + rc.w), .y1 = (float)(rc.y0 + rc.h),
 		.tex = src->tex[i], .size = src->size[i],
 		.page_flags = src->page[i] | flags << 16,
 		.tint = f->tint ? f->tint[i] : 0xffffffffu,
 	};
 	long ix0, ix1, iy0, iy1;
-	pixel_span(sp.x0, sp.x1, &ix0, &ix1);
-	pixel_span(sp.y0, sp.y1, &iy0, &iy1);
+	pixel_span(out->x0, out->x1, &ix0, &ix1);
+	pixel_span(out->y0, out->y1, &iy0, &iy1);
 	/* one pixel of slack either way: the shader decides exactly, in float */
 	ix0--, iy0--, ix1++, iy1++;
 	if (ix0 < 0) ix0 = 0;
 	if (iy0 < 0) iy0 = 0;
 	if (ix1 > f->w) ix1 = f->w;
 	if (iy1 > f->h) iy1 = f->h;
-	if (!(rc.w > 0 && rc.h > 0) || ix0 >= ix1 || iy0 >= iy1 || !isfinite(rc.x0) || !isfinite(rc.y0)) {
-		o->culled++;
-		return 0;
-	}
-	size_t k = o->nsprites++;
-	o->sprites[k] = sp;
-	int32_t *r = o->range + 4 * k;
+	if (!(rc.w > 0 && rc.h > 0) || ix0 >= ix1 || iy0 >= iy1 || !isfinite(rc.x0) || !isfinite(rc.y0))
+		return false;
 	r[0] = (int32_t)(ix0 / SCENE_TILE);
 	r[1] = (int32_t)(iy0 / SCENE_TILE);
 	r[2] = (int32_t)((ix1 - 1) / SCENE_TILE);
 	r[3] = (int32_t)((iy1 - 1) / SCENE_TILE);
+	return true;
+}
+
+/* Append one sprite; culled ones are not added. Returns 1 if added. */
+static int add_sprite(const struct scene_src *src, const struct scene_frame *f, struct scene_out *o,
+		      size_t i, double px, double py, double S, uint32_t flags)
+{
+	size_t k = o->nsprites;
+	if (!place(src, f, i, px, py, S, flags, &o->sprites[k], o->range + 4 * k)) {
+		o->culled++;
+		return 0;
+	}
+	o->nsprites++;
 	return 1;
 }
 
@@ -162,19 +171,14 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 
 	double s = f->s0 * f->cam.zoom;
 	double hx = f->w / 2.0 - f->cam.cx * s, hy = f->h / 2.0 + f->cam.cy * s;
-	uint32_t frame = 0;
-	if (f->tint && f->tint_as_frame) {
-		uint32_t fw = fnum_u32(floor(f->sprite / 16 + 0.5), 1, 255);
-		frame = SCENE_FRAME | fw << 8;
-	}
+	uint32_t frame = scene_frame_flags(f);
 	for (size_t i = 0; i < src->n; i++)
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
-	double hs = f->highlight_scale > 0 ? f->highlight_scale : SCENE_DEFAULT_HIGHLIGHT_SCALE;
-	double HS = fnum_clamp(f->sprite * hs, 0, CAM_SPRITE_LIMIT);
-	uint32_t width = fnum_u32(floor(HS / 16 + 0.5), 1, 255);
+	double HS = scene_highlight_side(f);
+	uint32_t outline = SCENE_OUTLINE | scene_border(HS) << 8;
 	for (size_t j = 0; j < f->nhighlight; j++) {
 		size_t i = f->highlight[j];
-		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, HS, SCENE_OUTLINE | width << 8);
+		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, HS, outline);
 	}
 
 	if (f->sprites_only)
@@ -207,10 +211,67 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	return 0;
 }
 
+uint32_t scene_border(double S)
+{
+	return fnum_u32(floor(S / 16 + 0.5), 1, 255);
+}
+
+uint32_t scene_frame_flags(const struct scene_frame *f)
+{
+	return f->tint && f->tint_as_frame ? SCENE_FRAME | scene_border(f->sprite) << 8 : 0;
+}
+
+double scene_highlight_side(const struct scene_frame *f)
+{
+	double hs = f->highlight_scale > 0 ? f->highlight_scale : SCENE_DEFAULT_HIGHLIGHT_SCALE;
+	return fnum_clamp(f->sprite * hs, 0, CAM_SPRITE_LIMIT);
+}
+
+bool scene_first(const struct scene_src *src, const struct scene_frame *f, scene_pos_fn pos, void *user,
+		 struct scene_sprite *out)
+{
+	double s = f->s0 * f->cam.zoom;
+	double hx = f->w / 2.0 - f->cam.cx * s, hy = f->h / 2.0 + f->cam.cy * s;
+	double HS = scene_highlight_side(f);
+	uint32_t frame = scene_frame_flags(f), outline = SCENE_OUTLINE | scene_border(HS) << 8;
+	for (size_t k = 0; k < src->n + f->nhighlight; k++) {
+		bool hl = k >= src->n;
+		size_t i = hl ? f->highlight[k - src->n] : k;
+		double xy[2];
+		int32_t r[4];
+		pos(user, i, xy);
+		if (place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, hl ? HS : f->sprite, hl ? outline : frame, out, r))
+			return true;
+	}
+	return false;
+}
+
+size_t scene_inst_count(const struct scene_src *src, const struct scene_frame *f)
+{
+	return src->n + f->nhighlight;
+}
+
+void scene_inst_build(const struct scene_src *src, const struct scene_frame *f, struct scene_inst *out)
+{
+	uint32_t frame = f->tint && f->tint_as_frame ? SCENE_FRAME : 0;
+	for (size_t k = 0; k < src->n + f->nhighlight; k++) {
+		size_t i = k < src->n ? k : f->highlight[k - src->n];
+		out[k] = (struct scene_inst){
+			.tex = src->tex[i], .size = src->size[i],
+			.page_flags = src->page[i] | (k < src->n ? frame : SCENE_OUTLINE) << 16,
+			.tint = f->tint ? f->tint[i] : 0xffffffffu,
+		};
+	}
+}
+
+bool scene_sprite_key(const struct scene_sprite *s0, const struct atlas *a, struct presc_key *key)
+{
+	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a, key);
+}
+
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key)
 {
 	if (!sc->nsprites || sc->no_prescale)
 		return false;
-	const struct scene_sprite *s0 = &sc->sprites[0];
-	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a, key);
+	return scene_sprite_key(&sc->sprites[0], a, key);
 }

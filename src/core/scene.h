@@ -119,5 +119,41 @@ void scene_out_free(struct scene_out *out);
  * drawn from, for both renderers: false when its sprites are not minified enough, their
  * images would not fit PRESC_MAX_BYTES, or the frame asked for no_prescale. */
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key);
+/* The same for a frame whose first sprite is s0. */
+bool scene_sprite_key(const struct scene_sprite *s0, const struct atlas *a, struct presc_key *key);
+
+/* The border of a sprite of side S, pixels: a label frame's for the frame's S, an
+ * outline's for a highlight's side. */
+uint32_t scene_border(double S);
+/* The flags scene_build gives f's sprites that are not highlights (a label frame and
+ * its width, or none). */
+uint32_t scene_frame_flags(const struct scene_frame *f);
+/* A highlight's side in f: S times the highlight scale, clamped to CAM_SPRITE_LIMIT. */
+double scene_highlight_side(const struct scene_frame *f);
+
+/*
+ * For a renderer that keeps a transition's sprites resident and places them itself,
+ * frame by frame (draw/gl): what scene_build would make of them, without the positions.
+ */
+
+/* Point i's position, data units, into xy[0], xy[1]. */
+typedef void (*scene_pos_fn)(void *user, size_t i, double xy[2]);
+
+/* The first sprite scene_build keeps of frame f, its points placed by pos (called for
+ * the points in scene_build's order until one is kept: most frames, only the first):
+ * false when it culls them all. What scene_prescale_key chooses by. */
+bool scene_first(const struct scene_src *src, const struct scene_frame *f, scene_pos_fn pos, void *user,
+		 struct scene_sprite *out);
+
+/* A sprite without its rectangle: scene_sprite's last four words, the flags' border
+ * width 0 (it follows the frame's S: scene_border). */
+struct scene_inst {
+	uint32_t tex, size, page_flags, tint;
+};
+
+/* The instances of f's sprites, in scene_build's order: image k for k < src->n, then
+ * the highlighted images again (SCENE_OUTLINE). */
+size_t scene_inst_count(const struct scene_src *src, const struct scene_frame *f);
+void scene_inst_build(const struct scene_src *src, const struct scene_frame *f, struct scene_inst *out);
 
 #endif
