@@ -1,5 +1,6 @@
 #include "draw/draw.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,12 @@ struct draw_ops {
 	void (*describe)(const void *be, char *buf, size_t len);
 	void (*free)(void *be);
 	bool bins;                   /* draws from tile lists (scene_build makes them) */
+	/* a transition kept resident, or NULL: frames of the CPU's points (draw_frame) */
+	void (*tween_set)(void *be, const struct draw_tween *tw, size_t n);
+	int (*tween_frame)(void *be, const struct scene_src *src, double t, const struct scene_frame *f,
+			   const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
+			   struct ap_err *err);
+	void (*stats)(const void *be, struct draw_stats *out);
 };
 
 struct draw {
@@ -36,6 +43,11 @@ struct draw {
 	bool fetched;
 	uint8_t *extra;              /* draw_parts_get's */
 	char warning[256];
+	/* the transition (draw_tween_set), and its points at tw_t (draw_tween_points) */
+	struct draw_tween tw;
+	bool has_tw;
+	double *tw_xy, *tw_prog;
+	double tw_t;                 /* NaN: tw_xy holds none */
 };
 
 static int cpu_frame(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
@@ -60,7 +72,7 @@ static void cpu_free(void *be)
 	swr_free(be);
 }
 
-static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false };
+static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false, NULL, NULL, NULL };
 
 /* The key of what the cpu backend builds: everything its bytes depend on. */
 static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
@@ -157,7 +169,30 @@ static void gl_free(void *be)
 	render_free(be);
 }
 
-static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false };
+static void gl_tween_set(void *be, const struct draw_tween *tw, size_t n)
+{
+	if (!tw) {
+		render_tween_set(be, NULL);
+		return;
+	}
+	struct render_tween rt = { n, tw->a, tw->b, tw->end, tw->rank, tw->stagger, tw->ease };
+	render_tween_set(be, &rt);
+}
+
+static int gl_tween_frame(void *be, const struct scene_src *src, double t, const struct scene_frame *f,
+			  const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
+			  struct ap_err *err)
+{
+	return render_tween_frame(be, src, t, f, key, o, tg, err);
+}
+
+static void gl_stats(const void *be, struct draw_stats *out)
+{
+	render_stats(be, &out->upload_bytes, &out->presc_bytes);
+}
+
+static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false,
+					gl_tween_set, gl_tween_frame, gl_stats };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
@@ -259,6 +294,97 @@ int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, c
 	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
 }
 
+int draw_tween_set(struct draw *dr, const struct draw_tween *tw, struct ap_err *err)
+{
+	size_t n = dr->src.n;
+	dr->has_tw = false;
+	dr->tw_t = NAN;
+	if (dr->ops->tween_set)
+		dr->ops->tween_set(dr->be, NULL, n);
+	if (!tw)
+		return 0;
+	if (!dr->tw_xy) {
+		dr->tw_xy = malloc(n * 2 * sizeof *dr->tw_xy);
+		dr->tw_prog = malloc(n * sizeof *dr->tw_prog);
+		if (!dr->tw_xy || !dr->tw_prog) {
+			free(dr->tw_xy);
+			free(dr->tw_prog);
+			dr->tw_xy = dr->tw_prog = NULL;
+			return ap_errf(err, "out of memory for a transition of %zu points", n);
+		}
+	}
+	dr->tw = *tw;
+	dr->has_tw = true;
+	if (dr->ops->tween_set)
+		dr->ops->tween_set(dr->be, tw, n);
+	return 0;
+}
+
+const double *draw_tween_points(struct draw *dr, double t)
+{
+	const struct draw_tween *tw = &dr->tw;
+	size_t n = dr->src.n;
+	/* what tween_lerp_points gives at progress 0 and 1, without the copy */
+	if (!(t > 0))
+		return tw->a;
+	if (t >= 1)
+		return tw->end ? tw->end : tw->b;
+	if (t == dr->tw_t)
+		return dr->tw_xy;
+	for (size_t i = 0; i < n; i++)
+		dr->tw_prog[i] = tween_progress(t, tw->rank ? tw->rank[i] : 0, tw->stagger, tw->ease);
+	tween_lerp_points(tw->a, tw->b, n, dr->tw_prog, 0, dr->tw_xy);
+	dr->tw_t = t;
+	return dr->tw_xy;
+}
+
+struct tween_at {
+	struct draw *dr;
+	double t;
+};
+
+/* Point i at t, as draw_tween_points has it (one point of the same arithmetic). */
+static void tween_pos(void *user, size_t i, double xy[2])
+{
+	const struct tween_at *at = user;
+	const struct draw *dr = at->dr;
+	const struct draw_tween *tw = &dr->tw;
+	if (at->t == dr->tw_t) {
+		xy[0] = dr->tw_xy[2 * i];
+		xy[1] = dr->tw_xy[2 * i + 1];
+		return;
+	}
+	double p = tween_progress(at->t, tw->rank ? tw->rank[i] : 0, tw->stagger, tw->ease);
+	const double *b = at->t >= 1 && tw->end ? tw->end : tw->b;
+	tween_lerp_points(tw->a + 2 * i, b + 2 * i, 1, &p, 0, xy);
+}
+
+int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err)
+{
+	if (!dr->has_tw)
+		return ap_errf(err, "transition: no plan set (draw_tween_set)");
+	if (!dr->ops->tween_frame)
+		return draw_frame(dr, draw_tween_points(dr, t), f, o, rgba, err);
+	struct scene_frame fr = *f;
+	fr.no_prescale = fr.no_prescale || dr->no_prescale;
+	/* the key scene_prescale_key would take: the first sprite kept decides */
+	struct presc_key key;
+	struct scene_sprite s0;
+	struct tween_at at = { dr, t };
+	bool pre = !fr.no_prescale && scene_first(&dr->src, &fr, tween_pos, &at, &s0) &&
+		   scene_sprite_key(&s0, &dr->atlas, &key);
+	struct draw_target tg = { f->w, f->h, rgba };
+	return dr->ops->tween_frame(dr->be, &dr->src, t, &fr, pre ? &key : NULL, o, &tg, err);
+}
+
+void draw_stats(const struct draw *dr, struct draw_stats *out)
+{
+	*out = (struct draw_stats){ 0 };
+	if (dr->ops->stats)
+		dr->ops->stats(dr->be, out);
+}
+
 const struct atlas *draw_atlas(const struct draw *dr)
 {
 	return &dr->atlas;
@@ -317,5 +443,7 @@ void draw_close(struct draw *dr)
 	free(dr->cell_of);
 	free(dr->image_at);
 	free(dr->extra);
+	free(dr->tw_xy);
+	free(dr->tw_prog);
 	free(dr);
 }

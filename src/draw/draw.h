@@ -21,6 +21,13 @@
  *                    must be one (auto and egl; shards pick one each)
  *   store            NULL: the cpu backend builds its atlas every time; else where what it
  *                    builds at start-up may be found (struct draw_store)
+ * Transitions (draw_tween_*): a plan set once, the points' start and end positions
+ * (and departure ranks, stagger, ease), and each frame drawn from its timeline t alone.
+ * The cpu backend tweens on the CPU and draws as draw_frame does; the GL backends keep
+ * the plan resident (uploaded by the first frame) and place, ease and cull the sprites
+ * in the vertex shader: a frame hands the GL a few uniforms and no buffer, except the
+ * prescaled images when the sprite size changes (a camera zoom), counted apart
+ * (draw_stats).
  * Not here: where sprites go (core/scene), files, the frame loop (app/).
  */
 #ifndef AP_DRAW_H
@@ -34,6 +41,7 @@
 #include "core/atlas.h"
 #include "core/imgset.h"
 #include "core/scene.h"
+#include "core/tween.h"
 #include "draw/dopts.h"
 
 enum draw_backend {
@@ -96,6 +104,40 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 	       uint8_t *rgba, struct ap_err *err);
 void draw_close(struct draw *dr);
+
+/* A transition: point i (of the session's n) moves from a[i] to b[i] (n×2 data units
+ * each) with progress tween_progress(t, rank[i], stagger, ease), the positions
+ * tween_lerp_points makes; at t >= 1 it is at end[i] when end is given (B's own
+ * coordinates, for a camera fitted to them). rank NULL: all 0. The arrays are
+ * borrowed until the next draw_tween_set or draw_close. */
+struct draw_tween {
+	const double *a, *b, *end;
+	const double *rank;
+	double stagger;
+	enum tween_ease ease;
+};
+
+/* Set the plan the next draw_tween_ calls draw (NULL: none). 0, or -1 with err set
+ * (out of memory). */
+int draw_tween_set(struct draw *dr, const struct draw_tween *tw, struct ap_err *err);
+/* The plan's points at timeline t (n×2), worked out on the CPU (for a fit, a legend);
+ * valid until the next draw_tween_ call. The plan must be set. */
+const double *draw_tween_points(struct draw *dr, double t);
+/* Draw the plan at t as f and o say: the frame draw_frame draws of draw_tween_points
+ * (dr, t), the same bytes on the cpu backend; on GL the positions are worked out in
+ * float, camera-relative (within 1e-4 px of the CPU's at 1080p, whatever the zoom). f's
+ * tints and highlights may change between frames (GL uploads them again then). */
+int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err);
+
+/* What the last frame (draw_frame or draw_tween_frame) handed the GL: upload_bytes of
+ * buffers (sprite records, or a plan's positions, ranks and instances) and presc_bytes
+ * of prescaled images and their discard scales. All 0 on the cpu backend. */
+struct draw_stats {
+	size_t upload_bytes;
+	size_t presc_bytes;
+};
+void draw_stats(const struct draw *dr, struct draw_stats *out);
 
 /* Whether the session took its atlas from desc's store. */
 bool draw_fetched(const struct draw *dr);

@@ -8,6 +8,8 @@
 
 #include <cglm/cam.h>
 
+#include "base/fnum.h"
+#include "core/cam.h"
 #include "core/pal.h"
 #include "core/presc.h"
 #include "draw/gl/glctx.h"
@@ -19,7 +21,35 @@ struct sprite_prog {
 	struct {
 		GLint proj, pitch, max_lod, page_base, cols, per_page, levels, use_cov, threshold, pre_grid, pre_slot,
 		      inv_page, pre_inv, outline;
+		/* TWEEN's */
+		GLint cam_a, cam_b, tl, stagger, px_per_unit, centre, frame_size, side, hl_side, frame_border,
+		      outline_border;
 	} u;
+};
+
+/* A transition's instances of one draw: consecutive, of one texture array, border or
+ * not, highlight or not, and one longer image side (so one scale a frame). */
+struct tween_run {
+	size_t first, count;
+	uint32_t group, side;
+	bool decor, hl;
+};
+
+/* Its buffers: positions (start, end, and end for t >= 1), ranks, instances. */
+enum { TW_A, TW_B, TW_END, TW_RANK, TW_INST, TW_BUFS };
+
+/* A transition resident: what its buffers hold, and for which tints and highlights. */
+struct tween_state {
+	struct render_tween plan;
+	bool set, pos_ok, inst_ok;   /* a plan; its positions uploaded; its instances */
+	GLuint vao, buf[TW_BUFS];
+	double origin[3][2];    /* of a, b, end: each layout's box centre */
+	size_t ninst;
+	uint32_t *tint;         /* the instances' tints and highlights, as f gave them */
+	size_t *hl, nhl;
+	bool has_tint, frame, translucent;
+	struct tween_run *runs;
+	size_t nruns;
 };
 
 struct render {
@@ -31,7 +61,9 @@ struct render {
 	uint32_t pages_per_group, ngroups;
 	GLuint *arrays;             /* one texture array per group */
 	struct sprite_prog prog[2][2][2][3];   /* by POINTS, PRE, DECOR, ALPHA_MODE: made when first used */
+	struct sprite_prog tprog[TWEEN_EASE_COUNT][2][2][2][3];   /* TWEEN's, by EASE first */
 	float max_point;           /* the largest point side drawn as a point */
+	GLint max_viewport[2];
 	GLuint resolve;             /* the float frame to RGBA8 */
 	GLuint vao, inst;           /* the instances: the scene's sprite records */
 	GLuint empty_vao;           /* the resolve pass's: no attributes */
@@ -54,6 +86,8 @@ struct render {
 	GLuint fbo, frame_tex, accum_fbo, accum_tex;
 	int fw, fh, aw, ah;
 	GLint max_size;
+	struct tween_state tw;       /* a transition resident (render_tween_*) */
+	size_t up_bytes, pre_bytes;  /* handed to the GL by the last frame */
 };
 
 static int gl_check(struct render *r, const char *what, struct ap_err *err)
@@ -117,22 +151,27 @@ static GLuint link(struct render *r, const char *vs, unsigned vlen, const char *
 	return prog;
 }
 
-/* The sprite program for (pre, decor, mode), compiled the first time a frame needs it. */
-static struct sprite_prog *sprite_prog(struct render *r, int points, int pre, int decor, int mode, struct ap_err *err)
+/* The sprite program for (points, pre, decor, mode), compiled the first time a frame
+ * needs it; ease >= 0: the TWEEN variant with that curve. */
+static struct sprite_prog *sprite_prog(struct render *r, int ease, int points, int pre, int decor, int mode,
+				       struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
-	struct sprite_prog *p = &r->prog[points][pre][decor][mode];
+	struct sprite_prog *p = ease < 0 ? &r->prog[points][pre][decor][mode] : &r->tprog[ease][points][pre][decor][mode];
 	if (p->id)
 		return p;
-	char defs[200];
+	char defs[240];
 	snprintf(defs, sizeof defs, "#define POINTS %d\n#define PRE %d\n#define DECOR %d\n#define ALPHA_MODE %d\n"
-		 "#define CHANNELS %d\n", points, pre, decor, mode, r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3);
+		 "#define CHANNELS %d\n#define TWEEN %d\n#define EASE %d\n", points, pre, decor, mode,
+		 r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3, ease >= 0, ease >= 0 ? ease : 0);
 	if (!(p->id = link(r, shader_sprite_vert, shader_sprite_vert_len, shader_sprite_frag, shader_sprite_frag_len,
 			   defs, "sprite", err)))
 		return NULL;
 #define LOC(name) p->u.name = gl->GetUniformLocation(p->id, #name)
 	LOC(proj); LOC(pitch); LOC(max_lod); LOC(page_base); LOC(cols); LOC(per_page); LOC(levels); LOC(use_cov);
 	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline);
+	LOC(cam_a); LOC(cam_b); LOC(tl); LOC(stagger); LOC(px_per_unit); LOC(centre); LOC(frame_size); LOC(side);
+	LOC(hl_side); LOC(frame_border); LOC(outline_border);
 #undef LOC
 	return p;
 }
@@ -155,6 +194,16 @@ static int build_programs(struct render *r, struct ap_err *err)
 	gl->VertexAttribIPointer(1, 4, GL_UNSIGNED_INT, sizeof(struct scene_sprite), (const void *)(4 * sizeof(float)));
 	gl->VertexAttribDivisor(0, 1);
 	gl->VertexAttribDivisor(1, 1);
+	/* a transition's: each attribute from its own buffer, bound when uploaded */
+	gl->GenVertexArrays(1, &r->tw.vao);
+	gl->GenBuffers(TW_BUFS, r->tw.buf);
+	gl->BindVertexArray(r->tw.vao);
+	for (GLuint k = 0; k < 4; k++) {
+		gl->EnableVertexAttribArray(k);
+		gl->VertexAttribDivisor(k, 1);
+	}
+	gl->BindVertexArray(0);
+	gl->GetIntegerv(GL_MAX_VIEWPORT_DIMS, r->max_viewport);
 	/* sprites up to 64 px are points where the GL draws points that large */
 	GLfloat range[2] = { 0, 0 };
 	gl->GetFloatv(GL_POINT_SIZE_RANGE, range);
@@ -257,6 +306,13 @@ void render_free(struct render *r)
 	}
 	GLuint fbos[] = { r->fbo, r->accum_fbo }, texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex },
 	       bufs[] = { r->inst, r->pre.buf, r->cov_buf };
+	if (r->tw.vao) {
+		gl->DeleteVertexArrays(1, &r->tw.vao);
+		gl->DeleteBuffers(TW_BUFS, r->tw.buf);
+	}
+	free(r->tw.tint);
+	free(r->tw.hl);
+	free(r->tw.runs);
 	for (size_t i = 0; i < sizeof fbos / sizeof *fbos; i++)
 		if (fbos[i])
 			gl->DeleteFramebuffers(1, &fbos[i]);
@@ -275,9 +331,12 @@ void render_free(struct render *r)
 	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
 		free(r->pre.level[k]);
 	free(r->c0);
-	for (int i = 0; i < 24; i++)
+	for (size_t i = 0; i < sizeof r->prog / sizeof r->prog[0][0][0][0]; i++)
 		if ((&r->prog[0][0][0][0])[i].id)
 			gl->DeleteProgram((&r->prog[0][0][0][0])[i].id);
+	for (size_t i = 0; i < sizeof r->tprog / sizeof r->tprog[0][0][0][0][0]; i++)
+		if ((&r->tprog[0][0][0][0][0])[i].id)
+			gl->DeleteProgram((&r->tprog[0][0][0][0][0])[i].id);
 	if (r->resolve)
 		gl->DeleteProgram(r->resolve);
 	if (r->own_ctx)
@@ -443,42 +502,43 @@ static int read_level(struct render *r, int k, size_t layer, struct ap_err *err)
 	return 0;
 }
 
-/* Make the prescaled images the frame's sprites of the key's scale need, and upload
- * them. The level they average is read back from the texture arrays once. */
-static int pre_update(struct render *r, const struct scene_out *sc, const struct presc_key *key,
-		      struct ap_err *err)
+/* Make the prescaled image of the sprite record's cell (tex, size, page as scene_sprite
+ * has them) under key, if it is not made; *made says one was. The level it averages
+ * is read back from the texture arrays once. */
+static int pre_make(struct render *r, const struct presc_key *key, uint32_t tex, uint32_t size, uint32_t page,
+		    bool *made, struct ap_err *err)
 {
-	const struct glfn *gl = r->gl;
 	const struct atlas *a = &r->atlas;
-	size_t n = a->n, per_page = (size_t)a->cols * a->rows;
-	uint32_t ch = a->channels;
+	size_t per_page = (size_t)a->cols * a->rows;
+	uint32_t ch = a->channels, cx = (tex & 0xffff) / a->pitch, cy = (tex >> 16) / a->pitch;
 	struct presc_cache *pc = &r->pre.c;
-	if (presc_cache_use(pc, key, r->cov_thr, n, 4) < 0)
-		goto oom;
+	size_t cell = page * per_page + (size_t)cy * a->cols + cx;
+	if (pc->state[cell] == ONCE_DONE)
+		return 0;
 	int k = key->k;
 	size_t side = a->page_w >> k, layer = side * (a->page_h >> k) * ch;
-	bool made = false;
-	for (size_t i = 0; i < sc->nsprites; i++) {
-		const struct scene_sprite *s = &sc->sprites[i];
-		uint32_t page = s->page_flags & 0xffff, cx = (s->tex & 0xffff) / a->pitch, cy = (s->tex >> 16) / a->pitch;
-		size_t cell = page * per_page + (size_t)cy * a->cols + cx;
-		if (!presc_match(key, scene_scale_x(s), scene_scale_y(s)) || pc->state[cell] == ONCE_DONE)
-			continue;
-		/* before the claim: a claimed cell must be made */
-		if (!r->pre.level[k] && read_level(r, k, layer, err))
-			return -1;
-		if (!presc_cache_claim(pc, cell))
-			continue;
-		const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
-								      ((cx * a->pitch) >> k)) * ch;
-		struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (s->tex & 0xffff) - cx * a->pitch,
-					 .oy = (s->tex >> 16) - cy * a->pitch, .iw = s->size & 0xffff, .ih = s->size >> 16 };
-		presc_cache_done(pc, cell, presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
-						       r->has_alpha, presc_cache_slot(pc, cell)));
-		made = true;
-	}
-	if (!made)
+	/* before the claim: a claimed cell must be made */
+	if (!r->pre.level[k] && read_level(r, k, layer, err))
+		return -1;
+	if (!presc_cache_claim(pc, cell))
 		return 0;
+	const uint8_t *lv = r->pre.level[k] + page * layer + ((size_t)((cy * a->pitch) >> k) * side +
+							      ((cx * a->pitch) >> k)) * ch;
+	struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (tex & 0xffff) - cx * a->pitch,
+				 .oy = (tex >> 16) - cy * a->pitch, .iw = size & 0xffff, .ih = size >> 16 };
+	presc_cache_done(pc, cell, presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
+					       r->has_alpha, presc_cache_slot(pc, cell)));
+	*made = true;
+	return 0;
+}
+
+/* Upload every prescaled image of key and their discard scales. */
+static int pre_upload(struct render *r, const struct presc_key *key, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	size_t n = r->atlas.n;
+	uint32_t ch = r->atlas.channels;
+	struct presc_cache *pc = &r->pre.c;
 	/* into a texture array, slot i at column i % cols, row i / cols % rows, layer
 	 * i / (cols rows), for the texture units' bilinear filtering: buffer loads are what
 	 * llvmpipe runs slowest */
@@ -496,8 +556,10 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
 		gl->TexParameteri(GL_TEXTURE_2D_ARRAY, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
 		free(r->pre.layer);
-		if (!(r->pre.layer = malloc((size_t)tside * tside * ch)))
-			goto oom;
+		if (!(r->pre.layer = malloc((size_t)tside * tside * ch))) {
+			presc_cache_reset(pc);
+			return ap_errf(err, "render: out of memory for %zu prescaled images", n);
+		}
 		r->pre.cols = cols;
 		r->pre.rows = rows;
 		r->pre.side = tside;
@@ -519,10 +581,32 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 				  GL_UNSIGNED_BYTE, r->pre.layer);
 	}
 	texbuf(gl, &r->pre.buf, &r->pre.cov, pc->scale, n * sizeof *pc->scale);
+	r->pre_bytes += (size_t)layers * tside * tside * ch + n * sizeof *pc->scale;
 	return gl_check(r, "uploading the prescaled images", err);
-oom:
-	presc_cache_reset(pc);
-	return ap_errf(err, "render: out of memory for %zu prescaled images", n);
+}
+
+static int pre_begin(struct render *r, const struct presc_key *key, struct ap_err *err)
+{
+	if (presc_cache_use(&r->pre.c, key, r->cov_thr, r->atlas.n, 4) < 0)
+		return ap_errf(err, "render: out of memory for %zu prescaled images", r->atlas.n);
+	return 0;
+}
+
+/* Make the prescaled images the frame's sprites of the key's scale need, and upload
+ * them. */
+static int pre_update(struct render *r, const struct scene_out *sc, const struct presc_key *key,
+		      struct ap_err *err)
+{
+	bool made = false;
+	if (pre_begin(r, key, err))
+		return -1;
+	for (size_t i = 0; i < sc->nsprites; i++) {
+		const struct scene_sprite *s = &sc->sprites[i];
+		if (presc_match(key, scene_scale_x(s), scene_scale_y(s)) &&
+		    pre_make(r, key, s->tex, s->size, s->page_flags & 0xffff, &made, err))
+			return -1;
+	}
+	return made ? pre_upload(r, key, err) : 0;
 }
 
 /* A w×h colour target of format fmt and its framebuffer (surfaceless EGL has no default
@@ -562,12 +646,12 @@ static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, co
  * flipped, so that the frame's row 0, its top, is the first row glReadPixels returns),
  * the rest as draw_opts and the atlas give them. */
 static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct draw_opts *o, const float *ol,
-			 const struct presc_key *key, int w, int h)
+			 const struct presc_key *key, int w, int h, int pad)
 {
 	const struct glfn *gl = r->gl;
 	const struct atlas *a = &r->atlas;
 	mat4 proj;
-	glm_ortho(0.0f, (float)w, 0.0f, (float)h, -1.0f, 1.0f, proj);
+	glm_ortho((float)-pad, (float)(w + pad), (float)-pad, (float)(h + pad), -1.0f, 1.0f, proj);
 	gl->UniformMatrix4fv(p->u.proj, 1, GL_FALSE, (const GLfloat *)proj);
 	gl->Uniform1f(p->u.pitch, (float)a->pitch);
 	gl->Uniform1f(p->u.max_lod, (float)(a->levels - 1));
@@ -616,6 +700,7 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 		gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)r->inst_cap, NULL, GL_STREAM_DRAW);
 		gl->BufferSubData(GL_ARRAY_BUFFER, 0, (GLsizeiptr)bytes, sp);
 	}
+	r->up_bytes += bytes;
 	gl->BindVertexArray(r->vao);
 	gl->ActiveTexture(GL_TEXTURE0);
 	const struct sprite_prog *cur = NULL;
@@ -625,12 +710,12 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 		while (j < sc->nsprites && sprite_kind(r, &sp[j], key, (float)w, (float)h) == kind)
 			j++;
 		int point = kind >> 2 & 1;
-		const struct sprite_prog *p = sprite_prog(r, point, kind >> 1 & 1, kind & 1, (int)o->alpha, err);
+		const struct sprite_prog *p = sprite_prog(r, -1, point, kind >> 1 & 1, kind & 1, (int)o->alpha, err);
 		if (!p)
 			return -1;
 		if (p != cur) {
 			gl->UseProgram(p->id);
-			set_uniforms(r, p, o, ol, key, w, h);
+			set_uniforms(r, p, o, ol, key, w, h, 0);
 			cur = p;
 		}
 		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g < r->ngroups ? g : 0]);
@@ -644,17 +729,12 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 	return 0;
 }
 
-int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
-		 const struct draw_target *t, struct ap_err *err)
+/* Begin a w×h frame: its targets made at that size, the one drawn into (the RGBA8
+ * frame when fast, else the float one) bound and cleared to bg, blending set, and the
+ * coverage and (pre) prescaled images' textures bound. */
+static int frame_begin(struct render *r, int w, int h, bool fast, const float *bg, bool pre, struct ap_err *err)
 {
-	int w = t->w, h = t->h;
 	const struct glfn *gl = r->gl;
-	if (w <= 0 || h <= 0 || w > r->max_size || h > r->max_size)
-		return ap_errf(err, "frame %dx%d: outside 1..%d, the GL limit", w, h, r->max_size);
-	float bg[4], ol[4];
-	pal_premul(o->background, bg);
-	pal_premul(pal_outline(o->outline, o->background), ol);
-	bool fast = all_opaque(sc, o, bg, ol);
 	if ((w != r->fw || h != r->fh) && target(r, &r->fbo, &r->frame_tex, GL_RGBA8, w, h, err))
 		return -1;
 	r->fw = w;
@@ -665,10 +745,6 @@ int render_frame(struct render *r, const struct scene_out *sc, const struct draw
 		r->aw = w;
 		r->ah = h;
 	}
-	struct presc_key key;
-	bool pre = scene_prescale_key(sc, &r->atlas, &key);
-	if (pre && pre_update(r, sc, &key, err))
-		return -1;
 	gl->BindFramebuffer(GL_FRAMEBUFFER, fast ? r->fbo : r->accum_fbo);
 	gl->Viewport(0, 0, w, h);
 	gl->ClearBufferfv(GL_COLOR, 0, bg);
@@ -688,11 +764,17 @@ int render_frame(struct render *r, const struct scene_out *sc, const struct draw
 		gl->ActiveTexture(GL_TEXTURE3);
 		gl->BindTexture(GL_TEXTURE_BUFFER, r->pre.cov);
 	}
-	if (draw_sprites(r, sc, o, ol, pre ? &key : NULL, w, h, err))
-		return -1;
+	return 0;
+}
+
+/* The float frame resolved into the RGBA8 one (unless fast), read into t. */
+static int frame_end(struct render *r, bool fast, const struct draw_target *t, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
 	if (!fast) {
 		gl->Disable(GL_BLEND);
 		gl->BindFramebuffer(GL_FRAMEBUFFER, r->fbo);
+		gl->Viewport(0, 0, t->w, t->h);
 		gl->UseProgram(r->resolve);
 		gl->ActiveTexture(GL_TEXTURE0);
 		gl->BindTexture(GL_TEXTURE_2D, r->accum_tex);
@@ -701,6 +783,263 @@ int render_frame(struct render *r, const struct scene_out *sc, const struct draw
 	}
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
 	gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
-	gl->ReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, t->rgba);
+	gl->ReadPixels(0, 0, t->w, t->h, GL_RGBA, GL_UNSIGNED_BYTE, t->rgba);
 	return gl_check(r, "drawing the frame", err);
+}
+
+int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
+		 const struct draw_target *t, struct ap_err *err)
+{
+	int w = t->w, h = t->h;
+	r->up_bytes = r->pre_bytes = 0;
+	if (w <= 0 || h <= 0 || w > r->max_size || h > r->max_size)
+		return ap_errf(err, "frame %dx%d: outside 1..%d, the GL limit", w, h, r->max_size);
+	float bg[4], ol[4];
+	pal_premul(o->background, bg);
+	pal_premul(pal_outline(o->outline, o->background), ol);
+	bool fast = all_opaque(sc, o, bg, ol);
+	struct presc_key key;
+	bool pre = scene_prescale_key(sc, &r->atlas, &key);
+	if (pre && pre_update(r, sc, &key, err))
+		return -1;
+	if (frame_begin(r, w, h, fast, bg, pre, err) ||
+	    draw_sprites(r, sc, o, ol, pre ? &key : NULL, w, h, err))
+		return -1;
+	return frame_end(r, fast, t, err);
+}
+
+void render_stats(const struct render *r, size_t *upload, size_t *presc)
+{
+	*upload = r->up_bytes;
+	*presc = r->pre_bytes;
+}
+
+void render_tween_set(struct render *r, const struct render_tween *tw)
+{
+	r->tw.set = tw != NULL;
+	if (tw)
+		r->tw.plan = *tw;
+	r->tw.pos_ok = false;
+}
+
+static void upload(struct render *r, int which, const void *data, size_t bytes)
+{
+	const struct glfn *gl = r->gl;
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[which]);
+	gl->BufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(bytes ? bytes : 16), data, GL_STATIC_DRAW);
+	r->up_bytes += bytes;
+}
+
+/* Whether the instances hold f's tints and highlights. */
+static bool tw_same(const struct render *r, const struct scene_frame *f, size_t n)
+{
+	const struct tween_state *tw = &r->tw;
+	return tw->inst_ok && tw->has_tint == (f->tint != NULL) && tw->frame == (f->tint && f->tint_as_frame) &&
+	       (!f->tint || !memcmp(tw->tint, f->tint, n * sizeof *f->tint)) && tw->nhl == f->nhighlight &&
+	       (!tw->nhl || !memcmp(tw->hl, f->highlight, tw->nhl * sizeof *tw->hl));
+}
+
+/* The instances of f (scene_inst_build) uploaded, unless they are there, and their runs. */
+static int tw_instances(struct render *r, const struct scene_src *src, const struct scene_frame *f,
+			struct ap_err *err)
+{
+	size_t n = src->n, ninst = scene_inst_count(src, f);
+	if (tw_same(r, f, n))
+		return 0;
+	r->tw.inst_ok = false;
+	r->tw.pos_ok = false;        /* the highlights' positions follow the instances */
+	free(r->tw.tint);
+	free(r->tw.hl);
+	free(r->tw.runs);
+	r->tw.tint = f->tint ? malloc(n * sizeof *f->tint) : NULL;
+	r->tw.hl = f->nhighlight ? malloc(f->nhighlight * sizeof *f->highlight) : NULL;
+	r->tw.runs = malloc(ninst * sizeof *r->tw.runs);
+	struct scene_inst *inst = malloc(ninst * sizeof *inst);
+	if ((f->tint && !r->tw.tint) || (f->nhighlight && !r->tw.hl) || !r->tw.runs || !inst) {
+		free(inst);
+		return ap_errf(err, "render: out of memory for a transition of %zu sprites", ninst);
+	}
+	if (f->tint)
+		memcpy(r->tw.tint, f->tint, n * sizeof *f->tint);
+	if (f->nhighlight)
+		memcpy(r->tw.hl, f->highlight, f->nhighlight * sizeof *f->highlight);
+	r->tw.nhl = f->nhighlight;
+	r->tw.has_tint = f->tint != NULL;
+	r->tw.frame = f->tint && f->tint_as_frame;
+	scene_inst_build(src, f, inst);
+	r->tw.translucent = false;
+	r->tw.nruns = 0;
+	for (size_t k = 0; k < ninst; k++) {
+		uint32_t flags = inst[k].page_flags >> 16, iw = inst[k].size & 0xffff, ih = inst[k].size >> 16;
+		struct tween_run run = { k, 1, (inst[k].page_flags & 0xffff) / r->pages_per_group, iw > ih ? iw : ih,
+					 (flags & (SCENE_OUTLINE | SCENE_FRAME)) != 0, (flags & SCENE_OUTLINE) != 0 };
+		struct tween_run *last = r->tw.nruns ? &r->tw.runs[r->tw.nruns - 1] : NULL;
+		if (last && last->group == run.group && last->side == run.side && last->decor == run.decor &&
+		    last->hl == run.hl)
+			last->count++;
+		else
+			r->tw.runs[r->tw.nruns++] = run;
+		r->tw.translucent |= inst[k].tint >> 24 != 0xff;
+	}
+	upload(r, TW_INST, inst, ninst * sizeof *inst);
+	free(inst);
+	r->tw.ninst = ninst;
+	r->tw.inst_ok = true;
+	return gl_check(r, "uploading a transition's sprites", err);
+}
+
+/* Point i of xy relative to origin o as a float's high part and what it leaves. */
+static void split(const double *xy, size_t i, const double *o, float *out)
+{
+	double x = xy[2 * i] - o[0], y = xy[2 * i + 1] - o[1];
+	out[0] = (float)x;
+	out[1] = (float)y;
+	out[2] = (float)(x - out[0]);
+	out[3] = (float)(y - out[1]);
+}
+
+/* The plan's positions and ranks for each instance, uploaded unless they are there. */
+static int tw_positions(struct render *r, struct ap_err *err)
+{
+	const struct render_tween *p = &r->tw.plan;
+	if (r->tw.pos_ok)
+		return 0;
+	size_t n = p->n, ninst = r->tw.ninst;
+	float *v = malloc(ninst * 4 * sizeof *v);
+	if (!v)
+		return ap_errf(err, "render: out of memory for a transition of %zu sprites", ninst);
+	const double *lay[3] = { p->a, p->b, p->end };
+	for (int l = 0; l < 3; l++) {
+		if (!lay[l])
+			continue;
+		struct cam_box box;
+		cam_bounds(lay[l], n, &box);
+		/* halved before adding, as tween_normalize does: no overflow */
+		double *o = r->tw.origin[l];
+		o[0] = box.x0 / 2 + box.x1 / 2;
+		o[1] = box.y0 / 2 + box.y1 / 2;
+		for (size_t k = 0; k < ninst; k++)
+			split(lay[l], k < n ? k : r->tw.hl[k - n], o, v + 4 * k);
+		upload(r, TW_A + l, v, ninst * 4 * sizeof *v);
+	}
+	for (size_t k = 0; k < ninst; k++) {
+		size_t i = k < n ? k : r->tw.hl[k - n];
+		v[k] = p->rank ? (float)p->rank[i] : 0.0f;
+	}
+	upload(r, TW_RANK, v, ninst * sizeof *v);
+	free(v);
+	r->tw.pos_ok = true;
+	return gl_check(r, "uploading a transition's positions", err);
+}
+
+/* The camera centre relative to origin o, as split makes positions. */
+static void cam_rel(const struct cam *c, const double *o, float *out)
+{
+	double xy[2] = { c->cx, c->cy };
+	split(xy, 0, o, out);
+}
+
+static void tween_uniforms(struct render *r, const struct sprite_prog *p, double t, const struct scene_frame *f,
+			   int end)
+{
+	const struct glfn *gl = r->gl;
+	float ca[4], cb[4];
+	cam_rel(&f->cam, r->tw.origin[TW_A], ca);
+	cam_rel(&f->cam, r->tw.origin[end], cb);
+	gl->Uniform4f(p->u.cam_a, ca[0], ca[1], ca[2], ca[3]);
+	gl->Uniform4f(p->u.cam_b, cb[0], cb[1], cb[2], cb[3]);
+	gl->Uniform1f(p->u.tl, (float)t);
+	gl->Uniform1f(p->u.stagger, (float)r->tw.plan.stagger);
+	gl->Uniform1f(p->u.px_per_unit, (float)(f->s0 * f->cam.zoom));
+	gl->Uniform2f(p->u.centre, (float)(f->w / 2.0), (float)(f->h / 2.0));
+	gl->Uniform2f(p->u.frame_size, (float)f->w, (float)f->h);
+	gl->Uniform1f(p->u.side, (float)fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT));
+	gl->Uniform1f(p->u.hl_side, (float)scene_highlight_side(f));
+	gl->Uniform1ui(p->u.frame_border, scene_border(f->sprite));
+	gl->Uniform1ui(p->u.outline_border, scene_border(scene_highlight_side(f)));
+}
+
+int render_tween_frame(struct render *r, const struct scene_src *src, double t, const struct scene_frame *f,
+		       const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
+		       struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	int w = tg->w, h = tg->h;
+	r->up_bytes = r->pre_bytes = 0;
+	if (w <= 0 || h <= 0 || w > r->max_size || h > r->max_size)
+		return ap_errf(err, "frame %dx%d: outside 1..%d, the GL limit", w, h, r->max_size);
+	if (!r->tw.set)
+		return ap_errf(err, "render: no transition set");
+	if (tw_instances(r, src, f, err) || tw_positions(r, err))
+		return -1;
+	float bg[4], ol[4];
+	pal_premul(o->background, bg);
+	pal_premul(pal_outline(o->outline, o->background), ol);
+	bool fast = o->alpha != DRAW_BLEND && bg[3] == 1.0f && !r->tw.translucent && (!r->tw.nhl || ol[3] == 1.0f);
+	double S = fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT), HS = scene_highlight_side(f);
+	/* the runs of the key's scale (a run's sprites share it: scene_scale_x of each is
+	 * its longer image side over its side), their images made and uploaded */
+	bool *pre = malloc((r->tw.nruns ? r->tw.nruns : 1) * sizeof *pre), made = false;
+	if (!pre)
+		return ap_errf(err, "render: out of memory");
+	int rc = key ? pre_begin(r, key, err) : 0;
+	for (size_t j = 0; j < r->tw.nruns && rc == 0; j++) {
+		const struct tween_run *run = &r->tw.runs[j];
+		float sc = (float)run->side / (float)(run->hl ? HS : S);
+		pre[j] = key && presc_match(key, sc, sc);
+		for (size_t k = run->first; pre[j] && k < run->first + run->count && rc == 0; k++) {
+			uint32_t i = (uint32_t)(k < src->n ? k : r->tw.hl[k - src->n]);
+			rc = pre_make(r, key, src->tex[i], src->size[i], src->page[i], &made, err);
+		}
+	}
+	if (rc == 0 && made)
+		rc = pre_upload(r, key, err);
+	/* points where the padded viewport fits the GL's limit */
+	int pad = r->max_point > 0 && w + (int)r->max_point + 2 <= r->max_viewport[0] &&
+		  h + (int)r->max_point + 2 <= r->max_viewport[1] ? (int)r->max_point / 2 + 1 : 0;
+	int end = t >= 1 && r->tw.plan.end ? TW_END : TW_B;
+	if (rc == 0)
+		rc = frame_begin(r, w, h, fast, bg, key != NULL, err);
+	if (rc) {
+		free(pre);
+		return -1;
+	}
+	gl->Viewport(-pad, -pad, w + 2 * pad, h + 2 * pad);
+	gl->BindVertexArray(r->tw.vao);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_A]);
+	gl->VertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_INST]);
+	gl->VertexAttribIPointer(1, 4, GL_UNSIGNED_INT, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[end]);
+	gl->VertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_RANK]);
+	gl->VertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	gl->ActiveTexture(GL_TEXTURE0);
+	const struct sprite_prog *cur = NULL;
+	for (size_t j = 0; j < r->tw.nruns; j++) {
+		const struct tween_run *run = &r->tw.runs[j];
+		double side = run->hl ? HS : S;
+		int point = pad && side + 1 <= r->max_point;
+		const struct sprite_prog *p = sprite_prog(r, (int)r->tw.plan.ease, point, pre[j], run->decor,
+							  (int)o->alpha, err);
+		if (!p) {
+			free(pre);
+			return -1;
+		}
+		if (p != cur) {
+			gl->UseProgram(p->id);
+			set_uniforms(r, p, o, ol, key, w, h, pad);
+			tween_uniforms(r, p, t, f, end);
+			cur = p;
+		}
+		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[run->group < r->ngroups ? run->group : 0]);
+		gl->Uniform1ui(p->u.page_base, run->group * r->pages_per_group);
+		if (point)
+			gl->DrawArraysInstancedBaseInstance(GL_POINTS, 0, 1, (GLsizei)run->count, (GLuint)run->first);
+		else
+			gl->DrawArraysInstancedBaseInstance(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)run->count,
+							    (GLuint)run->first);
+	}
+	free(pre);
+	return frame_end(r, fast, tg, err);
 }

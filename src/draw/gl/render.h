@@ -6,6 +6,15 @@
  * framebuffer, one draw per run of sprites of one texture array and shader variant,
  * with the semantics of draw/dopts.h. It never decides where sprites go: that is cam_ and scene_, which are
  * pure. glctx_ (draw/gl/glctx.h, GL types) makes the contexts; only draw/gl/ sees it.
+ *
+ * A transition (render_tween_*) is kept resident instead: the points' start and end,
+ * as floats relative to each layout's box centre (a high and a low part, so that a
+ * position is exact to ~1e-14 of the layout's extent), their departure ranks and the
+ * sprites' atlas places and tints, uploaded by its first frame. A frame sets uniforms
+ * (t, the camera relative to each origin, pixels per unit, the sprite sides) and the
+ * vertex shader eases (core/tween's formulas in float), lerps, projects and culls. It
+ * draws points for sprites up to 64 px, into a viewport padded by half that, so that a
+ * point whose centre is off the frame still shows its visible part.
  */
 #ifndef AP_RENDER_H
 #define AP_RENDER_H
@@ -17,7 +26,9 @@
 #include "base/err.h"
 #include "core/atlas.h"
 #include "core/imgset.h"
+#include "core/presc.h"
 #include "core/scene.h"
+#include "core/tween.h"
 #include "draw/dopts.h"
 
 enum glctx_backend {
@@ -61,5 +72,29 @@ int render_probe(enum glctx_backend backend, char *buf, size_t len, struct ap_er
 /* Draw the scene into t. */
 int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
 		 const struct draw_target *t, struct ap_err *err);
+
+/* A transition of n points: from a to b (n×2 data units), at t >= 1 at end when given,
+ * with tween_progress(t, rank[i] or 0, stagger, ease): draw/draw.h's draw_tween. */
+struct render_tween {
+	size_t n;
+	const double *a, *b, *end;
+	const double *rank;
+	double stagger;
+	enum tween_ease ease;
+};
+
+/* Keep tw (borrowed until the next call or render_free; NULL: none) for the frames
+ * that follow; the first of them uploads it. */
+void render_tween_set(struct render *r, const struct render_tween *tw);
+/* Draw the transition at timeline t as scene_build would place it for f (src: the
+ * images' atlas places; f's tints and highlights, uploaded again when they change),
+ * the sprites of key's scale from the prescaled images (key NULL: none), into tg. */
+int render_tween_frame(struct render *r, const struct scene_src *src, double t, const struct scene_frame *f,
+		       const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
+		       struct ap_err *err);
+
+/* Bytes the last frame handed the GL: buffers (sprite records; a transition's
+ * positions, ranks and instances) and prescaled images with their discard scales. */
+void render_stats(const struct render *r, size_t *upload, size_t *presc);
 
 #endif
