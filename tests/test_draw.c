@@ -386,6 +386,48 @@ out_free:
 	free(b);
 	free(s.pix);
 }
+
+/* Every curve in the shader as core/tween has it: each frame draw_frame's. */
+static void test_gl_eases(void)
+{
+	struct ap_imgset s;
+	imgs_init(&s, 40, 12, 1);
+	double *a = points(40, 10, 13), *b = points(40, 10, 17), rank[40];
+	for (int i = 0; i < 40; i++)
+		rank[i] = i / 39.0;
+	struct ap_err err;
+	struct draw_desc d = { .backend = DRAW_OSMESA };
+	struct draw *dr = draw_open(&d, &s, a, &err);
+	CHECK(dr != NULL);
+	if (!dr)
+		goto out_free;
+	uint8_t *px = malloc(W * H * 4), *want = malloc(W * H * 4);
+	double *xy = malloc(40 * 2 * sizeof *xy);
+	size_t worst = 0;
+	for (int e = 0; e < TWEEN_EASE_COUNT; e++) {
+		struct draw_tween tw = { a, b, NULL, rank, 0.4, (enum tween_ease)e };
+		CHECK(draw_tween_set(dr, &tw, &err) == 0);
+		for (double t = 0.15; t < 1; t += 0.3) {
+			memcpy(xy, draw_tween_points(dr, t), 40 * 2 * sizeof *xy);
+			struct scene_frame f = { .w = W, .h = H, .cam = { 5, 5, 1 }, .s0 = 14, .sprite = 12 };
+			CHECK(draw_tween_frame(dr, t, &f, &discard, px, &err) == 0);
+			CHECK(draw_frame(dr, xy, &f, &discard, want, &err) == 0);
+			size_t n = over(px, want, W * H, 2);
+			if (n > 2)
+				fprintf(stderr, "ease %s at t %g: %zu px differ\n", tween_ease_name((enum tween_ease)e), t, n);
+			worst = n > worst ? n : worst;
+		}
+	}
+	CHECK(worst <= 2);
+	free(px);
+	free(want);
+	free(xy);
+	draw_close(dr);
+out_free:
+	free(a);
+	free(b);
+	free(s.pix);
+}
 #endif
 
 int main(void)
@@ -396,6 +438,7 @@ int main(void)
 	test_gl_resident(cpu_frames);
 	test_gl_exact();
 	test_gl_variants();
+	test_gl_eases();
 #endif
 	free(cpu_frames);
 	return t_done();
