@@ -103,6 +103,29 @@ run "$AP" animate $O --from a.npy --camera-to 4,3,2 --frames 3 -o 'z_%d.png'
 rc_is "camera move without --to" 0
 pixels "zoom: first frame" ra.png z_0.png
 pixels "zoom: last frame" ra_z2.png z_2.png
+
+# --- on GL (osmesa): the transition kept resident, the same frames, one upload ---
+# (gl uploads: per instance its start, end and B's own end as 4 floats, a rank, 4 words)
+mkdir g
+run "$AP" animate $O --from a.npy --to b2.npy --frames 5 --ease linear --backend osmesa -v -o 'g/f_%02d.png'
+rc_is "osmesa transition" 0
+pixels "osmesa: frame 0 is render of A" ra.png g/f_00.png
+pixels "osmesa: last frame is render of B (scaled, shifted)" rb2.png g/f_04.png
+pixels "osmesa: linear midpoint is render of the midpoints" rmid.png g/f_02.png
+same "osmesa: uploads by the first frame only" "$(sed -n 's/^atlasplot: gl uploads: //p' "$T/err")" \
+	"$((6 * (3 * 16 + 4 + 16))) bytes of sprite data in 1 of 5 frames, 0 bytes of prescaled images in 0"
+run "$AP" animate $O --from a.npy --to b2.npy --frames 4 --camera-from 4,3,2 --camera-to 2,2,1 --backend osmesa -v \
+	-o 'g/c_%d.png'
+rc_is "osmesa camera move" 0
+"$AP" render $O --layout a.npy --camera 4,3,2 --backend osmesa -o g/ra_z2.png
+check "osmesa: camera-from frame 0 is its render" "$AP" diff --quiet g/ra_z2.png g/c_0.png
+check "osmesa: camera-to last frame within the golden tolerance of cpu's" "$AP" diff --quiet rb_c.png g/c_3.png
+same "osmesa: no end layout, still one upload" "$(sed -n 's/^atlasplot: gl uploads: //p' "$T/err")" \
+	"$((6 * (2 * 16 + 4 + 16))) bytes of sprite data in 1 of 4 frames, 0 bytes of prescaled images in 0"
+run "$AP" render $O --layout a.npy --camera 4,3,2 --camera 4,3,1 --backend osmesa -v -o 'g/r_%d.png'
+same "osmesa stills upload every frame's sprites" "$(sed -n 's/^atlasplot: gl uploads: .* in \([0-9]* of [0-9]*\) frames.*/\1/p' "$T/err")" \
+	"2 of 2"
+
 run "$AP" animate $O --from a.npy --path keys.txt --fps 4 -o 'd_%d.png'
 same "frames from the path's duration: 1 s at 4 fps" "$(ls d_*.png | wc -l)" "5"
 

@@ -36,7 +36,7 @@ struct ap_scene {
 	char *title, *title_to, *caption, *names;
 	/* the transition's plan (anim's plan_transition and plan_camera) */
 	struct ap_layout b;
-	double *bp, *xy, *prog, *rank;
+	double *bp, *rank;
 	enum tween_ease ease, path_ease;
 	bool procrustes;
 	double stagger;
@@ -260,12 +260,12 @@ static int scene_desc(ap_scene *s, const ap_scene_desc *d, struct ap_err *err)
 
 static void scene_plan_free(ap_scene *s)
 {
+	if (s->e.dr)
+		frames_tween_set(&s->e, NULL, NULL);   /* it borrows what goes now */
 	lay_free(&s->b);
 	free(s->bp);
-	free(s->xy);
-	free(s->prog);
 	free(s->rank);
-	s->bp = s->xy = s->prog = s->rank = NULL;
+	s->bp = s->rank = NULL;
 	s->move = false;
 }
 
@@ -416,10 +416,8 @@ int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *
 	}
 	double *na = malloc(n * 2 * sizeof *na), *nb = malloc(n * 2 * sizeof *nb);
 	s->bp = malloc(n * 2 * sizeof *s->bp);
-	s->xy = malloc(n * 2 * sizeof *s->xy);
-	s->prog = malloc(n * sizeof *s->prog);
 	s->rank = calloc(n, sizeof *s->rank);
-	if (!na || !nb || !s->bp || !s->xy || !s->prog || !s->rank) {
+	if (!na || !nb || !s->bp || !s->rank) {
 		free(na);
 		free(nb);
 		ap_errf(&err, "out of memory for %zu points", n);
@@ -461,6 +459,12 @@ int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *
 		zpath_init(&s->zp, v0, v1, 0);
 		s->move = true;
 	}
+	/* for the draw session, which a GL backend keeps resident; at t = 1 a fitted
+	 * camera frames B's own numbers (anim's plan_tween) */
+	struct draw_tween tw = { s->e.d.lay.xy, s->bp, !s->move && !s->procrustes ? s->b.xy : NULL, s->rank,
+				 s->stagger, s->ease };
+	if (frames_tween_set(&s->e, &tw, &err))
+		goto out_fail;
 	return 0;
 out_fail:
 	scene_plan_free(s);
@@ -483,8 +487,7 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 		ap_errf(&err, "transition: t %g is not in [0, 1]", t);
 		return fail(out_err, &err);
 	}
-	size_t n = s->e.d.imgs.n;
-	const double *xa = s->e.d.lay.xy, *xy = xa;
+	const double *xa = s->e.d.lay.xy, *xy = NULL;
 	fit_a(s);
 	if (s->e.fig && !s->legend_pinned) {
 		/* animate pins the legend's corner from frame 0 */
@@ -493,13 +496,10 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 		frames_pin_legend(&s->e, xa, given ? &cam : s->move ? &s->cam0 : &c0);
 		s->legend_pinned = true;
 	}
-	if (t >= 1) {
-		xy = !given && !s->move && !s->procrustes ? s->b.xy : s->bp;
-	} else if (t > 0) {
-		tween_progress_all(t, s->rank, n, s->stagger, s->ease, s->prog);
-		tween_lerp_points(xa, s->bp, n, s->prog, 0, s->xy);
-		xy = s->xy;
-	}
+	/* the plan's end is B's own numbers, for a fitted camera: a given one is in A's units */
+	if (t >= 1 && given && !s->move && !s->procrustes)
+		xy = s->bp;
+	s->e.tween_t = t;
 	if (!given && s->move) {
 		if (t <= 0) {
 			cam = s->cam0;
@@ -511,7 +511,7 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 			zpath_view_to_cam(v, s->e.s0, s->c.w, &cam);
 		}
 	} else if (!given) {
-		frames_fit(&s->e, xy);
+		frames_fit(&s->e, xy ? xy : frames_tween_points(&s->e, t));
 		s->fit_a = false;
 		cam_default(&s->e.box, &cam);
 	}

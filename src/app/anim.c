@@ -23,7 +23,7 @@ struct anim {
 	size_t n;
 	struct ap_layout b;          /* LAYOUT_B as loaded; xy NULL without --to */
 	double *bp;                  /* B in A's units: where the points end */
-	double *rank, *prog, *xy;
+	double *rank;
 	enum cam_mode mode;
 	struct cam cam0, cam1;
 	struct zpath zp;
@@ -92,11 +92,9 @@ static int plan_transition(struct anim *an, struct ap_err *err)
 	const double *xa = an->e.d.lay.xy;
 	double *na = malloc(n * 2 * sizeof *na), *nb = malloc(n * 2 * sizeof *nb);
 	an->bp = malloc(n * 2 * sizeof *an->bp);
-	an->xy = malloc(n * 2 * sizeof *an->xy);
-	an->prog = malloc(n * sizeof *an->prog);
 	an->rank = calloc(n, sizeof *an->rank);
 	int rc = -1;
-	if (!na || !nb || !an->bp || !an->xy || !an->prog || !an->rank) {
+	if (!na || !nb || !an->bp || !an->rank) {
 		ap_errf(err, "out of memory for %zu points", n);
 		goto out_free;
 	}
@@ -135,6 +133,16 @@ out_free:
 	return rc;
 }
 
+/* The transition for the draw session, which a GL backend keeps resident. */
+static int plan_tween(struct anim *an, struct ap_err *err)
+{
+	/* B' is B moved and scaled, which a fit does not see: at t = 1 draw B's own numbers.
+	 * Not when aligned: then B' is also turned. */
+	const double *end = an->mode == CAM_FIT && !an->a->procrustes ? an->b.xy : NULL;
+	struct draw_tween tw = { an->e.d.lay.xy, an->bp, end, an->rank, an->a->stagger, an->a->ease };
+	return frames_tween_set(&an->e, &tw, err);
+}
+
 static void plan_camera(struct anim *an)
 {
 	const struct anim_desc *a = an->a;
@@ -169,25 +177,21 @@ static double frame_t(const struct anim *an, long k)
 	return (double)j / (double)(an->nframes - 1);
 }
 
-/* Positions and camera of frame k. Ends are exact: A at t = 0, B' (or B) at t = 1. */
+/* Positions and camera of frame k: the positions, or NULL for the transition at the
+ * engine's tween_t. Ends are exact: A at t = 0, B' (or B) at t = 1. */
 static const double *frame_state(struct anim *an, long k, struct cam *cam)
 {
 	const struct anim_desc *a = an->a;
 	double t = frame_t(an, k);
 	const double *xy = an->e.d.lay.xy;
 	an->e.fade = t;
-	if (an->bp && t >= 1) {
-		/* B' is B moved and scaled, which a fit does not see: draw B's own numbers.
-		 * Not when aligned: then B' is also turned. */
-		xy = an->mode == CAM_FIT && !a->procrustes ? an->b.xy : an->bp;
-	} else if (an->bp && t > 0) {
-		tween_progress_all(t, an->rank, an->n, a->stagger, a->ease, an->prog);
-		tween_lerp_points(an->e.d.lay.xy, an->bp, an->n, an->prog, 0, an->xy);
-		xy = an->xy;
-	}
+	an->e.tween_t = t;
+	if (an->bp)
+		xy = NULL;
 	switch (an->mode) {
 	case CAM_FIT:
-		frames_fit(&an->e, xy);
+		/* the tweened points' box, on the CPU: the one per-point job a frame does here */
+		frames_fit(&an->e, xy ? xy : frames_tween_points(&an->e, t));
 		cam_default(&an->e.box, cam);
 		break;
 	case CAM_MOVE:
@@ -404,8 +408,6 @@ static void anim_free(struct anim *an)
 	lay_free(&an->b);
 	free(an->bp);
 	free(an->rank);
-	free(an->prog);
-	free(an->xy);
 }
 
 int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, struct ap_err *err)
@@ -431,6 +433,10 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 		rc = plan_transition(&an, err);
 	if (rc == 0) {
 		plan_camera(&an);
+		if (an.bp)
+			rc = plan_tween(&an, err);
+	}
+	if (rc == 0) {
 		if (an.e.fig) {
 			/* the legend's corner from frame 0, whichever frames this run draws */
 			struct cam cam;

@@ -346,9 +346,14 @@ void figure_close(struct figure *f)
 	free(f);
 }
 
+bool figure_placing(const struct figure *f)
+{
+	return f && f->legend == FIGURE_LEGEND_AUTO && !f->pinned;
+}
+
 void figure_place(struct figure *f, const double *xy, size_t n, const struct cam_view *v, bool pin)
 {
-	if (!f || f->legend != FIGURE_LEGEND_AUTO || f->pinned)
+	if (!figure_placing(f))
 		return;
 	/* matplotlib's order for ties: upper right, upper left, lower left, lower right */
 	static const enum text_corner order[4] = { TEXT_TOP_RIGHT, TEXT_TOP_LEFT, TEXT_BOTTOM_LEFT, TEXT_BOTTOM_RIGHT };

@@ -27,6 +27,7 @@
  *   figure_representatives  each class's image nearest its centroid (legend_images)
  *   figure_open       lay the texts out for a frame size and a data set's labels
  *   figure_place      choose the legend's corner from a frame's sprites (unless pinned)
+ *   figure_placing    whether figure_place would look at them
  *   figure_draw       the texts over an RGBA frame
  *   figure_write_doc  a frame as a PDF or SVG file, texts as vectors (f may be NULL)
  */
@@ -98,6 +99,8 @@ void figure_close(struct figure *f);
 /* Choose the legend's corner from the sprite centres xy (n points) seen through v, for
  * AUTO; pin: keep it for every later frame (an animation's legend stays put). */
 void figure_place(struct figure *f, const double *xy, size_t n, const struct cam_view *v, bool pin);
+/* Whether figure_place would read the points (an AUTO legend not pinned). */
+bool figure_placing(const struct figure *f);
 
 /* fade: the title's cross-fade, 0..1. */
 int figure_draw(struct figure *f, uint8_t *rgba, double fade, struct ap_err *err);

@@ -344,6 +344,16 @@ void frames_fit(struct frames_engine *e, const double *xy)
 	e->s0 = cam_fit_scale(&e->box, e->c->margin, e->c->w, e->c->h);
 }
 
+int frames_tween_set(struct frames_engine *e, const struct draw_tween *tw, struct ap_err *err)
+{
+	return draw_tween_set(e->dr, tw, err);
+}
+
+const double *frames_tween_points(struct frames_engine *e, double t)
+{
+	return draw_tween_points(e->dr, t);
+}
+
 /* The scene alone, no text. */
 static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		      struct ap_err *err)
@@ -358,13 +368,25 @@ static int draw_scene(struct frames_engine *e, const double *xy, const struct ca
 		.highlight_scale = c->highlight_scale,
 	};
 	double t0 = frames_now();
-	int rc = draw_frame(e->dr, xy, &f, &c->ro, rgba, err);
+	int rc = xy ? draw_frame(e->dr, xy, &f, &c->ro, rgba, err)
+		    : draw_tween_frame(e->dr, e->tween_t, &f, &c->ro, rgba, err);
 	e->t_render += frames_now() - t0;
+	struct draw_stats st;
+	draw_stats(e->dr, &st);
+	e->draws++;
+	e->up_bytes += st.upload_bytes;
+	e->up_frames += st.upload_bytes > 0;
+	e->presc_bytes += st.presc_bytes;
+	e->presc_frames += st.presc_bytes > 0;
 	return rc;
 }
 
 static void place_legend(struct frames_engine *e, const double *xy, const struct cam *cam, bool pin)
 {
+	if (!figure_placing(e->fig))
+		return;
+	if (!xy)
+		xy = frames_tween_points(e, e->tween_t);
 	struct cam_view v = { *cam, e->s0, e->c->w, e->c->h };
 	figure_place(e->fig, xy, e->d.imgs.n, &v, pin);
 }
@@ -477,6 +499,10 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			if (e->fig)
 				frames_log(e->c, "text_ms=%.2f", e->t_text * 1e3 / (double)e->frames);
 		}
+		if (e->draws && !draw_is_cpu(e->dr))
+			frames_log(e->c, "gl uploads: %zu bytes of sprite data in %zu of %zu frames, %zu bytes of "
+				   "prescaled images in %zu", e->up_bytes, e->up_frames, e->draws, e->presc_bytes,
+				   e->presc_frames);
 		struct ap_err qerr;
 		if (outq_close(e->q, &qerr) && rc == 0) {
 			if (err)

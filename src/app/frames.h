@@ -120,9 +120,12 @@ struct frames_engine {
 	enum pngio_fmt png_fmt;      /* GRAY when nothing in the scene has colour */
 	double t_render, t_wait;     /* seconds, for -v */
 	size_t frames;
+	size_t draws;                /* frames drawn, and what they handed a GL (draw_stats), for -v */
+	size_t up_bytes, up_frames, presc_bytes, presc_frames;
 	struct afile_inputs inputs;  /* every file read: no output may be one of them */
 	struct figure *fig;          /* NULL without text options */
 	double fade;                 /* the title's cross-fade for the next frame (anim) */
+	double tween_t;              /* the transition's timeline for the next frame drawn with xy NULL */
 	double t_text;               /* seconds, for -v */
 	struct draw_store store;     /* the cache, when c->cache */
 	struct acache entry;         /* the entry mapped, or none */
@@ -138,11 +141,19 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 int frames_open_ds(struct frames_engine *e, struct frames_desc *c, struct ds *d, struct ap_err *err);
 /* Fit s0 to the box of xy (n points). */
 void frames_fit(struct frames_engine *e, const double *xy);
+/* A transition (draw/draw.h's draw_tween, its arrays borrowed) that the frames drawn
+ * with xy NULL show, each at e->tween_t: kept resident by a GL backend, so that such a
+ * frame hands it no positions. NULL: none. */
+int frames_tween_set(struct frames_engine *e, const struct draw_tween *tw, struct ap_err *err);
+/* Its points at t, worked out on the CPU (for a fit): draw_tween_points. */
+const double *frames_tween_points(struct frames_engine *e, double t);
 /* Another file the run reads (a second layout), that no output may overwrite. */
 void frames_add_input(struct frames_engine *e, const char *path);
 /* 0, or -1 when path is one of the run's inputs (frames_emit checks its own paths). */
 int frames_check_output(const struct frames_engine *e, const char *path, struct ap_err *err);
-/* Render positions xy with camera cam into a buffer and queue it for path. */
+/* Render positions xy (or, NULL, the transition at e->tween_t) with camera cam into a
+ * buffer and queue it for path. The same xy below; a legend placed by the frame (not
+ * pinned) needs positions. */
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err);
 /* A PDF or SVG frame (kind: figure_doc_kind), the scene as a raster and the texts as
