@@ -1,4 +1,6 @@
 """The package draws the CLI's pixels for the same options."""
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -157,6 +159,26 @@ def test_transition_options_as_animate(ap, cli, kw):
         for k in (3, 1):
             got = np.asarray(s.transition(b, k / (n - 1), **move))
             assert first_diff(got, want[k]) is None, f"scene frame {k}"
+
+
+@pytest.mark.parametrize("cli,kw", MOVES[:5:2] + MOVES[4:], ids=[" ".join(c) for c, _ in MOVES[:5:2] + MOVES[4:]])
+def test_transition_on_osmesa_as_animate(ap, cli, kw):
+    """The GL backend's transition (kept resident, drawn from t) through the package is
+    animate's on the same backend, byte for byte, frames drawn out of order too."""
+    w, h, n = 160, 120, 5
+    extra = ["--color-by", "label"] if kw.get("color_by") else []
+    try:
+        want = cli_animate_raw(["--images", data(GRAY), "--labels", data(LAB), "--from", data(XY), "--to",
+                                data("syn_xy_b.npy"), "--frames", str(n), "--backend", "osmesa", *cli, *extra], w, h)
+    except subprocess.CalledProcessError as e:
+        pytest.skip(f"no osmesa here: {e.stderr.decode().strip()}")
+    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by")}
+    scene_kw = {k: v for k, v in kw.items() if k not in move}
+    with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), backend="osmesa", **scene_kw) as s:
+        b = load("syn_xy_b.npy")
+        for k in (3, 0, 4, 1):
+            got = np.asarray(s.transition(b, k / (n - 1), **move))
+            assert first_diff(got, want[k]) is None, f"frame {k}: {first_diff(got, want[k])}"
 
 
 def test_transition_option_errors(ap):
