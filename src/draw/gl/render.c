@@ -33,6 +33,7 @@ struct tween_run {
 	size_t first, count;
 	uint32_t group, side;
 	bool decor, hl;
+	bool pre;                    /* this frame: drawn from the prescaled images */
 };
 
 /* Its buffers: positions (start, end, and end for t >= 1), ranks, instances. */
@@ -871,8 +872,9 @@ static int tw_instances(struct render *r, const struct scene_src *src, const str
 	r->tw.nruns = 0;
 	for (size_t k = 0; k < ninst; k++) {
 		uint32_t flags = inst[k].page_flags >> 16, iw = inst[k].size & 0xffff, ih = inst[k].size >> 16;
-		struct tween_run run = { k, 1, (inst[k].page_flags & 0xffff) / r->pages_per_group, iw > ih ? iw : ih,
-					 (flags & (SCENE_OUTLINE | SCENE_FRAME)) != 0, (flags & SCENE_OUTLINE) != 0 };
+		struct tween_run run = { .first = k, .count = 1, .group = (inst[k].page_flags & 0xffff) / r->pages_per_group,
+					 .side = iw > ih ? iw : ih, .decor = (flags & (SCENE_OUTLINE | SCENE_FRAME)) != 0,
+					 .hl = (flags & SCENE_OUTLINE) != 0 };
 		struct tween_run *last = r->tw.nruns ? &r->tw.runs[r->tw.nruns - 1] : NULL;
 		if (last && last->group == run.group && last->side == run.side && last->decor == run.decor &&
 		    last->hl == run.hl)
@@ -881,6 +883,9 @@ static int tw_instances(struct render *r, const struct scene_src *src, const str
 			r->tw.runs[r->tw.nruns++] = run;
 		r->tw.translucent |= inst[k].tint >> 24 != 0xff;
 	}
+	struct tween_run *fit = realloc(r->tw.runs, r->tw.nruns * sizeof *fit);
+	if (fit)
+		r->tw.runs = fit;
 	upload(r, TW_INST, inst, ninst * sizeof *inst);
 	free(inst);
 	r->tw.ninst = ninst;
@@ -959,6 +964,42 @@ static void tween_uniforms(struct render *r, const struct sprite_prog *p, double
 	gl->Uniform1ui(p->u.outline_border, scene_border(scene_highlight_side(f)));
 }
 
+/* Which runs are of the key's scale (a run's sprites share one: scene_scale_x of each
+ * is its longer image side over its side), their images made and uploaded. */
+static int tw_prescale(struct render *r, const struct scene_src *src, const struct presc_key *key, double S,
+		       double HS, struct ap_err *err)
+{
+	bool made = false;
+	if (key && pre_begin(r, key, err))
+		return -1;
+	for (size_t j = 0; j < r->tw.nruns; j++) {
+		struct tween_run *run = &r->tw.runs[j];
+		float sc = (float)run->side / (float)(run->hl ? HS : S);
+		run->pre = key && presc_match(key, sc, sc);
+		for (size_t k = run->first; run->pre && k < run->first + run->count; k++) {
+			uint32_t i = (uint32_t)(k < src->n ? k : r->tw.hl[k - src->n]);
+			if (pre_make(r, key, src->tex[i], src->size[i], src->page[i], &made, err))
+				return -1;
+		}
+	}
+	return made ? pre_upload(r, key, err) : 0;
+}
+
+/* The tween VAO's attributes from the plan's buffers, the end layout's for b when end. */
+static void tw_bind(struct render *r, int end)
+{
+	const struct glfn *gl = r->gl;
+	gl->BindVertexArray(r->tw.vao);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_A]);
+	gl->VertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_INST]);
+	gl->VertexAttribIPointer(1, 4, GL_UNSIGNED_INT, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[end]);
+	gl->VertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_RANK]);
+	gl->VertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+}
+
 int render_tween_frame(struct render *r, const struct scene_src *src, double t, const struct scene_frame *f,
 		       const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
 		       struct ap_err *err)
@@ -970,62 +1011,30 @@ int render_tween_frame(struct render *r, const struct scene_src *src, double t, 
 		return ap_errf(err, "frame %dx%d: outside 1..%d, the GL limit", w, h, r->max_size);
 	if (!r->tw.set)
 		return ap_errf(err, "render: no transition set");
-	if (tw_instances(r, src, f, err) || tw_positions(r, err))
+	double S = fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT), HS = scene_highlight_side(f);
+	if (tw_instances(r, src, f, err) || tw_positions(r, err) || tw_prescale(r, src, key, S, HS, err))
 		return -1;
 	float bg[4], ol[4];
 	pal_premul(o->background, bg);
 	pal_premul(pal_outline(o->outline, o->background), ol);
 	bool fast = o->alpha != DRAW_BLEND && bg[3] == 1.0f && !r->tw.translucent && (!r->tw.nhl || ol[3] == 1.0f);
-	double S = fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT), HS = scene_highlight_side(f);
-	/* the runs of the key's scale (a run's sprites share it: scene_scale_x of each is
-	 * its longer image side over its side), their images made and uploaded */
-	bool *pre = malloc((r->tw.nruns ? r->tw.nruns : 1) * sizeof *pre), made = false;
-	if (!pre)
-		return ap_errf(err, "render: out of memory");
-	int rc = key ? pre_begin(r, key, err) : 0;
-	for (size_t j = 0; j < r->tw.nruns && rc == 0; j++) {
-		const struct tween_run *run = &r->tw.runs[j];
-		float sc = (float)run->side / (float)(run->hl ? HS : S);
-		pre[j] = key && presc_match(key, sc, sc);
-		for (size_t k = run->first; pre[j] && k < run->first + run->count && rc == 0; k++) {
-			uint32_t i = (uint32_t)(k < src->n ? k : r->tw.hl[k - src->n]);
-			rc = pre_make(r, key, src->tex[i], src->size[i], src->page[i], &made, err);
-		}
-	}
-	if (rc == 0 && made)
-		rc = pre_upload(r, key, err);
+	if (frame_begin(r, w, h, fast, bg, key != NULL, err))
+		return -1;
 	/* points where the padded viewport fits the GL's limit */
 	int pad = r->max_point > 0 && w + (int)r->max_point + 2 <= r->max_viewport[0] &&
 		  h + (int)r->max_point + 2 <= r->max_viewport[1] ? (int)r->max_point / 2 + 1 : 0;
 	int end = t >= 1 && r->tw.plan.end ? TW_END : TW_B;
-	if (rc == 0)
-		rc = frame_begin(r, w, h, fast, bg, key != NULL, err);
-	if (rc) {
-		free(pre);
-		return -1;
-	}
 	gl->Viewport(-pad, -pad, w + 2 * pad, h + 2 * pad);
-	gl->BindVertexArray(r->tw.vao);
-	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_A]);
-	gl->VertexAttribPointer(0, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
-	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_INST]);
-	gl->VertexAttribIPointer(1, 4, GL_UNSIGNED_INT, 0, (const void *)0);
-	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[end]);
-	gl->VertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, 0, (const void *)0);
-	gl->BindBuffer(GL_ARRAY_BUFFER, r->tw.buf[TW_RANK]);
-	gl->VertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, 0, (const void *)0);
+	tw_bind(r, end);
 	gl->ActiveTexture(GL_TEXTURE0);
 	const struct sprite_prog *cur = NULL;
 	for (size_t j = 0; j < r->tw.nruns; j++) {
 		const struct tween_run *run = &r->tw.runs[j];
-		double side = run->hl ? HS : S;
-		int point = pad && side + 1 <= r->max_point;
-		const struct sprite_prog *p = sprite_prog(r, (int)r->tw.plan.ease, point, pre[j], run->decor,
+		int point = pad && (run->hl ? HS : S) + 1 <= r->max_point;
+		const struct sprite_prog *p = sprite_prog(r, (int)r->tw.plan.ease, point, run->pre, run->decor,
 							  (int)o->alpha, err);
-		if (!p) {
-			free(pre);
+		if (!p)
 			return -1;
-		}
 		if (p != cur) {
 			gl->UseProgram(p->id);
 			set_uniforms(r, p, o, ol, key, w, h, pad);
@@ -1040,6 +1049,5 @@ int render_tween_frame(struct render *r, const struct scene_src *src, double t, 
 			gl->DrawArraysInstancedBaseInstance(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)run->count,
 							    (GLuint)run->first);
 	}
-	free(pre);
 	return frame_end(r, fast, tg, err);
 }
