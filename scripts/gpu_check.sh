@@ -3,7 +3,8 @@
 # builds, lists the EGL devices (atlasplot info), renders an MNIST overview with egl and
 # cpu and compares them with the golden suite's tolerance (mnist_overview.scene's diff
 # options), times the UMAP -> t-SNE transition at 1080p on egl and cpu (PNGs, then raw
-# RGBA to /dev/null), and prints a summary. Without a GPU, egl is Mesa's llvmpipe
+# RGBA to /dev/null), says what egl's transition uploaded (-v: its first frame only),
+# and prints a summary. Without a GPU, egl is Mesa's llvmpipe
 # through the surfaceless platform and the script says so; it still checks the egl
 # frame. GPU_CHECK_SHORT=1: 12 frames instead of 120 and a smaller overview (what
 # make test runs, in well under 30 s on 2 cores). GPU_CHECK_GPU=N passes --gpu N.
@@ -56,6 +57,9 @@ for b in egl cpu; do
 	set -- $(run_anim "$b" "$T/png_$b/f_%05d.png")
 	line=$(printf '%-4s PNGs:      render %8.2f ms/frame, %6.2f frames/s, %6.2f s' "$b" "$1" "$3" "$2")
 	echo "$line"; summary="$summary$line\n"
+	# the transition kept resident: what its frames handed the GL
+	line=$(sed -n "s/^atlasplot: gl uploads: /$b  uploads:  /p" "$T/anim.err")
+	[ -z "$line" ] || { echo "$line"; summary="$summary$line\n"; }
 	rm -rf "$T/png_$b"
 	# shellcheck disable=SC2086
 	"$AP" animate $imgs --from data/mnist_umap.npy --to data/mnist_tsne.npy --frames "$frames" --sprite 8 \
