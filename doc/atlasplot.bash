@@ -8,7 +8,7 @@ _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
 _atlasplot_draw_opts='--size --margin --sprite --sprite-growth --sprite-min --sprite-max
 	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
 	--label-names --legend --legend-images --title --caption --font-size --text-color --dpi
-	--backend --gpu --page-size --cache --png-level --max-memory --verbose --help'
+	--backend --gpu --page-size --pages-per-array --cache --png-level --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
 # Sets _atlasplot_kind to file, dir, word or none (no completion: a number, a colour).

@@ -78,6 +78,26 @@ class TransitionDesc(ctypes.Structure):
                 ("camera_from", Camera), ("camera_to", Camera), ("path_ease", _i)]
 
 
+class Option(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("arg", _i), ("letter", _i)]
+
+
+class JobProgress(ctypes.Structure):
+    _fields_ = [("frame", ctypes.c_long), ("total", ctypes.c_long), ("done", ctypes.c_long),
+                ("todo", ctypes.c_long), ("rendered", ctypes.c_size_t), ("skipped", ctypes.c_long),
+                ("elapsed", _d), ("render_s", _d), ("final", _b)]
+
+
+# ap_job_hooks' callbacks
+PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(JobProgress))
+
+
+class JobHooks(ctypes.Structure):
+    _fields_ = [("log", ctypes.c_void_p), ("warn", ctypes.c_void_p), ("progress", ctypes.c_void_p),
+                ("ready", ctypes.c_void_p), ("user", ctypes.c_void_p), ("stop", ctypes.c_void_p),
+                ("out", ctypes.c_void_p), ("command_line", ctypes.c_char_p)]
+
+
 lib, path = _load()
 _P = ctypes.POINTER
 _vp, _sz = ctypes.c_void_p, ctypes.c_size_t
@@ -94,6 +114,13 @@ for name, res, args in [
     ("ap_scene_free", None, [_vp]),
     ("ap_png_write", _i, [ctypes.c_char_p, _vp, _i, _i, _i, _P(Error)]),
     ("ap_png_encode", _i, [_vp, _i, _i, _i, _P(_vp), _P(_sz), _P(Error)]),
+    ("ap_job_make", _vp, [ctypes.c_char_p, _P(Error)]),
+    ("ap_job_options", _P(Option), [ctypes.c_char_p, _P(_sz)]),
+    ("ap_job_help", _vp, [ctypes.c_char_p]),
+    ("ap_job_set", _i, [_vp, ctypes.c_char_p, ctypes.c_char_p, _P(Error)]),
+    ("ap_job_check", _i, [_vp, _P(Error)]),
+    ("ap_job_run", _i, [_vp, _P(JobHooks), _P(Error)]),
+    ("ap_job_free", None, [_vp]),
     ("ap_free", None, [_vp]),
     ("ap_color_parse", _i, [ctypes.c_char_p, _P(_u32)]),
     ("ap_version", ctypes.c_char_p, []),

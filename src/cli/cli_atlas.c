@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 #include "app/frames.h"
 #include "io/pngio.h"
 #include "draw/draw.h"
@@ -61,12 +61,13 @@ static int atlas_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 
 static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, struct ap_err *err)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "layout", required_argument, NULL, OPT_LAYOUT_I },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	static const struct job_opt own[] = {
+		{ "layout", AP_ARG_REQUIRED, 0, OPT_LAYOUT_I },
+		{ "output", AP_ARG_REQUIRED, 'o', 'o' },
+		{ NULL, 0, 0, 0 },
 	};
+	struct option longopts[CLI_MAX_OPTS];
+	cli_longopts(job_common_opts, own, longopts);
 	struct atlas_args a = { c, out, want_out };
 	const struct cli_parser p = { ":o:vh", longopts, atlas_opt, &a, c, 0 };
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
@@ -155,7 +156,7 @@ int cli_atlas(int argc, char **argv)
 	if (!rc)
 		rc = write_pages(&d, &a, out, &err);
 	ds_free(&d);
-	cli_common_free(&c);
+	job_common_free(&c);
 	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
 }
 
@@ -233,6 +234,6 @@ int cli_info(int argc, char **argv)
 			*nl = 0;
 		printf("  %s\n", line);
 	}
-	cli_common_free(&c);
+	job_common_free(&c);
 	return AP_EXIT_OK;
 }
