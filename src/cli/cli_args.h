@@ -17,6 +17,7 @@ enum {
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
 	OPT_LABEL_NAMES, OPT_LEGEND, OPT_LEGEND_IMAGES, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
+	OPT_CLAMP_CAMERA, OPT_SPRITE_MODE,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -28,7 +29,9 @@ enum {
 	{ "on-bad-image", required_argument, NULL, OPT_ON_BAD }, \
 	{ "size", required_argument, NULL, OPT_SIZE }, \
 	{ "margin", required_argument, NULL, OPT_MARGIN }, \
+	{ "clamp-camera", no_argument, NULL, OPT_CLAMP_CAMERA }, \
 	{ "sprite", required_argument, NULL, OPT_SPRITE }, \
+	{ "sprite-mode", required_argument, NULL, OPT_SPRITE_MODE }, \
 	{ "sprite-growth", required_argument, NULL, OPT_GROWTH }, \
 	{ "sprite-min", required_argument, NULL, OPT_SPRITE_MIN }, \
 	{ "sprite-max", required_argument, NULL, OPT_SPRITE_MAX }, \
@@ -66,6 +69,8 @@ void cli_common_help(char *buf, size_t len);
 void cli_common_init(struct frames_desc *c);
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
 int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
+/* After the last option: 0, or -1 when two shared options disagree (err set). */
+int cli_common_check(const struct frames_desc *c, struct ap_err *err);
 void cli_common_free(struct frames_desc *c);
 
 /* An option whose value is one of names (an enum's, in order): *out = its index and 1,
