@@ -62,11 +62,11 @@ extern const char *const cam_sprite_mode_names[3];
 
 /* Sprite sizing; zero value means: power mode, automatic base, growth 0.5, min 1, max 1024. */
 struct cam_sprite {
-	enum cam_sprite_mode mode;
 	double base;             /* S at zoom 1; 0 = automatic (cam_sprite_auto) */
 	double growth;           /* exponent G (power mode); use growth_set to make 0 mean 0 */
 	bool growth_set;
 	double min, max;         /* 0 = defaults 1 and 1024 */
+	enum cam_sprite_mode mode;   /* last, so positional initialisers of the rest still hold */
 };
 
 #define CAM_DEFAULT_MARGIN 0.05
