@@ -37,8 +37,9 @@
  *
  * DEFAULTS (zero in a desc), the command line's:
  *   width × height 1920 × 1080, margin 0.05 (margin_set makes 0 mean 0), sprite automatic
- *   (1.5·sqrt(area / images), at most the image size), sprite_growth 0.5 unless
- *   sprite_growth_set, sprite_min 1, sprite_max 1024, alpha discard, threshold 0.5
+ *   (1.5·sqrt(area / images), at most the image size), sprite_mode power,
+ *   sprite_growth 0.5 unless sprite_growth_set, sprite_min 1, sprite_max 1024,
+ *   clamp_camera off (cameras as given), alpha discard, threshold 0.5
  *   unless threshold_set, coverage kept (coverage_plain false), background opaque black
  *   unless background_set (then 0 is transparent), outline and text colour contrasting,
  *   highlight_scale 2, legend none, backend auto (a GPU through EGL, else cpu), page_size
@@ -130,6 +131,13 @@ typedef enum ap_alpha {
 	AP_ALPHA_OPAQUE,
 } ap_alpha;
 
+/* The command line's --sprite-mode names in order: how the sprite side follows the zoom. */
+typedef enum ap_sprite_mode {
+	AP_SPRITE_POWER = 0,         /* sprite · zoom^sprite_growth */
+	AP_SPRITE_ASINH,             /* sprite · asinh(zoom)/asinh(1) above zoom 1, sprite · zoom below */
+	AP_SPRITE_CONSTANT,          /* sprite at every zoom */
+} ap_sprite_mode;
+
 typedef enum ap_legend {
 	AP_LEGEND_NONE = 0,
 	AP_LEGEND_AUTO,
@@ -188,6 +196,8 @@ typedef struct ap_scene_desc {
 	void (*warn)(void *user, const char *line);   /* NULL: warnings dropped */
 	void *user;
 	const char *title_to;        /* --title-to: transitions cross-fade title into it */
+	bool clamp_camera;           /* --clamp-camera: every camera drawn is kept on the data */
+	ap_sprite_mode sprite_mode;  /* sprite_growth_set is refused with another than power */
 } ap_scene_desc;
 
 /* zoom 0 (or a NULL camera): the fitted camera, the layout's box centred at zoom 1. */

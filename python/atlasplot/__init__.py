@@ -35,6 +35,7 @@ __all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "run", "o
 FORMATS = ["png", "pdf", "svg"]
 
 ALPHA = ["discard", "blend", "opaque"]
+SPRITE_MODE = ["power", "asinh", "constant"]
 COVERAGE = ["keep", "plain"]
 COLOR_BY = ["label", "none"]
 LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
@@ -85,8 +86,8 @@ def _bytes(value):
     return v * mul
 
 
-def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=None, sprite_min=None,
-                sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
+def _scene_desc(size=(1920, 1080), margin=None, clamp_camera=False, sprite="auto", sprite_mode="power",
+                sprite_growth=None, sprite_min=None, sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
                 background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
                 title_from=None, title_to=None, caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
                 backend="cpu", gpu=None, page_size=None, max_memory=None):
@@ -111,6 +112,8 @@ def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=Non
         d.width, d.height = int(w), int(h)
     if margin is not None:
         d.margin, d.margin_set = float(margin), True
+    d.clamp_camera = bool(clamp_camera)
+    d.sprite_mode = _choice("--sprite-mode", sprite_mode, SPRITE_MODE)
     if sprite is not None and sprite != "auto":
         if isinstance(sprite, str):
             try:
@@ -307,8 +310,9 @@ class Scene:
     labels : array_like or path, optional
         integer labels (N,), any width.
     **options
-        the command line's options: size=(W, H), margin, sprite ("auto" or pixels),
-        sprite_growth, sprite_min, sprite_max, alpha, threshold, coverage, color_by,
+        the command line's options: size=(W, H), margin, clamp_camera (True: every
+        camera kept on the data), sprite ("auto" or pixels), sprite_mode ("power",
+        "asinh", "constant"), sprite_growth, sprite_min, sprite_max, alpha, threshold, coverage, color_by,
         background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
         "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
         label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by

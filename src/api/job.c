@@ -136,7 +136,9 @@ static const char animate_help[] =
 	"  --align MODE         none (default), or procrustes: rotate, reflect and scale B onto\n"
 	"                       A so points travel least (-v prints the mean travel)\n"
 	"camera (in LAYOUT_A's data units, as render's --camera):\n"
-	"  default              each frame fitted to the box of its points, as render fits\n"
+	"  default              each frame fitted to the box of its points, as render fits;\n"
+	"                       --clamp-camera (below) clamps each frame's camera after the\n"
+	"                       move's interpolation, against A's fit\n"
 	"  --camera-from CX,CY,Z  start camera (default: A's fit, its box centre, zoom 1)\n"
 	"  --camera-to CX,CY,Z  end camera (default: A's fit); the camera follows the van\n"
 	"                       Wijk-Nuij path, so a long pan zooms out and back in\n"
@@ -568,6 +570,8 @@ int ap_job_check(ap_job *j, ap_error *out)
 		ap_errf(&err, "missing --images FILE (or --manifest FILE)");
 		return fail(out, &err, AP_JOB_USAGE);
 	}
+	if (job_common_check(&j->c, &err))
+		return fail(out, &err, AP_JOB_USAGE);
 	if ((j->kind == JOB_RENDER ? check_render : check_animate)(j, &err))
 		return fail(out, &err, AP_JOB_USAGE);
 	int rc = j->kind == JOB_ANIMATE ? plan_animate(j, &err) : 0;

@@ -25,10 +25,17 @@ static const char common_help[] =
 	"frame and camera:\n"
 	"  --size WxH           frame size in pixels (default %dx%d)\n"
 	"  --margin M           fit padding, fraction of the box on each side (default %g)\n"
+	"  --clamp-camera       keep every camera on the data (default: off): zoom at least\n"
+	"                       1 (the fit), the frame inside the padded box when zoomed in,\n"
+	"                       the whole box on screen where it is narrower than the frame\n"
 	"sprites:\n"
 	"  --sprite S|auto      sprite side in pixels at zoom 1 (default auto:\n"
 	"                       1.5*sqrt(frame area / images), at most the image size)\n"
-	"  --sprite-growth G    side = S * zoom^G (default %g; 0 constant, 1 like an object)\n"
+	"  --sprite-mode MODE   how the side follows the zoom Z: %s (the default: S * Z^G),\n"
+	"                       asinh (S * asinh(Z)/asinh(1) above zoom 1, S * Z below:\n"
+	"                       regl-scatterplot's curve) or constant (S)\n"
+	"  --sprite-growth G    power's exponent: side = S * zoom^G (default %g; 0 constant,\n"
+	"                       1 like an object)\n"
 	"  --sprite-min PX      smallest side (default %g)\n"
 	"  --sprite-max PX      largest side (default %g; every side at most %g)\n"
 	"  --alpha MODE         discard (default; texels below the threshold are transparent),\n"
@@ -82,7 +89,7 @@ void job_common_help(char *buf, size_t len)
 {
 	uint32_t bg = FRAMES_DEFAULT_BACKGROUND;
 	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
-		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
+		 cam_sprite_mode_names[CAM_SPRITE_POWER], CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
 		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
 		 SCENE_MAX_HIGHLIGHT_SCALE, TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
@@ -180,6 +187,12 @@ int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			return ap_errf(err, "--margin '%s': expected a number from 0 to 10", arg);
 		c->margin_set = true;
 		return 1;
+	case OPT_CLAMP_CAMERA:
+		c->clamp_camera = true;
+		return 1;
+	case OPT_SPRITE_MODE:
+		return job_name_opt("--sprite-mode", arg, cam_sprite_mode_names, NAMES_COUNT(cam_sprite_mode_names),
+				    (int *)&c->sprite.mode, err);
 	case OPT_SPRITE:
 		if (!strcmp(arg, "auto")) {
 			c->sprite.base = 0;
@@ -302,6 +315,14 @@ int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->verbose++;            /* the job's log hook is taken when this is set */
 		return 1;
 	}
+	return 0;
+}
+
+int job_common_check(const struct frames_desc *c, struct ap_err *err)
+{
+	const char *why = cam_sprite_check(&c->sprite);
+	if (why)
+		return ap_errf(err, "--sprite-growth %g: %s", c->sprite.growth, why);
 	return 0;
 }
 

@@ -20,6 +20,7 @@ enum {
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
 	OPT_LABEL_NAMES, OPT_LEGEND, OPT_LEGEND_IMAGES, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
+	OPT_CLAMP_CAMERA, OPT_SPRITE_MODE,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -40,7 +41,9 @@ struct job_opt {
 	{ "on-bad-image", AP_ARG_REQUIRED, 0, OPT_ON_BAD }, \
 	{ "size", AP_ARG_REQUIRED, 0, OPT_SIZE }, \
 	{ "margin", AP_ARG_REQUIRED, 0, OPT_MARGIN }, \
+	{ "clamp-camera", AP_ARG_NONE, 0, OPT_CLAMP_CAMERA }, \
 	{ "sprite", AP_ARG_REQUIRED, 0, OPT_SPRITE }, \
+	{ "sprite-mode", AP_ARG_REQUIRED, 0, OPT_SPRITE_MODE }, \
 	{ "sprite-growth", AP_ARG_REQUIRED, 0, OPT_GROWTH }, \
 	{ "sprite-min", AP_ARG_REQUIRED, 0, OPT_SPRITE_MIN }, \
 	{ "sprite-max", AP_ARG_REQUIRED, 0, OPT_SPRITE_MAX }, \
@@ -81,6 +84,8 @@ void job_common_help(char *buf, size_t len);
 
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
 int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
+/* After the last option: 0, or -1 when two shared options disagree (err set). */
+int job_common_check(const struct frames_desc *c, struct ap_err *err);
 void job_common_free(struct frames_desc *c);
 
 /* An option whose value is one of names (an enum's, in order): *out = its index and 1,

@@ -50,7 +50,8 @@ int cli_fail(int code, const struct ap_err *err);
  * 0 (not an option of this command), -1 (a bad value: a usage error) or -2 (a failure
  * that is not the user's spelling, such as an unreadable --shots file); err says why.
  * -h/--help, a missing value and an unknown option are handled here, and so is a
- * command with shared options (common set) but no --images or --manifest.
+ * command with shared options (common set) but no --images or --manifest, and shared
+ * options that disagree (cli_common_check).
  */
 struct cli_parser {
 	const char *shortopts;       /* with a leading ':' and 'h' */

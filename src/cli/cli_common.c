@@ -112,6 +112,8 @@ int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, st
 		return ap_errf(err, "unexpected argument '%s'", argv[optind + p->max_args]);
 	if (p->common && !p->common->paths.nimages && !p->common->paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
+	if (p->common && job_common_check(p->common, err))
+		return -1;
 	*first = optind;
 	return 0;
 }
