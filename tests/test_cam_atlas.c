@@ -166,20 +166,32 @@ static void test_clamp(void)
 	CHECK_NEAR(o2.cy, 1, 1e-8);
 
 	/* a box of zero width (points on a vertical line x = 3), frame 100 x 100: s0 = 25
-	 * from y alone; the line stays within the frame, cx in [3 - 2, 3 + 2] at zoom 1 */
+	 * from y alone; the line stays on the frame's centre line, cx = 3 at every zoom */
 	struct cam_box v = { 3, 0, 3, 4 };
 	CHECK_NEAR(cam_fit_scale(&v, 0, 100, 100), 25, 0);
-	CLAMP(&v, 0, 100, 100, 10, 2, 1, 5, 2, 1);
-	CLAMP(&v, 0, 100, 100, -10, 2, 1, 1, 2, 1);
-	CLAMP(&v, 0, 100, 100, 3.5, 2, 4, 3.5, 2, 4);             /* zoom 4: cx in [2.5, 3.5] */
-	CLAMP(&v, 0, 100, 100, 4, 2, 4, 3.5, 2, 4);               /* cy in [0.5, 3.5] */
-	CLAMP(&v, 0, 100, 100, 4, 0.1, 4, 3.5, 0.5, 4);
-	CLAMP(&v, 0, 100, 100, 4, 3.6, 4, 3.5, 3.5, 4);
-	/* one point: s0 = 1, the point stays within the frame */
+	CLAMP(&v, 0, 100, 100, 10, 2, 1, 3, 2, 1);
+	CLAMP(&v, 0, 100, 100, -10, 2, 1, 3, 2, 1);
+	CLAMP(&v, 0, 100, 100, 3, 2, 4, 3, 2, 4);                 /* zoom 4: cy in [0.5, 3.5] */
+	CLAMP(&v, 0, 100, 100, 3.5, 2, 4, 3, 2, 4);
+	CLAMP(&v, 0, 100, 100, 4, 0.1, 4, 3, 0.5, 4);
+	CLAMP(&v, 0, 100, 100, 4, 3.6, 4, 3, 3.5, 4);
+	/* one point: s0 = 1, the point stays at the centre */
 	struct cam_box dot = { 2, 3, 2, 3 };
-	CLAMP(&dot, 0.05, 100, 50, 100, 3, 1, 52, 3, 1);
-	CLAMP(&dot, 0.05, 100, 50, 2, -40, 1, 2, -22, 1);
+	CLAMP(&dot, 0.05, 100, 50, 100, 3, 1, 2, 3, 1);
+	CLAMP(&dot, 0.05, 100, 50, 2, -40, 1, 2, 3, 1);
 	CLAMP(&dot, 0.05, 100, 50, 2, 3, 1, 2, 3, 1);
+	/* a box much narrower than the frame: 10 x 1, frame 200 x 100, s0 = 20 (x binds);
+	 * in y the box is 20 px of 100 at zoom 1: it must cross the centre line (R = P/2 =
+	 * 0.5, cy in [0, 1]), though it would still be on screen up to 2.5 from its centre */
+	struct cam_box thin = { 0, 0, 10, 1 };
+	CHECK_NEAR(cam_fit_scale(&thin, 0, 200, 100), 20, 0);
+	CLAMP(&thin, 0, 200, 100, 5, 10, 1, 5, 1, 1);
+	CLAMP(&thin, 0, 200, 100, 5, -0.25, 1, 5, 0, 1);
+	CLAMP(&thin, 0, 200, 100, 5, 0.75, 1, 5, 0.75, 1);        /* kept */
+	/* zoom 4 (s = 80): the box is 80 px of 100, on screen within F/(2s) - P/2 = 0.125 of
+	 * its centre, tighter than P/2: cy in [0.375, 0.625] */
+	CLAMP(&thin, 0, 200, 100, 5, 0.9, 4, 5, 0.625, 4);
+	CLAMP(&thin, 0, 200, 100, 5, 0.1, 4, 5, 0.375, 4);
 	/* the out-of-place form: out may be in */
 	struct cam c = { 100, 100, 0.5 };
 	CHECK(cam_clamp(&b, 0, 20, 200, 100, &c, &c));

@@ -112,7 +112,10 @@ const char *cam_sprite_check(const struct cam_sprite *sp)
 static double clamp_axis(double lo, double hi, double margin, double s, int frame, double c)
 {
 	double half_box = (hi - lo) * (1 + 2 * margin) / 2, half_frame = frame / (2 * s);
-	double mid = (lo + hi) / 2, r = fabs(half_box - half_frame);
+	double mid = (lo + hi) / 2;
+	/* zoomed in: the frame inside the box; narrower: the box across the frame's centre
+	 * line and wholly on screen, whichever is tighter (both 0 where the sides meet) */
+	double r = half_box >= half_frame ? half_box - half_frame : fmin(half_box, half_frame - half_box);
 	/* within R: unchanged, so that a camera already on the data keeps its exact bits */
 	if (c - mid > r)
 		return mid + r;

@@ -24,16 +24,17 @@
  *            with P the padded box's side (side·(1 + 2·margin), the box the fit uses),
  *            m its centre ((x0 + x1)/2, the default camera's), F the frame's side in
  *            pixels, s = s0·zoom' and E = P·s the box's side on screen, the centre is
- *            kept within R = |P/2 − F/(2s)| of m:
+ *            kept within R of m:
  *              E >= F (zoomed in): R = P/2 − F/(2s), so the frame stays inside the
  *                      padded box: no empty space beyond the margin on that axis;
- *              E <  F (the box narrower than the frame): R = F/(2s) − P/2, so the
- *                      whole padded box stays on screen: the data is never lost.
+ *              E <  F (the box narrower than the frame): R = min(P/2, F/(2s) − P/2),
+ *                      so the padded box covers the frame's centre line and stays
+ *                      wholly on screen: the data is never lost nor pushed to an edge.
  *            R shrinks to 0 as E reaches F from either side, so the allowed centres
  *            change continuously with the zoom and a clamped camera path does not jump.
- *            (Keeping the centre within [x0, x1] when E < F, the other reading of
- *            "the box covers the frame's centre line", jumps from P/2 to 0 there, and
- *            lets half the box leave the frame.) A centre within R is kept as it is,
+ *            (The centre line alone, R = P/2 when E < F, jumps from P/2 to 0 there and
+ *            lets half the box leave the frame; the frame alone lets the box sit on the
+ *            frame's edge.) A centre within R is kept as it is,
  *            bit for bit; one outside moves to m ± R. A zero side (all points on a
  *            line) has P = 0: the points stay within the frame.
  */
