@@ -5,10 +5,10 @@
 # take a file, and the choices of options that take a keyword (also as --opt=VALUE).
 
 _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
-_atlasplot_draw_opts='--size --margin --sprite --sprite-growth --sprite-min --sprite-max
+_atlasplot_draw_opts='--size --margin --clamp-camera --sprite --sprite-mode --sprite-growth --sprite-min --sprite-max
 	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
 	--label-names --legend --legend-images --title --caption --font-size --text-color --dpi
-	--backend --gpu --page-size --cache --png-level --max-memory --verbose --help'
+	--backend --gpu --page-size --pages-per-array --cache --png-level --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
 # Sets _atlasplot_kind to file, dir, word or none (no completion: a number, a colour).
@@ -27,6 +27,7 @@ _atlasplot_value()
 	--align) _atlasplot_words='none procrustes' ;;
 	--on-bad-image) _atlasplot_words='skip fail' ;;
 	--sprite) _atlasplot_words='auto' ;;
+	--sprite-mode) _atlasplot_words='power asinh constant' ;;
 	--legend) _atlasplot_words='auto top-left top-right bottom-left bottom-right none' ;;
 	--label-names) _atlasplot_kind=file ;;
 	--images | --labels | --layout | --from | --to | --path | --manifest | --contact-sheet | --shots)
@@ -55,7 +56,8 @@ _atlasplot_options()
 			--stagger-by --align --camera-from --camera-to --path --path-ease --output
 			--contact-sheet --resume --shard --range --title-from --title-to $_atlasplot_data_opts $_atlasplot_draw_opts" ;;
 	atlas) echo "$_atlasplot_data_opts --page-size --max-memory --output --verbose --help" ;;
-	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --verbose --help" ;;
+	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --sprite-table --sprite
+		--sprite-mode --sprite-growth --sprite-min --sprite-max --size --verbose --help" ;;
 	cache) echo "--list --clear --help" ;;
 	diff)
 		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --max-memory --help" ;;

@@ -37,8 +37,9 @@
  *
  * DEFAULTS (zero in a desc), the command line's:
  *   width × height 1920 × 1080, margin 0.05 (margin_set makes 0 mean 0), sprite automatic
- *   (1.5·sqrt(area / images), at most the image size), sprite_growth 0.5 unless
- *   sprite_growth_set, sprite_min 1, sprite_max 1024, alpha discard, threshold 0.5
+ *   (1.5·sqrt(area / images), at most the image size), sprite_mode power,
+ *   sprite_growth 0.5 unless sprite_growth_set, sprite_min 1, sprite_max 1024,
+ *   clamp_camera off (cameras as given), alpha discard, threshold 0.5
  *   unless threshold_set, coverage kept (coverage_plain false), background opaque black
  *   unless background_set (then 0 is transparent), outline and text colour contrasting,
  *   highlight_scale 2, legend none, backend auto (a GPU through EGL, else cpu), page_size
@@ -55,18 +56,30 @@
  * Colours are RGBA8 packed as r | g << 8 | b << 16 | a << 24 (ap_color_parse reads
  * "RRGGBB", "RRGGBBAA" and "none" as --background does).
  *
+ * JOBS: everything the commands `atlasplot render` and `atlasplot animate` do, files in
+ *   and files out, by their options' names: ap_job_make("animate"), then ap_job_set(job,
+ *   "contact-sheet", "sheet.png") for each option as the command line spells it (without
+ *   the dashes; a flag's value NULL; a repeatable one, such as "images" or "camera", set
+ *   again), then ap_job_run. The command line is a loop over argv on these calls, so
+ *   every option it has is here with its meaning, checks and messages; ap_job_options
+ *   lists them and ap_job_help gives the text of `atlasplot CMD --help`.
+ *
  * FUNCTIONS
  *   ap_dataset_make, ap_dataset_count, ap_dataset_free
  *   ap_scene_make, ap_scene_size, ap_scene_draw, ap_scene_set_transition,
  *   ap_scene_draw_transition, ap_scene_write, ap_scene_free
+ *   ap_job_make, ap_job_options, ap_job_help, ap_job_set, ap_job_check, ap_job_run,
+ *   ap_job_free
  *   ap_png_write, ap_png_encode, ap_free, ap_color_parse, ap_version
  */
 #ifndef ATLASPLOT_H
 #define ATLASPLOT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,6 +130,13 @@ typedef enum ap_alpha {
 	AP_ALPHA_BLEND,
 	AP_ALPHA_OPAQUE,
 } ap_alpha;
+
+/* The command line's --sprite-mode names in order: how the sprite side follows the zoom. */
+typedef enum ap_sprite_mode {
+	AP_SPRITE_POWER = 0,         /* sprite · zoom^sprite_growth */
+	AP_SPRITE_ASINH,             /* sprite · asinh(zoom)/asinh(1) above zoom 1, sprite · zoom below */
+	AP_SPRITE_CONSTANT,          /* sprite at every zoom */
+} ap_sprite_mode;
 
 typedef enum ap_legend {
 	AP_LEGEND_NONE = 0,
@@ -176,6 +196,8 @@ typedef struct ap_scene_desc {
 	void (*warn)(void *user, const char *line);   /* NULL: warnings dropped */
 	void *user;
 	const char *title_to;        /* --title-to: transitions cross-fade title into it */
+	bool clamp_camera;           /* --clamp-camera: every camera drawn is kept on the data */
+	ap_sprite_mode sprite_mode;  /* sprite_growth_set is refused with another than power */
 } ap_scene_desc;
 
 /* zoom 0 (or a NULL camera): the fitted camera, the layout's box centred at zoom 1. */
@@ -226,6 +248,65 @@ AP_API int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *cam,
 AP_API int ap_scene_write(ap_scene *s, const ap_camera *cam, const char *path, const char *format,
 			  ap_error *err);
 AP_API void ap_scene_free(ap_scene *s);
+
+/*
+ * Jobs. What ap_job_set, ap_job_check and ap_job_run return besides 0:
+ *   AP_JOB_FAILED  an input, the environment or an output failed (exit 1 on the command line)
+ *   AP_JOB_USAGE   a bad option value, a missing or conflicting option (exit 2)
+ *   AP_JOB_STOPPED the hooks' stop flag was set: the run ended after the frame in hand,
+ *                  every frame written complete (ap_job_run only)
+ */
+typedef struct ap_job ap_job;
+enum { AP_JOB_FAILED = -1, AP_JOB_USAGE = -2, AP_JOB_STOPPED = 1 };
+
+/* An option: its name without the dashes, whether it takes a value, its one-letter
+ * form ('o' for "output", 'v' for "verbose"; 0 none). */
+typedef enum ap_arg { AP_ARG_NONE = 0, AP_ARG_REQUIRED, AP_ARG_OPTIONAL } ap_arg;
+typedef struct ap_option {
+	const char *name;
+	ap_arg arg;
+	int letter;
+} ap_option;
+
+/* Where an animation stands, for a progress line. */
+typedef struct ap_job_progress {
+	long frame, total;           /* the frame just handled (0-based), of all frames */
+	long done, todo;             /* frames handled this run, and to handle */
+	size_t rendered;
+	long skipped;                /* found complete (resume) */
+	double elapsed;              /* seconds since the run began */
+	double render_s;             /* seconds spent drawing */
+	bool final;                  /* the run is over */
+} ap_job_progress;
+
+/* What a run tells and where it writes, every field optional (zero: none). */
+typedef struct ap_job_hooks {
+	void (*log)(void *user, const char *line);    /* progress and timings, given "verbose" */
+	void (*warn)(void *user, const char *line);   /* a text shrunk, an image skipped, ... */
+	void (*progress)(void *user, const ap_job_progress *p);   /* animate, after each frame */
+	void (*ready)(void *user);   /* every input read, before the first frame is drawn */
+	void *user;
+	volatile sig_atomic_t *stop; /* set (by a signal handler, say): stop between frames */
+	FILE *out;                   /* where "-o -" writes (render's PNG, animate's raw RGBA
+	                              * frames); NULL: "-" is refused */
+	const char *command_line;    /* the PNGs' "Command" text; NULL: the command's name */
+} ap_job_hooks;
+
+/* command "render" or "animate"; NULL when it is neither or memory is short. */
+AP_API ap_job *ap_job_make(const char *command, ap_error *err);
+/* The command's options, *n of them; NULL for another command. */
+AP_API const ap_option *ap_job_options(const char *command, size_t *n);
+/* The text `atlasplot CMD --help` prints; NULL for another command. Free with ap_free. */
+AP_API char *ap_job_help(const char *command);
+/* One option, as the command line gives it: name as ap_job_options lists it ("sprite",
+ * "o" or "output"), value NULL for a flag or an optional value left out. */
+AP_API int ap_job_set(ap_job *j, const char *name, const char *value, ap_error *err);
+/* The checks between options (a required one missing, two that exclude each other, a
+ * --path file): what ap_job_run does first. */
+AP_API int ap_job_check(ap_job *j, ap_error *err);
+/* Run: load, draw and write every frame. h may be NULL. */
+AP_API int ap_job_run(ap_job *j, const ap_job_hooks *h, ap_error *err);
+AP_API void ap_job_free(ap_job *j);
 
 /* PNG of an RGBA buffer (level 0 -> 1), written atomically to path, or into *out (free
  * it with ap_free). */

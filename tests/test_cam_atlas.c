@@ -65,6 +65,139 @@ static void test_sprite(void)
 	CHECK(r.x0 == 40 && r.y0 == 30 && r.w == 20 && r.h == 20);
 }
 
+/* Sprite modes: the curves of core/cam.h at zooms worked out by hand. */
+static void test_sprite_modes(void)
+{
+	struct cam_sprite pw = { .base = 8 };                  /* the zero mode: power, G 0.5 */
+	CHECK_NEAR(cam_sprite_size(&pw, 4), 16, 1e-12);
+	CHECK_NEAR(cam_sprite_size(&pw, 0.25), 4, 1e-12);
+	struct cam_sprite as = { .mode = CAM_SPRITE_ASINH, .base = 8 };
+	CHECK_NEAR(cam_sprite_size(&as, 1), 8, 0);              /* base is the size at zoom 1 */
+	/* asinh(4) = ln(4 + sqrt 17) = 2.0947125472611012, asinh(1) = 0.881373587019543 */
+	CHECK_NEAR(cam_sprite_size(&as, 4), 8 * 2.0947125472611012 / 0.881373587019543, 1e-12);
+	CHECK_NEAR(cam_sprite_size(&as, 4), 19.013163798970567, 1e-12);
+	/* asinh(1000) = 7.600902709541988: a x1000 zoom, sprites 8.6 times larger */
+	CHECK_NEAR(cam_sprite_size(&as, 1000), 68.99142721301858, 1e-11);
+	CHECK_NEAR(cam_sprite_size(&as, 0.5), 4, 0);            /* linear below zoom 1 */
+	CHECK_NEAR(cam_sprite_size(&as, 0.05), 1, 0);           /* 0.4, raised to --sprite-min 1 */
+	as.max = 12;
+	CHECK_NEAR(cam_sprite_size(&as, 4), 12, 0);
+	struct cam_sprite co = { .mode = CAM_SPRITE_CONSTANT, .base = 8 };
+	CHECK_NEAR(cam_sprite_size(&co, 0.01), 8, 0);
+	CHECK_NEAR(cam_sprite_size(&co, 1), 8, 0);
+	CHECK_NEAR(cam_sprite_size(&co, 1e6), 8, 0);
+	co.max = 5;
+	CHECK_NEAR(cam_sprite_size(&co, 3), 5, 0);
+	co.max = 0;
+	co.min = 10;
+	CHECK_NEAR(cam_sprite_size(&co, 3), 10, 0);
+	CHECK_STR(cam_sprite_mode_names[CAM_SPRITE_POWER], "power");
+	CHECK_STR(cam_sprite_mode_names[CAM_SPRITE_ASINH], "asinh");
+	CHECK_STR(cam_sprite_mode_names[CAM_SPRITE_CONSTANT], "constant");
+	/* only power has an exponent */
+	CHECK(cam_sprite_check(&pw) == NULL);
+	pw.growth_set = true;
+	CHECK(cam_sprite_check(&pw) == NULL);
+	CHECK(cam_sprite_check(&as) == NULL);
+	as.growth_set = true;
+	CHECK_STR(cam_sprite_check(&as), "only --sprite-mode power has a growth exponent, not asinh");
+	co.growth_set = true;
+	CHECK_STR(cam_sprite_check(&co), "only --sprite-mode power has a growth exponent, not constant");
+}
+
+/* cam_clamp(box, margin, s0, w, h, in) == want exactly, and whether it moved. */
+static void check_clamp(const struct cam_box *b, double margin, int w, int h, struct cam in, struct cam want,
+			int line)
+{
+	double s0 = cam_fit_scale(b, margin, w, h);
+	struct cam out;
+	bool moved = cam_clamp(b, margin, s0, w, h, &in, &out);
+	bool same = in.cx == want.cx && in.cy == want.cy && in.zoom == want.zoom;
+	if (out.cx == want.cx && out.cy == want.cy && out.zoom == want.zoom && moved == !same) {
+		t_pass++;
+	} else {
+		t_fail++;
+		fprintf(stderr, "FAIL %s:%d: clamp (%.17g, %.17g, %.17g) -> (%.17g, %.17g, %.17g) moved %d, want "
+			"(%.17g, %.17g, %.17g) moved %d\n", __FILE__, line, in.cx, in.cy, in.zoom, out.cx, out.cy,
+			out.zoom, moved, want.cx, want.cy, want.zoom, !same);
+	}
+}
+#define CLAMP(b, m, w, h, cx, cy, z, wcx, wcy, wz) \
+	check_clamp(b, m, w, h, (struct cam){ cx, cy, z }, (struct cam){ wcx, wcy, wz }, __LINE__)
+
+static void test_clamp(void)
+{
+	/* box 10 x 5, margin 0, frame 200 x 100: s0 = 20 on both axes, so at zoom 1 the
+	 * frame is the box and only its centre (5, 2.5) is allowed */
+	struct cam_box b = { 0, 0, 10, 5 };
+	CHECK_NEAR(cam_fit_scale(&b, 0, 200, 100), 20, 0);
+	CLAMP(&b, 0, 200, 100, 5, 2.5, 1, 5, 2.5, 1);             /* the fit: unchanged */
+	CLAMP(&b, 0, 200, 100, 5, 2.5, 0.5, 5, 2.5, 1);           /* zoomed out below the fit */
+	CLAMP(&b, 0, 200, 100, 1, 1, 1e-6, 5, 2.5, 1);
+	CLAMP(&b, 0, 200, 100, 50, -7, 1, 5, 2.5, 1);
+	/* zoom 2: s = 40, the frame shows 5 x 2.5 units: cx in [2.5, 7.5], cy in [1.25, 3.75] */
+	CLAMP(&b, 0, 200, 100, -100, 2.5, 2, 2.5, 2.5, 2);        /* panned off the left */
+	CLAMP(&b, 0, 200, 100, 100, 2.5, 2, 7.5, 2.5, 2);         /* the right */
+	CLAMP(&b, 0, 200, 100, 5, 100, 2, 5, 3.75, 2);            /* the top */
+	CLAMP(&b, 0, 200, 100, 5, -100, 2, 5, 1.25, 2);           /* the bottom */
+	CLAMP(&b, 0, 200, 100, 9, -3, 2, 7.5, 1.25, 2);           /* a corner */
+	CLAMP(&b, 0, 200, 100, 7.5, 3.75, 2, 7.5, 3.75, 2);       /* on the edge: kept */
+	CLAMP(&b, 0, 200, 100, 6, 3, 2, 6, 3, 2);                 /* inside: kept */
+	/* zoomed in past an edge, x16: s = 320, half frame 0.3125 x 0.15625 units */
+	CLAMP(&b, 0, 200, 100, 9.9, 0.1, 16, 9.6875, 0.15625, 16);
+
+	/* margin 0.25: the padded box is 12 x 3 around (4, 1); frame 120 x 60: s0 = 10 (x
+	 * binds). At zoom 1 the box is narrower than the frame in y (30 px of 60): the
+	 * whole padded box stays on screen, cy in [1 - 1.5, 1 + 1.5] */
+	struct cam_box n = { 0, 0, 8, 2 };
+	CHECK_NEAR(cam_fit_scale(&n, 0.25, 120, 60), 10, 0);
+	CLAMP(&n, 0.25, 120, 60, 4, 10, 1, 4, 2.5, 1);
+	CLAMP(&n, 0.25, 120, 60, 4, -10, 1, 4, -0.5, 1);
+	CLAMP(&n, 0.25, 120, 60, 9, 2, 1, 4, 2, 1);               /* x binds: centred */
+	/* zoom 2: E = F in y (R = 0); zoom 4: zoomed in, cx in [-0.5, 8.5], cy in [0.25, 1.75] */
+	CLAMP(&n, 0.25, 120, 60, 4, 2, 2, 4, 1, 2);
+	CLAMP(&n, 0.25, 120, 60, 20, 20, 4, 8.5, 1.75, 4);
+	CLAMP(&n, 0.25, 120, 60, -20, -20, 4, -0.5, 0.25, 4);
+	/* continuous through E = F: near zoom 2 the allowed range is near 0 on both sides */
+	struct cam lo_z = { 4, 9, 2 * (1 - 1e-9) }, hi_z = { 4, 9, 2 * (1 + 1e-9) }, o1, o2;
+	cam_clamp(&n, 0.25, 10, 120, 60, &lo_z, &o1);
+	cam_clamp(&n, 0.25, 10, 120, 60, &hi_z, &o2);
+	CHECK_NEAR(o1.cy, 1, 1e-8);
+	CHECK_NEAR(o2.cy, 1, 1e-8);
+
+	/* a box of zero width (points on a vertical line x = 3), frame 100 x 100: s0 = 25
+	 * from y alone; the line stays on the frame's centre line, cx = 3 at every zoom */
+	struct cam_box v = { 3, 0, 3, 4 };
+	CHECK_NEAR(cam_fit_scale(&v, 0, 100, 100), 25, 0);
+	CLAMP(&v, 0, 100, 100, 10, 2, 1, 3, 2, 1);
+	CLAMP(&v, 0, 100, 100, -10, 2, 1, 3, 2, 1);
+	CLAMP(&v, 0, 100, 100, 3, 2, 4, 3, 2, 4);                 /* zoom 4: cy in [0.5, 3.5] */
+	CLAMP(&v, 0, 100, 100, 3.5, 2, 4, 3, 2, 4);
+	CLAMP(&v, 0, 100, 100, 4, 0.1, 4, 3, 0.5, 4);
+	CLAMP(&v, 0, 100, 100, 4, 3.6, 4, 3, 3.5, 4);
+	/* one point: s0 = 1, the point stays at the centre */
+	struct cam_box dot = { 2, 3, 2, 3 };
+	CLAMP(&dot, 0.05, 100, 50, 100, 3, 1, 2, 3, 1);
+	CLAMP(&dot, 0.05, 100, 50, 2, -40, 1, 2, 3, 1);
+	CLAMP(&dot, 0.05, 100, 50, 2, 3, 1, 2, 3, 1);
+	/* a box much narrower than the frame: 10 x 1, frame 200 x 100, s0 = 20 (x binds);
+	 * in y the box is 20 px of 100 at zoom 1: it must cross the centre line (R = P/2 =
+	 * 0.5, cy in [0, 1]), though it would still be on screen up to 2.5 from its centre */
+	struct cam_box thin = { 0, 0, 10, 1 };
+	CHECK_NEAR(cam_fit_scale(&thin, 0, 200, 100), 20, 0);
+	CLAMP(&thin, 0, 200, 100, 5, 10, 1, 5, 1, 1);
+	CLAMP(&thin, 0, 200, 100, 5, -0.25, 1, 5, 0, 1);
+	CLAMP(&thin, 0, 200, 100, 5, 0.75, 1, 5, 0.75, 1);        /* kept */
+	/* zoom 4 (s = 80): the box is 80 px of 100, on screen within F/(2s) - P/2 = 0.125 of
+	 * its centre, tighter than P/2: cy in [0.375, 0.625] */
+	CLAMP(&thin, 0, 200, 100, 5, 0.9, 4, 5, 0.625, 4);
+	CLAMP(&thin, 0, 200, 100, 5, 0.1, 4, 5, 0.375, 4);
+	/* the out-of-place form: out may be in */
+	struct cam c = { 100, 100, 0.5 };
+	CHECK(cam_clamp(&b, 0, 20, 200, 100, &c, &c));
+	CHECK(c.cx == 5 && c.cy == 2.5 && c.zoom == 1);
+}
+
 static void test_atlas_plan(void)
 {
 	struct ap_imgset s = { .n = 70000, .w = 28, .h = 28, .c = 1 };
@@ -297,6 +430,8 @@ int main(void)
 	test_fit();
 	test_screen();
 	test_sprite();
+	test_sprite_modes();
+	test_clamp();
 	test_atlas_plan();
 	test_atlas_no_bleed();
 	test_atlas_extrude();

@@ -13,22 +13,29 @@ carrying the command line's message for the same fault; the command line's warni
 
     >>> atlasplot.save("figure.pdf", images, xy, labels, title="Digits")   # texts as vectors
 
-Functions: render, save, Scene, animate, from_umap; Image is what they return.
+    >>> atlasplot.run("animate", images=images, from_=xy, to=xy2, hold_end=1,
+    ...               contact_sheet="sheet.png", output="frames/f_%05d.png")
+
+Functions: render, save, Scene, animate, from_umap; Image is what they return. run,
+options and help: the commands render and animate themselves, every option by name.
 """
 
 import ctypes
 import os
+import sys
+import tempfile
 import warnings
 
 import numpy as np
 
 from . import _lib
 
-__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "version"]
+__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "run", "options", "help", "version"]
 
 FORMATS = ["png", "pdf", "svg"]
 
 ALPHA = ["discard", "blend", "opaque"]
+SPRITE_MODE = ["power", "asinh", "constant"]
 COVERAGE = ["keep", "plain"]
 COLOR_BY = ["label", "none"]
 LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
@@ -79,8 +86,8 @@ def _bytes(value):
     return v * mul
 
 
-def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=None, sprite_min=None,
-                sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
+def _scene_desc(size=(1920, 1080), margin=None, clamp_camera=False, sprite="auto", sprite_mode="power",
+                sprite_growth=None, sprite_min=None, sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
                 background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
                 title_from=None, title_to=None, caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
                 backend="cpu", gpu=None, page_size=None, max_memory=None):
@@ -105,6 +112,8 @@ def _scene_desc(size=(1920, 1080), margin=None, sprite="auto", sprite_growth=Non
         d.width, d.height = int(w), int(h)
     if margin is not None:
         d.margin, d.margin_set = float(margin), True
+    d.clamp_camera = bool(clamp_camera)
+    d.sprite_mode = _choice("--sprite-mode", sprite_mode, SPRITE_MODE)
     if sprite is not None and sprite != "auto":
         if isinstance(sprite, str):
             try:
@@ -301,8 +310,9 @@ class Scene:
     labels : array_like or path, optional
         integer labels (N,), any width.
     **options
-        the command line's options: size=(W, H), margin, sprite ("auto" or pixels),
-        sprite_growth, sprite_min, sprite_max, alpha, threshold, coverage, color_by,
+        the command line's options: size=(W, H), margin, clamp_camera (True: every
+        camera kept on the data), sprite ("auto" or pixels), sprite_mode ("power",
+        "asinh", "constant"), sprite_growth, sprite_min, sprite_max, alpha, threshold, coverage, color_by,
         background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
         "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
         label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by
@@ -484,3 +494,102 @@ def from_umap(reducer, images, labels=None, **options):
     if emb is None:
         raise ValueError("from_umap: the reducer has no embedding_ (fit it first)")
     return render(images, emb, labels, **options)
+
+
+def options(command):
+    """The options of ``atlasplot COMMAND`` ("render" or "animate"): {name: kind}, kind
+    "flag", "value" or "optional" (a value that may be left out)."""
+    n = ctypes.c_size_t()
+    o = _lib.lib.ap_job_options(str(command).encode(), ctypes.byref(n))
+    if not o:
+        raise ValueError(f"unknown command '{command}': expected render or animate")
+    kinds = ("flag", "value", "optional")
+    return {o[i].name.decode(): kinds[o[i].arg] for i in range(n.value)}
+
+
+def help(command):
+    """The text ``atlasplot COMMAND --help`` prints."""
+    p = _lib.lib.ap_job_help(str(command).encode())
+    if not p:
+        raise ValueError(f"unknown command '{command}': expected render or animate")
+    try:
+        return ctypes.string_at(p).decode()
+    finally:
+        _lib.lib.ap_free(p)
+
+
+def _job_value(name, v):
+    if isinstance(v, (tuple, list)) and name == "size" and len(v) == 2:
+        return f"{int(v[0])}x{int(v[1])}"
+    if isinstance(v, tuple):
+        return ",".join(_job_value(name, x) for x in v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, os.PathLike):
+        return os.fspath(v)
+    return str(v)
+
+
+def run(command, *, log=None, progress=None, **opts):
+    """Run ``atlasplot COMMAND`` ("render" or "animate") in this process, writing what
+    the command writes. Every option of the command line by its name, dashes as
+    underscores and a trailing underscore dropped (``from_`` is ``--from``, ``o`` or
+    ``output`` is ``-o``): True for a flag; a list for an option given several times
+    (``images=[a, b]``, ``camera=[(0, 0, 1), (3, 1, 8)]``); a tuple for a comma list
+    (``camera_to=(3.5, -1, 20)``); size as (W, H); numpy arrays for images, labels,
+    layout, from and to, saved to temporary NPY files for the run. ``verbose=True``
+    sends the -v lines to log (a callable taking a line; default: stderr); progress, a
+    callable, gets a dict per animate frame (frame, total, done, todo, rendered,
+    skipped, elapsed, render_s, final). Bad options raise ValueError with the command
+    line's message, failures OSError; warnings are UserWarnings. See options() and help()."""
+    known = options(command)
+    err = _lib.Error()
+    job = _lib.lib.ap_job_make(str(command).encode(), ctypes.byref(err))
+    if not job:
+        raise ValueError(err.text())
+    pending = []
+    with tempfile.TemporaryDirectory(prefix="atlasplot") as tmp:
+        try:
+            for key, value in opts.items():
+                name = key.rstrip("_").replace("_", "-")
+                if name not in known and name not in ("o", "v"):
+                    raise ValueError(f"unknown option '--{name}' for atlasplot {command}")
+                if value is None or value is False:
+                    continue
+                values = value if isinstance(value, list) else [value]
+                for k, v in enumerate(values):
+                    if isinstance(v, np.ndarray):
+                        path = os.path.join(tmp, f"{name}_{k}.npy")
+                        np.save(path, np.ascontiguousarray(v))
+                        v = path
+                    arg = None if v is True else _job_value(name, v).encode()
+                    rc = _lib.lib.ap_job_set(job, name.encode(), arg, ctypes.byref(err))
+                    if rc:
+                        raise (ValueError if rc == -2 else OSError)(err.text())
+
+            def on_log(user, line):
+                text = line.decode("utf-8", "replace")
+                if log:
+                    log(text)
+                else:
+                    print("atlasplot: " + text, file=sys.stderr)
+
+            def on_warn(user, line):
+                pending.append(line.decode("utf-8", "replace"))
+
+            def on_progress(user, p):
+                if progress:
+                    q = p.contents
+                    progress({f: getattr(q, f) for f, _ in _lib.JobProgress._fields_})
+
+            cbs = (_lib.WARN(on_log), _lib.WARN(on_warn), _lib.PROGRESS(on_progress))
+            h = _lib.JobHooks()
+            h.log, h.warn, h.progress = (ctypes.cast(c, ctypes.c_void_p) for c in cbs)
+            h.command_line = f"atlasplot {command}".encode()
+            rc = _lib.lib.ap_job_run(job, ctypes.byref(h), ctypes.byref(err))
+            for line in pending:
+                warnings.warn(line, UserWarning, stacklevel=2)
+            if rc < 0:
+                raise (ValueError if rc == -2 else OSError)(err.text())
+        finally:
+            _lib.lib.ap_job_free(job)

@@ -62,7 +62,8 @@ class SceneDesc(ctypes.Structure):
                 ("caption", ctypes.c_char_p), ("legend", _i), ("label_names", ctypes.c_char_p),
                 ("font_size", _d), ("text_color", _u32), ("dpi", _d), ("backend", _i), ("gpu", _i),
                 ("gpu_set", _b), ("page_size", _u32), ("max_memory", ctypes.c_size_t),
-                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p)]
+                ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p),
+                ("clamp_camera", _b), ("sprite_mode", _i)]
 
 
 # ap_scene_desc.warn: void (*)(void *user, const char *line)
@@ -76,6 +77,26 @@ class Camera(ctypes.Structure):
 class TransitionDesc(ctypes.Structure):
     _fields_ = [("to", Array), ("ease", _i), ("procrustes", _b), ("stagger", _d), ("stagger_by", _i),
                 ("camera_from", Camera), ("camera_to", Camera), ("path_ease", _i)]
+
+
+class Option(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("arg", _i), ("letter", _i)]
+
+
+class JobProgress(ctypes.Structure):
+    _fields_ = [("frame", ctypes.c_long), ("total", ctypes.c_long), ("done", ctypes.c_long),
+                ("todo", ctypes.c_long), ("rendered", ctypes.c_size_t), ("skipped", ctypes.c_long),
+                ("elapsed", _d), ("render_s", _d), ("final", _b)]
+
+
+# ap_job_hooks' callbacks
+PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(JobProgress))
+
+
+class JobHooks(ctypes.Structure):
+    _fields_ = [("log", ctypes.c_void_p), ("warn", ctypes.c_void_p), ("progress", ctypes.c_void_p),
+                ("ready", ctypes.c_void_p), ("user", ctypes.c_void_p), ("stop", ctypes.c_void_p),
+                ("out", ctypes.c_void_p), ("command_line", ctypes.c_char_p)]
 
 
 lib, path = _load()
@@ -94,6 +115,13 @@ for name, res, args in [
     ("ap_scene_free", None, [_vp]),
     ("ap_png_write", _i, [ctypes.c_char_p, _vp, _i, _i, _i, _P(Error)]),
     ("ap_png_encode", _i, [_vp, _i, _i, _i, _P(_vp), _P(_sz), _P(Error)]),
+    ("ap_job_make", _vp, [ctypes.c_char_p, _P(Error)]),
+    ("ap_job_options", _P(Option), [ctypes.c_char_p, _P(_sz)]),
+    ("ap_job_help", _vp, [ctypes.c_char_p]),
+    ("ap_job_set", _i, [_vp, ctypes.c_char_p, ctypes.c_char_p, _P(Error)]),
+    ("ap_job_check", _i, [_vp, _P(Error)]),
+    ("ap_job_run", _i, [_vp, _P(JobHooks), _P(Error)]),
+    ("ap_job_free", None, [_vp]),
     ("ap_free", None, [_vp]),
     ("ap_color_parse", _i, [ctypes.c_char_p, _P(_u32)]),
     ("ap_version", ctypes.c_char_p, []),

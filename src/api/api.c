@@ -198,6 +198,13 @@ static int scene_desc(ap_scene *s, const ap_scene_desc *d, struct ap_err *err)
 		return -1;
 	c->sprite.min = d->sprite_min;
 	c->sprite.max = d->sprite_max;
+	if ((unsigned)d->sprite_mode > AP_SPRITE_CONSTANT)
+		return ap_errf(err, "--sprite-mode %d: expected power, asinh or constant", (int)d->sprite_mode);
+	c->sprite.mode = (enum cam_sprite_mode)d->sprite_mode;
+	const char *why = cam_sprite_check(&c->sprite);
+	if (why)
+		return ap_errf(err, "--sprite-growth %g: %s", c->sprite.growth, why);
+	c->clamp_camera = d->clamp_camera;
 	if ((unsigned)d->alpha > AP_ALPHA_OPAQUE)
 		return ap_errf(err, "--alpha %d: expected discard, blend or opaque", (int)d->alpha);
 	c->ro.alpha = (enum draw_alpha)d->alpha;
@@ -358,6 +365,7 @@ int ap_scene_draw(ap_scene *s, const ap_camera *camera, uint8_t *rgba, size_t by
 	fit_a(s);
 	if (!given)
 		cam_default(&s->e.box, &cam);
+	frames_clamp(&s->e, -1, &cam);
 	s->e.fade = 0;
 	if (frames_draw(&s->e, s->e.d.lay.xy, &cam, rgba, &err))
 		return fail(out_err, &err);
@@ -493,7 +501,9 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 		/* animate pins the legend's corner from frame 0 */
 		struct cam c0;
 		cam_default(&s->e.box, &c0);
-		frames_pin_legend(&s->e, xa, given ? &cam : s->move ? &s->cam0 : &c0);
+		struct cam pin = given ? cam : s->move ? s->cam0 : c0;
+		frames_clamp(&s->e, -1, &pin);
+		frames_pin_legend(&s->e, xa, &pin);
 		s->legend_pinned = true;
 	}
 	/* the plan's end is B's own numbers, for a fitted camera: a given one is in A's units */
@@ -515,6 +525,8 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 		s->fit_a = false;
 		cam_default(&s->e.box, &cam);
 	}
+	/* after the interpolation, as animate clamps */
+	frames_clamp(&s->e, -1, &cam);
 	s->e.fade = t;
 	if (frames_draw(&s->e, xy, &cam, rgba, &err))
 		return fail(out_err, &err);
@@ -557,6 +569,7 @@ int ap_scene_write(ap_scene *s, const ap_camera *camera, const char *path, const
 	fit_a(s);
 	if (!given)
 		cam_default(&s->e.box, &cam);
+	frames_clamp(&s->e, -1, &cam);
 	s->e.fade = 0;
 	int rc;
 	if (kind) {

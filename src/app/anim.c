@@ -178,8 +178,10 @@ static double frame_t(const struct anim *an, long k)
 }
 
 /* Positions and camera of frame k: the positions, or NULL for the transition at the
- * engine's tween_t. Ends are exact: A at t = 0, B' (or B) at t = 1. */
-static const double *frame_state(struct anim *an, long k, struct cam *cam)
+ * engine's tween_t. Ends are exact: A at t = 0, B' (or B) at t = 1.
+ * With --clamp-camera the camera is clamped last, after the interpolation, so a clamped
+ * path stays continuous; count: a frame of the run (not a sheet's tile), for -v. */
+static const double *frame_state(struct anim *an, long k, struct cam *cam, bool count)
 {
 	const struct anim_desc *a = an->a;
 	double t = frame_t(an, k);
@@ -209,6 +211,7 @@ static const double *frame_state(struct anim *an, long k, struct cam *cam)
 		zpath_keys_eval(a->keys, t * an->path_time, an->e.s0, an->c->w, a->path_ease, cam);
 		break;
 	}
+	frames_clamp(&an->e, count ? k : -1, cam);
 	return xy;
 }
 
@@ -261,7 +264,7 @@ static int write_sheet(struct anim *an, struct ap_err *err)
 	for (int i = 0; i < count; i++) {
 		long k = count == 1 ? 0 : (long)floor((double)i * (double)(an->total - 1) / (count - 1) + 0.5);
 		struct cam cam;
-		const double *xy = frame_state(an, k, &cam);
+		const double *xy = frame_state(an, k, &cam, false);
 		if (frames_draw(&an->e, xy, &cam, frame, err))
 			goto out_free;
 		sheet_tile(frame, c->w, c->h, f, sheet, sw, SHEET_GAP + (i % cols) * (tw + SHEET_GAP),
@@ -365,7 +368,7 @@ static int run_frames(struct anim *an, struct ap_err *err)
 			continue;
 		}
 		struct cam cam;
-		const double *xy = frame_state(an, k, &cam);
+		const double *xy = frame_state(an, k, &cam, true);
 		if (to_raw) {
 			rc = frames_draw(&an->e, xy, &cam, raw, err);
 			if (rc == 0)
@@ -440,7 +443,7 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 		if (an.e.fig) {
 			/* the legend's corner from frame 0, whichever frames this run draws */
 			struct cam cam;
-			const double *xy = frame_state(&an, 0, &cam);
+			const double *xy = frame_state(&an, 0, &cam, false);
 			frames_pin_legend(&an.e, xy, &cam);
 		}
 		if (a->ready)

@@ -25,6 +25,8 @@
  *   procrustes    align B onto A first
  *   cam_from, cam_to       with cam_from_set / cam_to_set: a van Wijk-Nuij camera move
  *   keys          camera keyframes (zpath_keys), or NULL
+ *                 (with f->clamp_camera every frame's camera, fitted, moved or keyed, is
+ *                 clamped after interpolation, against A's fit for moves and keys)
  *   sheet         NULL, or the contact sheet's path (ANIM_SHEET_FRAMES frames)
  *   resume        skip frames that exist as complete PNGs of the frame size
  *   shard_k/shard_n, range_a/range_b   only frames k with k % n == K, A <= k < B

@@ -354,6 +354,23 @@ const double *frames_tween_points(struct frames_engine *e, double t)
 	return draw_tween_points(e->dr, t);
 }
 
+void frames_clamp(struct frames_engine *e, long k, struct cam *cam)
+{
+	const struct frames_desc *c = e->c;
+	if (!c->clamp_camera)
+		return;
+	struct cam in = *cam;
+	bool moved = cam_clamp(&e->box, c->margin, e->s0, c->w, c->h, &in, cam);
+	if (k < 0)
+		return;
+	e->clamp_frames++;
+	/* the first one shows what the rule did; the count at the end, how often: a line per
+	 * frame would bury the rest of -v under a 600-frame path */
+	if (moved && !e->clamp_moved++)
+		frames_log(c, "frame %ld: camera (%.9g, %.9g, %.9g) clamped to (%.9g, %.9g, %.9g)", k, in.cx, in.cy,
+			   in.zoom, cam->cx, cam->cy, cam->zoom);
+}
+
 /* The scene alone, no text. */
 static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		      struct ap_err *err)
@@ -488,6 +505,9 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 {
 	if (e->q) {
 		outq_drain(e->q);
+		if (e->clamp_frames)
+			frames_log(e->c, "--clamp-camera: %zu of %zu frames had their camera moved onto the data",
+				   e->clamp_moved, e->clamp_frames);
 		if (e->frames) {
 			size_t n;
 			double enc;
@@ -535,7 +555,9 @@ int frames_render_stills(struct frames_desc *c, const struct frames_stills *job,
 		job->ready(job->ready_ctx);
 	int rc = 0;
 	if (job->fp) {
-		rc = emit_stream(&e, e.d.lay.xy, job->ncams ? &job->cams[0] : &def, job->fp, err);
+		struct cam cam = job->ncams ? job->cams[0] : def;
+		frames_clamp(&e, 0, &cam);
+		rc = emit_stream(&e, e.d.lay.xy, &cam, job->fp, err);
 		return frames_close(&e, rc, err);
 	}
 	for (size_t k = 0; k < (job->ncams ? job->ncams : 1) && rc == 0 && !(job->stop && *job->stop); k++) {
@@ -544,7 +566,9 @@ int frames_render_stills(struct frames_desc *c, const struct frames_stills *job,
 			rc = ap_errf(err, "output pattern '%s': the path is too long", job->out);
 			break;
 		}
-		rc = frames_emit(&e, e.d.lay.xy, job->ncams ? &job->cams[k] : &def, path, err);
+		struct cam cam = job->ncams ? job->cams[k] : def;
+		frames_clamp(&e, (long)k, &cam);
+		rc = frames_emit(&e, e.d.lay.xy, &cam, path, err);
 	}
 	return frames_close(&e, rc, err);
 }

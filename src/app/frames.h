@@ -10,7 +10,11 @@
  *   paths            the files (io/ds.h); paths.layout may be NULL for animate
  *   w, h             0 -> FRAMES_DEFAULT_W x FRAMES_DEFAULT_H (1920x1080)
  *   margin           CAM_DEFAULT_MARGIN (0.05) unless margin_set
- *   sprite           base 0 -> automatic (cam_sprite_auto); min, max 0 -> CAM_DEFAULT_*
+ *   clamp_camera     false; true: every frame's camera kept on the data (cam_clamp
+ *                    against the box and scale of that frame's fit, after any
+ *                    interpolation), through frames_clamp, which logs what it moved
+ *   sprite           mode 0 -> power; base 0 -> automatic (cam_sprite_auto); min, max
+ *                    0 -> CAM_DEFAULT_*
  *   ro               draw options (draw/dopts.h); background FRAMES_DEFAULT_BACKGROUND
  *                    (opaque black) unless background_set (then 0 is transparent)
  *   color_by_label   false; true: gray sprites tinted by their label's colour
@@ -68,6 +72,7 @@ struct frames_desc {
 	int w, h;
 	double margin;
 	bool margin_set;
+	bool clamp_camera;
 	struct cam_sprite sprite;
 	struct draw_opts ro;
 	bool background_set;
@@ -127,6 +132,8 @@ struct frames_engine {
 	double fade;                 /* the title's cross-fade for the next frame (anim) */
 	double tween_t;              /* the transition's timeline for the next frame drawn with xy NULL */
 	double t_text;               /* seconds, for -v */
+	size_t clamp_frames;         /* frames whose camera frames_clamp saw (--clamp-camera) */
+	size_t clamp_moved;          /* and of them, those it moved */
 	struct draw_store store;     /* the cache, when c->cache */
 	struct acache entry;         /* the entry mapped, or none */
 	char cache_path[4096];
@@ -147,6 +154,11 @@ void frames_fit(struct frames_engine *e, const double *xy);
 int frames_tween_set(struct frames_engine *e, const struct draw_tween *tw, struct ap_err *err);
 /* Its points at t, worked out on the CPU (for a fit): draw_tween_points. */
 const double *frames_tween_points(struct frames_engine *e, double t);
+/* With c->clamp_camera, *cam kept on the data: cam_clamp against e's fit (its box and
+ * s0, so frames_fit first when the frame has its own). Frame k >= 0 is counted for -v,
+ * which logs the first camera moved and, at frames_close, how many were; k < 0 (a
+ * contact sheet's tile, the legend's frame 0) clamps without counting. */
+void frames_clamp(struct frames_engine *e, long k, struct cam *cam);
 /* Another file the run reads (a second layout), that no output may overwrite. */
 void frames_add_input(struct frames_engine *e, const char *path);
 /* 0, or -1 when path is one of the run's inputs (frames_emit checks its own paths). */

@@ -25,6 +25,22 @@ int cli_info(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_cache(int argc, char **argv);
 
+/* render and animate: the job of the public API named cmd, its options from argv;
+ * command_line is the frames' "Command" text. */
+int cli_job(const char *cmd, int argc, char **argv, const char *command_line);
+
+/* atlas and info: the shared options' frames_desc, with what only a command line sets
+ * (the warnings on stderr, the environment's switches); free with job_common_free. */
+void cli_common_init(struct frames_desc *c);
+/* The getopt table of two job_opt tables (each ended by a NULL name) and -h, in out
+ * (CLI_MAX_OPTS entries). */
+#define CLI_MAX_OPTS 96
+struct job_opt;
+void cli_longopts(const struct job_opt *a, const struct job_opt *b, struct option *out);
+
+/* "Software", "Command" tEXt values: argv joined by spaces, cut to len. */
+void cli_command_line(int argc, char **argv, char *buf, size_t len);
+
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);
 
@@ -34,7 +50,8 @@ int cli_fail(int code, const struct ap_err *err);
  * 0 (not an option of this command), -1 (a bad value: a usage error) or -2 (a failure
  * that is not the user's spelling, such as an unreadable --shots file); err says why.
  * -h/--help, a missing value and an unknown option are handled here, and so is a
- * command with shared options (common set) but no --images or --manifest.
+ * command with shared options (common set) but no --images or --manifest, and shared
+ * options that disagree (cli_common_check).
  */
 struct cli_parser {
 	const char *shortopts;       /* with a leading ':' and 'h' */

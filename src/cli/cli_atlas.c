@@ -1,5 +1,6 @@
 /* atlasplot atlas and info: the atlas pages as files, and a description of a data set. */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,12 +8,17 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 #include "app/frames.h"
 #include "io/pngio.h"
 #include "draw/draw.h"
 
-enum { OPT_OUT_DIR = OPT_COMMAND_BASE, OPT_LAYOUT_I };
+enum { OPT_OUT_DIR = OPT_COMMAND_BASE, OPT_LAYOUT_I, OPT_SPRITE_TABLE };
+
+/* info --sprite-table: zooms 2^(k/STEPS) for k from LO to HI, 1/4 to 1024 */
+#define TABLE_STEPS 16
+#define TABLE_LO (-2 * TABLE_STEPS)
+#define TABLE_HI (10 * TABLE_STEPS)
 
 static const char atlas_help[] =
 	"usage: atlasplot atlas --images FILE [--page-size N] -o DIR\n"
@@ -31,17 +37,26 @@ static const char atlas_help[] =
 
 static const char info_help[] =
 	"usage: atlasplot info --images FILE [--labels FILE] [--layout FILE] [--backend NAME]\n"
+	"       atlasplot info --images FILE --sprite-table [--sprite S] [--size WxH] ...\n"
 	"\n"
 	"Describe a data set: images, labels, layout bounds and fit, atlas pages, the\n"
 	"backend in use and the GL renderer and version.\n"
 	"\n"
-	"example:\n"
-	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n";
+	"  --sprite-table       instead, print the sprite side S in pixels of each\n"
+	"                       --sprite-mode (power, asinh, constant) at zooms %g to %g,\n"
+	"                       %d a doubling, for the sprite options given (--sprite,\n"
+	"                       --sprite-growth, --sprite-min, --sprite-max; an automatic\n"
+	"                       --sprite from the data set and --size, as render has it)\n"
+	"\n"
+	"examples:\n"
+	"  atlasplot info --images train-images-idx3-ubyte --layout data/mnist_umap.npy\n"
+	"  atlasplot info --images train-images-idx3-ubyte --sprite-table --sprite-max 64\n";
 
 struct atlas_args {
 	struct frames_desc *c;
 	const char **out;
-	int want_out;                /* atlas: -o DIR; info: --layout */
+	int want_out;                /* atlas: -o DIR; info: --layout, --sprite-table */
+	bool *table;
 };
 
 static int atlas_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
@@ -56,18 +71,25 @@ static int atlas_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		a->c->paths.layout = arg;
 		return 1;
 	}
+	if (opt == OPT_SPRITE_TABLE && !a->want_out) {
+		*a->table = true;
+		return 1;
+	}
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, struct ap_err *err)
+static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, bool *table,
+		 struct ap_err *err)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "layout", required_argument, NULL, OPT_LAYOUT_I },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	static const struct job_opt own[] = {
+		{ "layout", AP_ARG_REQUIRED, 0, OPT_LAYOUT_I },
+		{ "sprite-table", AP_ARG_NONE, 0, OPT_SPRITE_TABLE },
+		{ "output", AP_ARG_REQUIRED, 'o', 'o' },
+		{ NULL, 0, 0, 0 },
 	};
-	struct atlas_args a = { c, out, want_out };
+	struct option longopts[CLI_MAX_OPTS];
+	cli_longopts(job_common_opts, own, longopts);
+	struct atlas_args a = { c, out, want_out, table };
 	const struct cli_parser p = { ":o:vh", longopts, atlas_opt, &a, c, 0 };
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
@@ -136,8 +158,9 @@ int cli_atlas(int argc, char **argv)
 	struct frames_desc c;
 	struct ap_err err;
 	const char *out = NULL;
+	bool table = false;
 	cli_common_init(&c);
-	int rc = parse(argc, argv, &c, &out, 1, &err);
+	int rc = parse(argc, argv, &c, &out, 1, &table, &err);
 	if (rc == CLI_HELP) {
 		fputs(atlas_help, stdout);
 		return AP_EXIT_OK;
@@ -155,8 +178,37 @@ int cli_atlas(int argc, char **argv)
 	if (!rc)
 		rc = write_pages(&d, &a, out, &err);
 	ds_free(&d);
-	cli_common_free(&c);
+	job_common_free(&c);
 	return rc ? cli_fail(AP_EXIT_ERR, &err) : AP_EXIT_OK;
+}
+
+/* info --sprite-table: the numbers cam_sprite_size gives each mode, the sprite options
+ * resolved as frames_ resolves them. */
+static void print_sprite_table(const struct frames_desc *c, const struct ds *d)
+{
+	struct cam_sprite sp = c->sprite;
+	if (!sp.base) {
+		int native = (int)(d->imgs.w > d->imgs.h ? d->imgs.w : d->imgs.h);
+		sp.base = cam_sprite_auto(c->w, c->h, d->imgs.n, native);
+	}
+	printf("# sprite side S in pixels by zoom: --sprite %g%s --sprite-min %g --sprite-max %g, power's "
+	       "--sprite-growth %g\n", sp.base, c->sprite.base ? "" : " (auto)",
+	       sp.min > 0 ? sp.min : CAM_DEFAULT_SPRITE_MIN, sp.max > 0 ? sp.max : CAM_DEFAULT_SPRITE_MAX,
+	       sp.growth_set ? sp.growth : CAM_DEFAULT_GROWTH);
+	printf("zoom");
+	for (size_t m = 0; m < NAMES_COUNT(cam_sprite_mode_names); m++)
+		printf(" %s", cam_sprite_mode_names[m]);
+	printf("\n");
+	for (int k = TABLE_LO; k <= TABLE_HI; k++) {
+		double zoom = exp2((double)k / TABLE_STEPS);
+		printf("%.9g", zoom);
+		for (size_t m = 0; m < NAMES_COUNT(cam_sprite_mode_names); m++) {
+			sp.mode = (enum cam_sprite_mode)m;
+			/* the table shows every mode: power's exponent is not an error here */
+			printf(" %.9g", cam_sprite_size(&sp, zoom));
+		}
+		printf("\n");
+	}
 }
 
 int cli_info(int argc, char **argv)
@@ -164,10 +216,11 @@ int cli_info(int argc, char **argv)
 	struct frames_desc c;
 	struct ap_err err;
 	const char *unused = NULL;
+	bool table = false;
 	cli_common_init(&c);
-	int rc = parse(argc, argv, &c, &unused, 0, &err);
+	int rc = parse(argc, argv, &c, &unused, 0, &table, &err);
 	if (rc == CLI_HELP) {
-		fputs(info_help, stdout);
+		printf(info_help, exp2((double)TABLE_LO / TABLE_STEPS), exp2((double)TABLE_HI / TABLE_STEPS), TABLE_STEPS);
 		return AP_EXIT_OK;
 	}
 	if (rc < 0)
@@ -176,6 +229,12 @@ int cli_info(int argc, char **argv)
 	struct ds d;
 	if (ds_load(&c.paths, &d, &err))
 		return cli_fail(AP_EXIT_ERR, &err);
+	if (table) {
+		print_sprite_table(&c, &d);
+		ds_free(&d);
+		job_common_free(&c);
+		return AP_EXIT_OK;
+	}
 	printf("images:   %zu of %ux%u, %s\n", d.imgs.n, d.imgs.w, d.imgs.h,
 	       d.imgs.c == 1 ? "gray" : d.imgs.c == 3 ? "RGB" : "RGBA");
 	if (d.labels) {
@@ -233,6 +292,6 @@ int cli_info(int argc, char **argv)
 			*nl = 0;
 		printf("  %s\n", line);
 	}
-	cli_common_free(&c);
+	job_common_free(&c);
 	return AP_EXIT_OK;
 }

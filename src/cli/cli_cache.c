@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 #include "io/acache.h"
 
 static const char cache_help[] =

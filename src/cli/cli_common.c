@@ -1,11 +1,12 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 
 /* The one flag a signal handler may set: the only global, as signals have no argument. */
 static volatile sig_atomic_t stop_signal;
@@ -99,7 +100,7 @@ int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, st
 		    argv[optind][0] != '-')
 			arg = argv[optind++];
 		li = -1;
-		int r = p->common ? cli_common_opt(p->common, opt, arg, err) : 0;
+		int r = p->common ? job_common_opt(p->common, opt, arg, err) : 0;
 		if (r == 0)
 			r = p->opt ? p->opt(p->ctx, opt, arg, err) : 0;
 		if (r < 0)
@@ -111,6 +112,55 @@ int cli_getopt(const struct cli_parser *p, int argc, char **argv, int *first, st
 		return ap_errf(err, "unexpected argument '%s'", argv[optind + p->max_args]);
 	if (p->common && !p->common->paths.nimages && !p->common->paths.manifest)
 		return ap_errf(err, "missing --images FILE (or --manifest FILE)");
+	if (p->common && job_common_check(p->common, err))
+		return -1;
 	*first = optind;
 	return 0;
+}
+
+void cli_command_line(int argc, char **argv, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int i = 0; i < argc && o + 1 < len; i++) {
+		int n = snprintf(buf + o, len - o, "%s%s", i ? " " : "", argv[i]);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (o >= len)
+		buf[len - 1] = 0;
+}
+
+static void warn_skip(void *user, const char *path, const char *msg)
+{
+	(void)user;
+	(void)path;
+	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
+}
+
+static void warn_line(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "atlasplot: warning: %s\n", line);
+}
+
+void cli_common_init(struct frames_desc *c)
+{
+	memset(c, 0, sizeof *c);
+	c->paths.dir.on_skip = warn_skip;
+	c->warn = warn_line;
+	c->draw.no_prescale = getenv("ATLASPLOT_NO_PRESCALE") != NULL;
+}
+
+void cli_longopts(const struct job_opt *a, const struct job_opt *b, struct option *out)
+{
+	static const int has[] = { no_argument, required_argument, optional_argument };
+	const struct job_opt *tables[2] = { a, b };
+	size_t n = 0;
+	for (int k = 0; k < 2; k++)
+		for (const struct job_opt *t = tables[k]; t && t->name && n + 2 < CLI_MAX_OPTS; t++)
+			out[n++] = (struct option){ t->name, has[t->arg], NULL, t->id };
+	out[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	out[n] = (struct option){ NULL, 0, NULL, 0 };
 }

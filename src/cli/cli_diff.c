@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 #include "core/imgdiff.h"
 #include "io/dirlist.h"
 #include "io/pngio.h"
@@ -878,7 +878,7 @@ static int diff_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 		c->allow_empty = true;
 		return 1;
 	case OPT_DIFF_MAX_MEMORY:
-		if (cli_parse_bytes(arg, &c->max_memory))
+		if (job_parse_bytes(arg, &c->max_memory))
 			return ap_errf(err, "--max-memory '%s': expected a size like 512M or 4G", arg);
 		return 1;
 	}

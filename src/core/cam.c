@@ -73,14 +73,69 @@ double cam_sprite_auto(int w, int h, size_t n, int native)
 	return s < 2 ? 2 : s > hi ? hi : s;
 }
 
+const char *const cam_sprite_mode_names[3] = {
+	[CAM_SPRITE_POWER] = "power",
+	[CAM_SPRITE_ASINH] = "asinh",
+	[CAM_SPRITE_CONSTANT] = "constant",
+};
+
 double cam_sprite_size(const struct cam_sprite *sp, double zoom)
 {
 	double g = sp->growth_set ? sp->growth : CAM_DEFAULT_GROWTH;
 	double lo = sp->min > 0 ? sp->min : CAM_DEFAULT_SPRITE_MIN;
 	double hi = sp->max > 0 ? sp->max : CAM_DEFAULT_SPRITE_MAX;
-	double s = g == 0 ? sp->base : sp->base * pow(zoom, g);
+	double s;
+	switch (sp->mode) {
+	case CAM_SPRITE_ASINH:
+		s = sp->base * (zoom > 1 ? asinh(zoom) / asinh(1.0) : zoom);
+		break;
+	case CAM_SPRITE_CONSTANT:
+		s = sp->base;
+		break;
+	default:
+		s = g == 0 ? sp->base : sp->base * pow(zoom, g);
+		break;
+	}
 	s = s < lo ? lo : s > hi ? hi : s;
 	return fnum_clamp(s, CAM_SPRITE_FLOOR, CAM_SPRITE_LIMIT);
+}
+
+const char *cam_sprite_check(const struct cam_sprite *sp)
+{
+	if (!sp->growth_set || sp->mode == CAM_SPRITE_POWER)
+		return NULL;
+	return sp->mode == CAM_SPRITE_ASINH ? "only --sprite-mode power has a growth exponent, not asinh"
+					    : "only --sprite-mode power has a growth exponent, not constant";
+}
+
+/* One axis of cam_clamp: the centre c kept within R of the padded box's centre. */
+static double clamp_axis(double lo, double hi, double margin, double s, int frame, double c)
+{
+	double half_box = (hi - lo) * (1 + 2 * margin) / 2, half_frame = frame / (2 * s);
+	double mid = (lo + hi) / 2;
+	/* zoomed in: the frame inside the box; narrower: the box across the frame's centre
+	 * line and wholly on screen, whichever is tighter (both 0 where the sides meet) */
+	double r = half_box >= half_frame ? half_box - half_frame : fmin(half_box, half_frame - half_box);
+	/* within R: unchanged, so that a camera already on the data keeps its exact bits */
+	if (c - mid > r)
+		return mid + r;
+	if (mid - c > r)
+		return mid - r;
+	return c;
+}
+
+bool cam_clamp(const struct cam_box *box, double margin, double s0, int w, int h, const struct cam *in,
+	       struct cam *out)
+{
+	struct cam c = *in;
+	if (!(c.zoom >= 1))
+		c.zoom = 1;
+	double s = s0 * c.zoom;
+	c.cx = clamp_axis(box->x0, box->x1, margin, s, w, c.cx);
+	c.cy = clamp_axis(box->y0, box->y1, margin, s, h, c.cy);
+	bool moved = c.cx != in->cx || c.cy != in->cy || c.zoom != in->zoom;
+	*out = c;
+	return moved;
 }
 
 struct cam_rect cam_sprite_rect(double px, double py, double S, int iw, int ih)

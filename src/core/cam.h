@@ -7,9 +7,36 @@
  *            scaled uniformly to the largest size that fits the frame, centred:
  *            s0 pixels per data unit (a zero-size side does not count; both zero: 1).
  *   camera:  (cx, cy, zoom); s = s0·zoom; (x, y) -> (W/2 + (x−cx)·s, H/2 − (y−cy)·s).
- *   sprite:  side S = clamp(base·zoom^growth, min, max) pixels, square centred on the
- *            point, covering [px−S/2, px+S/2)×[py−S/2, py+S/2); an image of w×h keeps
- *            its aspect inside it (the longer side spans S).
+ *   sprite:  side S = clamp(f(zoom), min, max) pixels, square centred on the point,
+ *            covering [px−S/2, px+S/2)×[py−S/2, py+S/2); an image of w×h keeps its
+ *            aspect inside it (the longer side spans S). f by the sprite's mode:
+ *              power (the zero value)  base·zoom^growth
+ *              asinh                   base·asinh(zoom)/asinh(1) above zoom 1, base·zoom
+ *                                      below: regl-scatterplot's default pointScaleMode
+ *                                      ('asinh'), base being the size at zoom 1; it grows
+ *                                      like the logarithm of the zoom, so a ×1000 zoom
+ *                                      makes sprites 8.6 times larger, not 31 (power 0.5)
+ *              constant                base, at every zoom
+ *            Only power has an exponent: a growth given with another mode is refused
+ *            (cam_sprite_check), as a user who set one expects it to act.
+ *   clamp:   (--clamp-camera) a camera kept on the data, cam_clamp(box, margin, s0, w,
+ *            h): zoom' = max(zoom, 1), never smaller than the fit; then on each axis,
+ *            with P the padded box's side (side·(1 + 2·margin), the box the fit uses),
+ *            m its centre ((x0 + x1)/2, the default camera's), F the frame's side in
+ *            pixels, s = s0·zoom' and E = P·s the box's side on screen, the centre is
+ *            kept within R of m:
+ *              E >= F (zoomed in): R = P/2 − F/(2s), so the frame stays inside the
+ *                      padded box: no empty space beyond the margin on that axis;
+ *              E <  F (the box narrower than the frame): R = min(P/2, F/(2s) − P/2),
+ *                      so the padded box covers the frame's centre line and stays
+ *                      wholly on screen: the data is never lost nor pushed to an edge.
+ *            R shrinks to 0 as E reaches F from either side, so the allowed centres
+ *            change continuously with the zoom and a clamped camera path does not jump.
+ *            (The centre line alone, R = P/2 when E < F, jumps from P/2 to 0 there and
+ *            lets half the box leave the frame; the frame alone lets the box sit on the
+ *            frame's edge.) A centre within R is kept as it is,
+ *            bit for bit; one outside moves to m ± R. A zero side (all points on a
+ *            line) has P = 0: the points stay within the frame.
  */
 #ifndef AP_CAM_H
 #define AP_CAM_H
@@ -25,12 +52,22 @@ struct cam {
 	double cx, cy, zoom;
 };
 
-/* Sprite sizing; zero value means: automatic base, growth 0.5, min 1, max 1024. */
+/* How S follows the zoom (the table above); 0 is the default. */
+enum cam_sprite_mode {
+	CAM_SPRITE_POWER = 0,
+	CAM_SPRITE_ASINH,
+	CAM_SPRITE_CONSTANT,
+};
+/* The --sprite-mode names, in the enum's order. */
+extern const char *const cam_sprite_mode_names[3];
+
+/* Sprite sizing; zero value means: power mode, automatic base, growth 0.5, min 1, max 1024. */
 struct cam_sprite {
 	double base;             /* S at zoom 1; 0 = automatic (cam_sprite_auto) */
-	double growth;           /* exponent G; use growth_set to make 0 mean 0 */
+	double growth;           /* exponent G (power mode); use growth_set to make 0 mean 0 */
 	bool growth_set;
 	double min, max;         /* 0 = defaults 1 and 1024 */
+	enum cam_sprite_mode mode;   /* last, so positional initialisers of the rest still hold */
 };
 
 #define CAM_DEFAULT_MARGIN 0.05
@@ -85,6 +122,16 @@ double cam_sprite_auto(int w, int h, size_t n, int native);
 /* S for a zoom; base must already be resolved (non-zero). Always within
  * [CAM_SPRITE_FLOOR, CAM_SPRITE_LIMIT], whatever min and max say. */
 double cam_sprite_size(const struct cam_sprite *sp, double zoom);
+
+/* NULL when sp's fields agree, else what is wrong with its growth ("only --sprite-mode
+ * power has a growth exponent, not asinh"). */
+const char *cam_sprite_check(const struct cam_sprite *sp);
+
+/* in clamped onto the data (the rule above) into out (which may be in): box is the
+ * fit's box of points (unpadded, as cam_fit_scale takes it), s0 the fit's scale.
+ * Returns whether out differs from in. */
+bool cam_clamp(const struct cam_box *box, double margin, double s0, int w, int h, const struct cam *in,
+	       struct cam *out);
 
 /* A rectangle on screen, pixels. */
 struct cam_rect {

@@ -7,6 +7,8 @@ import subprocess
 import numpy as np
 import pytest
 
+import atlasplot as ap
+
 from conftest import ROOT, cli_render, data, first_diff, load, png_rgba
 
 IM, XY, LAB = load("syn_gray.npy"), load("syn_xy.npy"), load("syn_labels.npy")
@@ -173,10 +175,34 @@ def test_c_example_against_install(tmp_path):
     exe = tmp_path / "example"
     subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", os.path.join(ROOT, "doc", "example.c"),
                     *flags, "-lm", "-o", str(exe)], check=True)
-    out = tmp_path / "ex.png"
-    subprocess.run([str(exe), str(out)], env=dict(os.environ, LD_LIBRARY_PATH=f"{root}/lib"), check=True)
-    px = png_rgba(out.read_bytes())
-    assert px.shape == (480, 640, 4) and px[..., :3].max() > 0
+    subprocess.run([str(exe), str(tmp_path / "ex")], env=dict(os.environ, LD_LIBRARY_PATH=f"{root}/lib"),
+                   check=True)
+    # the example's scene, built again here: the same pixels through Python
+    n, s = 400, 16
+    i = np.arange(n)
+    a = 2 * np.pi * i / n
+    r = 1 + 0.3 * np.sin(5 * a)
+    ring = np.stack([r * np.cos(a), r * np.sin(a)], 1)
+    grid = np.stack([i % 40, -(i // 40)], 1).astype(np.float64)
+    yy, xx = np.mgrid[0:s, 0:s]
+    d2 = (xx - s // 2) ** 2 + (yy - s // 2) ** 2
+    pix = np.where(d2[None] < (9 + i % 40)[:, None, None], 255, 0).astype(np.uint8)
+    labels = (i * 10 // n).astype(np.int32)
+    opts = dict(size=(640, 480), color_by="label", title="Blobs on a ring", legend="auto",
+                label_names="a,b,c,d,e,f,g,h,i,j")
+    still = png_rgba((tmp_path / "ex.png").read_bytes())
+    assert still.shape == (480, 640, 4)
+    assert np.array_equal(still, np.asarray(ap.render(pix, ring, labels, **opts)))
+    with ap.Scene(pix, ring, labels, **opts) as sc:
+        mid = sc.transition(grid, 0.5, stagger=0.5, stagger_by="label")
+    t50 = png_rgba((tmp_path / "ex_t50.png").read_bytes())
+    assert np.array_equal(t50, np.asarray(mid)) and not np.array_equal(t50, still)
+    pdf = (tmp_path / "ex.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "ex.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Blobs on a ring" in text
     # the installed package, on the installed library, gives the same pixels
     r = subprocess.run(["/usr/bin/python3", "-c", "import atlasplot, sys; print(atlasplot._lib.path)"],
                        env=dict(os.environ, PYTHONPATH=f"{root}/lib/python3/dist-packages"), capture_output=True,

@@ -20,6 +20,11 @@ SCENES = [
      dict(threshold=0.3, sprite_growth=1, sprite_min=4, camera=(0, 0, 2))),
     (["--highlight", "label=2", "--highlight-scale", "3", "--outline", "ff0000"],
      dict(highlight="label=2", highlight_scale=3, outline="ff0000")),
+    (["--camera", "500,-500,3", "--clamp-camera"], dict(camera=(500, -500, 3), clamp_camera=True)),
+    (["--camera", "30,30,0.2", "--clamp-camera"], dict(camera=(30, 30, 0.2), clamp_camera=True)),
+    (["--sprite-mode", "asinh", "--camera", "30,30,6"], dict(sprite_mode="asinh", camera=(30, 30, 6))),
+    (["--sprite-mode", "constant", "--sprite", "12", "--camera", "20,20,4"],
+     dict(sprite_mode="constant", sprite=12, camera=(20, 20, 4))),
 ]
 
 
@@ -138,6 +143,8 @@ MOVES = [
      dict(camera_to=(0.3, 0.3, 2), path_ease="linear", align="procrustes")),
     (["--title-from", "Layout A", "--title-to", "Layout B", "--legend"],
      dict(title_from="Layout A", title_to="Layout B", legend=True, color_by="label")),
+    (["--camera-from", "0,0,1", "--camera-to", "200,-100,6", "--clamp-camera"],
+     dict(camera_from=(0, 0, 1), camera_to=(200, -100, 6), clamp_camera=True)),
 ]
 
 
@@ -152,7 +159,7 @@ def test_transition_options_as_animate(ap, cli, kw):
     for k in range(n):
         assert first_diff(np.asarray(got[k]), want[k]) is None, f"frame {k}: {first_diff(np.asarray(got[k]), want[k])}"
     # one frame of a Scene, planned once, drawn out of order
-    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by")}
+    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by", "clamp_camera")}
     scene_kw = {k: v for k, v in kw.items() if k not in move}
     with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), **scene_kw) as s:
         b = load("syn_xy_b.npy")
@@ -172,13 +179,39 @@ def test_transition_on_osmesa_as_animate(ap, cli, kw):
                                 data("syn_xy_b.npy"), "--frames", str(n), "--backend", "osmesa", *cli, *extra], w, h)
     except subprocess.CalledProcessError as e:
         pytest.skip(f"no osmesa here: {e.stderr.decode().strip()}")
-    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by")}
+    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by", "clamp_camera")}
     scene_kw = {k: v for k, v in kw.items() if k not in move}
     with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), backend="osmesa", **scene_kw) as s:
         b = load("syn_xy_b.npy")
         for k in (3, 0, 4, 1):
             got = np.asarray(s.transition(b, k / (n - 1), **move))
             assert first_diff(got, want[k]) is None, f"frame {k}: {first_diff(got, want[k])}"
+
+
+def test_clamp_camera_keeps_the_data(ap):
+    # core/cam.h's rule by hand, in the same double arithmetic: zoom 0.5 -> 1; each axis
+    # keeps the centre within |P/2 - F/(2s)| of the box's centre (P: the padded side)
+    xy, m, w, h = load(XY), 0.05, 160, 120
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    s0 = min(w / ((hi[0] - lo[0]) * (1 + 2 * m)), h / ((hi[1] - lo[1]) * (1 + 2 * m)))
+
+    def allowed(a, frame):
+        return abs((hi[a] - lo[a]) * (1 + 2 * m) / 2 - frame / (2 * s0))
+    cx = (lo[0] + hi[0]) / 2 + allowed(0, w)         # 500 is right of it
+    cy = (lo[1] + hi[1]) / 2 - allowed(1, h)         # -500 below
+    assert allowed(0, w) > 5                          # the box is narrower than the frame in x
+    want = np.asarray(ap.render(load(GRAY), xy, size=(w, h), camera=(cx, cy, 1)))
+    got = ap.render(load(GRAY), xy, size=(w, h), camera=(500, -500, 0.5), clamp_camera=True)
+    assert first_diff(np.asarray(got), want) is None
+    off = ap.render(load(GRAY), xy, size=(w, h), camera=(500, -500, 0.5))
+    assert not np.asarray(off)[..., :3].any()        # unclamped: nothing of the data
+
+
+def test_sprite_mode_errors(ap):
+    with pytest.raises(ValueError, match=r"^--sprite-growth 1: only --sprite-mode power has a growth exponent, not asinh$"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), sprite_mode="asinh", sprite_growth=1)
+    with pytest.raises(ValueError, match=r"^--sprite-mode 'log': expected power, asinh or constant$"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), sprite_mode="log")
 
 
 def test_transition_option_errors(ap):

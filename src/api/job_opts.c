@@ -1,4 +1,4 @@
-#include "cli/cli_args.h"
+#include "api/job_opts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +25,18 @@ static const char common_help[] =
 	"frame and camera:\n"
 	"  --size WxH           frame size in pixels (default %dx%d)\n"
 	"  --margin M           fit padding, fraction of the box on each side (default %g)\n"
+	"  --clamp-camera       keep every camera on the data (default: off): zoom at least\n"
+	"                       1 (the fit), the frame inside the padded box when zoomed in,\n"
+	"                       and, where the box is narrower than the frame, the box on\n"
+	"                       screen and across the frame's centre line\n"
 	"sprites:\n"
 	"  --sprite S|auto      sprite side in pixels at zoom 1 (default auto:\n"
 	"                       1.5*sqrt(frame area / images), at most the image size)\n"
-	"  --sprite-growth G    side = S * zoom^G (default %g; 0 constant, 1 like an object)\n"
+	"  --sprite-mode MODE   how the side follows the zoom Z: %s (the default: S * Z^G),\n"
+	"                       asinh (S * asinh(Z)/asinh(1) above zoom 1, S * Z below:\n"
+	"                       regl-scatterplot's curve) or constant (S)\n"
+	"  --sprite-growth G    power's exponent: side = S * zoom^G (default %g; 0 constant,\n"
+	"                       1 like an object)\n"
 	"  --sprite-min PX      smallest side (default %g)\n"
 	"  --sprite-max PX      largest side (default %g; every side at most %g)\n"
 	"  --alpha MODE         discard (default; texels below the threshold are transparent),\n"
@@ -67,6 +75,8 @@ static const char common_help[] =
 	"  --gpu N              EGL device N (atlasplot info lists them; default: the first\n"
 	"                       that is not a software rasteriser)\n"
 	"  --page-size N        atlas page side, a power of two (default %d)\n"
+	"  --pages-per-array N  GL: atlas pages one texture array holds (default: as many as\n"
+	"                       the GL allows; fewer only to test drawing in batches)\n"
 	"  --cache DIR          keep the cpu backend's atlas (mip levels, first frame's\n"
 	"                       prescaled images) in DIR, one entry a data set, and map it\n"
 	"                       on the next run (default: off, or $ATLASPLOT_CACHE)\n"
@@ -76,52 +86,19 @@ static const char common_help[] =
 	"  -v, --verbose        progress and timings on stderr\n"
 	"  -h, --help           this help\n";
 
-void cli_common_help(char *buf, size_t len)
+void job_common_help(char *buf, size_t len)
 {
 	uint32_t bg = FRAMES_DEFAULT_BACKGROUND;
 	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
-		 CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
+		 cam_sprite_mode_names[CAM_SPRITE_POWER], CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
 		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
 		 SCENE_MAX_HIGHLIGHT_SCALE, TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
 
-/* A skipped image file: one warning line, the rest of the run goes on. */
-static void warn_skip(void *user, const char *path, const char *msg)
-{
-	(void)user;
-	(void)path;
-	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
-}
+const struct job_opt job_common_opts[] = { JOB_COMMON_OPTS, { NULL, 0, 0, 0 } };
 
-/* A warning (a text shrunk or cut, --backend egl on a software rasteriser): one line on
- * stderr, the run goes on. */
-static void warn_line(void *user, const char *line)
-{
-	(void)user;
-	fprintf(stderr, "atlasplot: warning: %s\n", line);
-}
-
-/* -v: a line on stderr. */
-static void log_line(void *user, const char *line)
-{
-	(void)user;
-	fprintf(stderr, "atlasplot: %s\n", line);
-}
-
-void cli_common_init(struct frames_desc *c)
-{
-	memset(c, 0, sizeof *c);
-	c->paths.dir.on_skip = warn_skip;
-	c->warn = warn_line;
-	c->draw.no_prescale = getenv("ATLASPLOT_NO_PRESCALE") != NULL;
-	/* Off unless asked: an entry is about twice the images' decoded bytes (110 MB
-	 * for MNIST), written where the user chose, not into some folder they never named. */
-	const char *cache = getenv("ATLASPLOT_CACHE");
-	c->cache = cache && *cache ? cache : NULL;
-}
-
-void cli_common_free(struct frames_desc *c)
+void job_common_free(struct frames_desc *c)
 {
 	opts_highlight_free(&c->hl);
 }
@@ -148,7 +125,7 @@ static int parse_bytes(const char *s, size_t *out)
 	return 0;
 }
 
-int cli_name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
+int job_name_opt(const char *opt, const char *arg, const char *const *names, size_t n, int *out,
 		    struct ap_err *err)
 {
 	int i = names_find(names, n, arg);
@@ -181,7 +158,7 @@ static const char *const on_bad_names[] = { [IMGDIR_FAIL] = "fail", [IMGDIR_SKIP
 static const char *const coverage_names[] = { "keep", "plain" };
 static const char *const color_by_names[] = { "label", "none" };
 
-int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err)
+int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err)
 {
 	unsigned long u;
 	double d;
@@ -200,7 +177,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->paths.dir.cell = (uint32_t)u;
 		return 1;
 	case OPT_ON_BAD:
-		return cli_name_opt("--on-bad-image", arg, on_bad_names, NAMES_COUNT(on_bad_names),
+		return job_name_opt("--on-bad-image", arg, on_bad_names, NAMES_COUNT(on_bad_names),
 				    (int *)&c->paths.dir.on_bad, err);
 	case OPT_SIZE:
 		if (opts_size(arg, &c->w, &c->h))
@@ -211,6 +188,12 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			return ap_errf(err, "--margin '%s': expected a number from 0 to 10", arg);
 		c->margin_set = true;
 		return 1;
+	case OPT_CLAMP_CAMERA:
+		c->clamp_camera = true;
+		return 1;
+	case OPT_SPRITE_MODE:
+		return job_name_opt("--sprite-mode", arg, cam_sprite_mode_names, NAMES_COUNT(cam_sprite_mode_names),
+				    (int *)&c->sprite.mode, err);
 	case OPT_SPRITE:
 		if (!strcmp(arg, "auto")) {
 			c->sprite.base = 0;
@@ -228,7 +211,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 	case OPT_SPRITE_MAX:
 		return sprite_px("--sprite-max", arg, &c->sprite.max, err) ? -1 : 1;
 	case OPT_ALPHA:
-		return cli_name_opt("--alpha", arg, draw_alpha_names, NAMES_COUNT(draw_alpha_names),
+		return job_name_opt("--alpha", arg, draw_alpha_names, NAMES_COUNT(draw_alpha_names),
 				    (int *)&c->ro.alpha, err);
 	case OPT_THRESHOLD:
 		if (opts_double(arg, &d) || d < 0 || d > 1)
@@ -237,12 +220,12 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->ro.threshold_set = 1;
 		return 1;
 	case OPT_COVERAGE:
-		if (cli_name_opt("--coverage", arg, coverage_names, NAMES_COUNT(coverage_names), &i, err) < 0)
+		if (job_name_opt("--coverage", arg, coverage_names, NAMES_COUNT(coverage_names), &i, err) < 0)
 			return -1;
 		c->plain_discard = i == 1;
 		return 1;
 	case OPT_COLOR_BY:
-		if (cli_name_opt("--color-by", arg, color_by_names, NAMES_COUNT(color_by_names), &i, err) < 0)
+		if (job_name_opt("--color-by", arg, color_by_names, NAMES_COUNT(color_by_names), &i, err) < 0)
 			return -1;
 		c->color_by_label = i == 0;
 		return 1;
@@ -264,7 +247,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			return ap_errf(err, "--highlight-scale '%s': at most %g", arg, SCENE_MAX_HIGHLIGHT_SCALE);
 		return 1;
 	case OPT_BACKEND:
-		return cli_name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
+		return job_name_opt("--backend", arg, draw_backend_names, NAMES_COUNT(draw_backend_names),
 				(int *)&c->draw.backend, err);
 	case OPT_GPU:
 		if (opts_uint(arg, 15, &u))
@@ -304,7 +287,7 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			c->text.legend = FIGURE_LEGEND_AUTO;
 			return 1;
 		}
-		return cli_name_opt("--legend", arg, figure_legend_names, NAMES_COUNT(figure_legend_names),
+		return job_name_opt("--legend", arg, figure_legend_names, NAMES_COUNT(figure_legend_names),
 				    (int *)&c->text.legend, err);
 	case OPT_LEGEND_IMAGES:
 		c->text.legend_images = true;
@@ -330,28 +313,21 @@ int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		c->text.dpi = d;
 		return 1;
 	case 'v':
-		c->verbose++;
-		c->log = log_line;
+		c->verbose++;            /* the job's log hook is taken when this is set */
 		return 1;
 	}
 	return 0;
 }
 
-void cli_command_line(int argc, char **argv, char *buf, size_t len)
+int job_common_check(const struct frames_desc *c, struct ap_err *err)
 {
-	size_t o = 0;
-	buf[0] = 0;
-	for (int i = 0; i < argc && o + 1 < len; i++) {
-		int n = snprintf(buf + o, len - o, "%s%s", i ? " " : "", argv[i]);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-	if (o >= len)
-		buf[len - 1] = 0;
+	const char *why = cam_sprite_check(&c->sprite);
+	if (why)
+		return ap_errf(err, "--sprite-growth %g: %s", c->sprite.growth, why);
+	return 0;
 }
 
-int cli_parse_bytes(const char *s, size_t *out)
+int job_parse_bytes(const char *s, size_t *out)
 {
 	return parse_bytes(s, out);
 }
