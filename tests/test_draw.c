@@ -51,21 +51,6 @@ static double *points(size_t n, double span, uint32_t seed)
 	return xy;
 }
 
-/* Pixels whose channels differ by more than tol. */
-static size_t over(const uint8_t *a, const uint8_t *b, size_t px, int tol)
-{
-	size_t bad = 0;
-	for (size_t i = 0; i < px; i++) {
-		int d = 0;
-		for (int k = 0; k < 4; k++) {
-			int e = abs((int)a[4 * i + k] - (int)b[4 * i + k]);
-			d = e > d ? e : d;
-		}
-		bad += d > tol;
-	}
-	return bad;
-}
-
 /* The fitted camera of the points xy, as app/frames fits each frame. */
 static void fit(struct scene_frame *f, const double *xy, size_t n)
 {
@@ -164,6 +149,21 @@ static void test_cpu(uint8_t *cpu_frames)
 }
 
 #ifndef AP_NO_GL
+/* Pixels whose channels differ by more than tol. */
+static size_t over(const uint8_t *a, const uint8_t *b, size_t px, int tol)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < px; i++) {
+		int d = 0;
+		for (int k = 0; k < 4; k++) {
+			int e = abs((int)a[4 * i + k] - (int)b[4 * i + k]);
+			d = e > d ? e : d;
+		}
+		bad += d > tol;
+	}
+	return bad;
+}
+
 /* GL: the same frames as its own draw_frame of the points and as the cpu backend's,
  * within the golden suite's tolerance (2 levels, 0.05% of pixels beyond: here 9), and
  * after the first frame nothing uploaded. */
