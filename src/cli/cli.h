@@ -24,6 +24,7 @@ int cli_atlas(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_cache(int argc, char **argv);
+int cli_grid(int argc, char **argv);
 
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);
