@@ -24,6 +24,7 @@ _atlasplot_value()
 		_atlasplot_words='linear quad-in quad-out quad-in-out cubic-in cubic-out cubic-in-out
 			sine-in sine-out sine-in-out exp-in-out' ;;
 	--stagger-by) _atlasplot_words='index label distance' ;;
+	--method) _atlasplot_words='auto exact heuristic random' ;;
 	--align) _atlasplot_words='none procrustes' ;;
 	--on-bad-image) _atlasplot_words='skip fail' ;;
 	--sprite) _atlasplot_words='auto' ;;
@@ -41,6 +42,7 @@ _atlasplot_value()
 	--stagger | --shard | --range | --title | --caption | --title-from | --title-to | \
 	--font-size | --text-color | --dpi | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
 		_atlasplot_kind=none ;;
+	--cols | --rows) _atlasplot_kind=none ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -57,6 +59,7 @@ _atlasplot_options()
 	atlas) echo "$_atlasplot_data_opts --page-size --max-memory --output --verbose --help" ;;
 	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --verbose --help" ;;
 	cache) echo "--list --clear --help" ;;
+	grid) echo "--layout --cols --rows --method --score --output --verbose --help" ;;
 	diff)
 		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --max-memory --help" ;;
 	esac
@@ -89,7 +92,7 @@ _atlasplot()
 
 	# The command: the first word after "atlasplot".
 	if [ "$COMP_CWORD" -le 1 ]; then
-		_atlasplot_words_reply 'render animate atlas info diff cache --help --version' "$cur"
+		_atlasplot_words_reply 'render animate atlas info diff cache grid --help --version' "$cur"
 		return 0
 	fi
 	cmd=${COMP_WORDS[1]}

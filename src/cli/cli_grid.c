@@ -19,7 +19,7 @@
 enum { OPT_LAYOUT_G = OPT_COMMAND_BASE, OPT_COLS, OPT_ROWS, OPT_METHOD, OPT_SCORE };
 
 static const char help[] =
-	"usage: atlasplot grid --layout FILE [--cols C] [--rows R] [--method M] [--score] -o GRID.npy|GRID.csv\n"
+	"usage: atlasplot grid --layout FILE [--cols C] [--rows R] [--method M] [--score] -o OUT\n"
 	"\n"
 	"Move every point of a layout onto its own cell of a C x R grid, keeping neighbours\n"
 	"together (a \"t-SNE grid\"), and write the cells as a layout: cell (col, row) is the\n"
@@ -42,7 +42,7 @@ static const char help[] =
 	"  --score              print the share of each point's %d nearest neighbours in the\n"
 	"                       layout that are among its %d nearest in the grid (ties by\n"
 	"                       index), the mean over points, on stdout\n"
-	"  -o, --output FILE    NPY float64 N x 2 (.npy) or CSV with x,y[,label] (.csv);\n"
+	"  -o, --output OUT     NPY float64 N x 2 (OUT.npy) or CSV with x,y[,label] (OUT.csv);\n"
 	"                       written atomically, never over the layout\n"
 	"  -v, --verbose        the grid, method, cost and time on stderr\n"
 	"  -h, --help           this help\n"
@@ -55,9 +55,9 @@ static const char help[] =
 	"examples:\n"
 	"  atlasplot grid --layout data/mnist_umap.npy --score -o grid.npy\n"
 	"  atlasplot render --images imgs.npy --layout grid.npy --sprite 3.72 --sprite-growth 1 \\\n"
-	"      --size 1080x1080 -o grid.png\n"
+	"      -o grid.png --size 1080x1080\n"
 	"  atlasplot animate --images imgs.npy --from data/mnist_umap.npy --to grid.npy \\\n"
-	"      --frames 60 -o 'f_%%03d.png'\n";
+	"      -o 'f_%%03d.png' --frames 60\n";
 
 struct grid_args {
 	const char *layout, *out;
