@@ -153,6 +153,17 @@ static void test_resolve(void)
 	d.cols = 4096;
 	CHECK_OK(grid_resolve(&d, 4096, &out, &err));
 	CHECK_EQ_INT(out.rows, 1);
+	d = (struct grid_desc){ .cols = 1024, .rows = 1025, .method = GRID_EXACT };
+	CHECK_ERR(grid_resolve(&d, 8, &out, &err), "method exact: 1049600 cells, more than the limit of 1048576 "
+		  "(the heuristic has no such limit)");
+	d.rows = 1024;
+	CHECK_OK(grid_resolve(&d, 8, &out, &err));
+	d.method = GRID_AUTO;
+	CHECK_OK(grid_resolve(&d, 8, &out, &err));
+	CHECK_EQ_INT(out.method, GRID_EXACT);
+	d.rows = 1025;
+	CHECK_OK(grid_resolve(&d, 8, &out, &err));
+	CHECK_EQ_INT(out.method, GRID_HEURISTIC);
 
 	CHECK_STR(grid_method_names[GRID_HEURISTIC], "heuristic");
 }

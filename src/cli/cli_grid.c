@@ -35,10 +35,10 @@ static const char help[] =
 	"  --method M           auto, exact, heuristic or random (default auto: exact up to\n"
 	"                       %d points, heuristic above). exact: the optimal assignment\n"
 	"                       (Jonker-Volgenant shortest augmenting paths; at most %zu\n"
-	"                       points x cells). heuristic: the cells halved again and again\n"
-	"                       with the points sorted into the halves, then each block of\n"
-	"                       at most %d cells solved exactly, its points stretched over\n"
-	"                       it. random: a fixed shuffle, the baseline\n"
+	"                       points x cells, %zu cells). heuristic: the cells halved again\n"
+	"                       and again with the points sorted into the halves, then each\n"
+	"                       block of at most %d cells solved exactly, its points\n"
+	"                       stretched over it. random: a fixed shuffle, the baseline\n"
 	"  --score              print the share of each point's %d nearest neighbours in the\n"
 	"                       layout that are among its %d nearest in the grid (ties by\n"
 	"                       index), the mean over points, on stdout\n"
@@ -204,7 +204,7 @@ int cli_grid(int argc, char **argv)
 	struct ap_err err;
 	int rc = parse(argc, argv, &a, &err);
 	if (rc == CLI_HELP) {
-		printf(help, GRID_MAX_CELLS, GRID_AUTO_EXACT_MAX, GRID_EXACT_MAX_ENTRIES, GRID_BLOCK_CELLS,
+		printf(help, GRID_MAX_CELLS, GRID_AUTO_EXACT_MAX, GRID_EXACT_MAX_ENTRIES, GRID_EXACT_MAX_CELLS, GRID_BLOCK_CELLS,
 		       GRID_SCORE_K, GRID_SCORE_K);
 		return AP_EXIT_OK;
 	}

@@ -54,12 +54,16 @@ int grid_resolve(const struct grid_desc *d, size_t n, struct grid_desc *out, str
 	if (cells < n)
 		return ap_errf(err, "grid %zux%zu has %zu cells, fewer than the %zu points",
 			out->cols, out->rows, cells, n);
-	bool fits = ap_mul_size(n, cells, &entries) == 0 && entries <= GRID_EXACT_MAX_ENTRIES;
+	bool entries_fit = ap_mul_size(n, cells, &entries) == 0 && entries <= GRID_EXACT_MAX_ENTRIES;
+	bool cells_fit = cells <= GRID_EXACT_MAX_CELLS;
 	if (out->method == GRID_AUTO)
-		out->method = fits && n <= GRID_AUTO_EXACT_MAX ? GRID_EXACT : GRID_HEURISTIC;
-	if (out->method == GRID_EXACT && !fits)
+		out->method = entries_fit && cells_fit && n <= GRID_AUTO_EXACT_MAX ? GRID_EXACT : GRID_HEURISTIC;
+	if (out->method == GRID_EXACT && !entries_fit)
 		return ap_errf(err, "method exact: %zu points by %zu cells, more than the limit of %zu cost entries "
 			"(the heuristic has no such limit)", n, cells, GRID_EXACT_MAX_ENTRIES);
+	if (out->method == GRID_EXACT && !cells_fit)
+		return ap_errf(err, "method exact: %zu cells, more than the limit of %zu (the heuristic has no such "
+			"limit)", cells, GRID_EXACT_MAX_CELLS);
 	return 0;
 }
 

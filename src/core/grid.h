@@ -22,7 +22,8 @@
  *
  * Methods (the default, auto: exact up to GRID_AUTO_EXACT_MAX points, heuristic above):
  *   exact       the optimum: grid_lap on the n × C·R cost matrix, refused when that has
- *               more than GRID_EXACT_MAX_ENTRIES entries (8 bytes each);
+ *               more than GRID_EXACT_MAX_ENTRIES entries or the grid more than
+ *               GRID_EXACT_MAX_CELLS cells;
  *   heuristic   a hierarchical split: the cells are halved across the longer side of
  *               the block, again and again, and the points sorted along that axis go to
  *               the halves in order, as many to each as the points that lie on that side
@@ -47,10 +48,12 @@
 
 enum grid_method { GRID_AUTO = 0, GRID_EXACT, GRID_HEURISTIC, GRID_RANDOM, GRID_METHOD_COUNT };
 
-/* The bounds: cells in all (4 bytes each in the heuristic's map; every index fits a
- * uint32_t), the exact solver's cost matrix, the largest layout auto solves exactly. */
+/* The bounds: cells in all (every index fits a uint32_t; the random method keeps 4
+ * bytes a cell), the exact solver's cost matrix (8 bytes an entry) and its cells (its
+ * search keeps 33 bytes a cell), the largest layout auto solves exactly. */
 #define GRID_MAX_CELLS ((size_t)1 << 24)
 #define GRID_EXACT_MAX_ENTRIES ((size_t)1 << 24)
+#define GRID_EXACT_MAX_CELLS ((size_t)1 << 20)
 #define GRID_AUTO_EXACT_MAX 2000
 /* The heuristic's blocks: the most cells solved exactly at once. */
 #define GRID_BLOCK_CELLS 512
@@ -72,8 +75,8 @@ int grid_check_shape(size_t cols, size_t rows, struct ap_err *err);
 
 /* Fill out from d for n points (n > 0): cols and rows (both 0: cols = ceil(sqrt(n)),
  * rows = ceil(n / cols); one 0: as few as make room), the method (auto resolved).
- * Refuses, naming the options: a grid over GRID_MAX_CELLS, one with fewer cells than
- * points, and exact over GRID_EXACT_MAX_ENTRIES. */
+ * Refuses a grid over GRID_MAX_CELLS, one with fewer cells than points, and exact
+ * over its limits ("grid CxR ..." and "method exact: ..." in err). */
 int grid_resolve(const struct grid_desc *d, size_t n, struct grid_desc *out, struct ap_err *err);
 
 /* cell[i] = row * cols + col of point i, xy interleaved (n points, finite); d resolved.
