@@ -24,6 +24,7 @@ _atlasplot_value()
 		_atlasplot_words='linear quad-in quad-out quad-in-out cubic-in cubic-out cubic-in-out
 			sine-in sine-out sine-in-out exp-in-out' ;;
 	--stagger-by) _atlasplot_words='index label distance' ;;
+	--method) _atlasplot_words='auto exact heuristic random' ;;
 	--align) _atlasplot_words='none procrustes' ;;
 	--on-bad-image) _atlasplot_words='skip fail' ;;
 	--sprite) _atlasplot_words='auto' ;;
@@ -42,6 +43,7 @@ _atlasplot_value()
 	--stagger | --shard | --range | --title | --caption | --title-from | --title-to | \
 	--font-size | --text-color | --dpi | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
 		_atlasplot_kind=none ;;
+	--cols | --rows) _atlasplot_kind=none ;;
 	*) return 1 ;;
 	esac
 	return 0
@@ -59,6 +61,7 @@ _atlasplot_options()
 	info) echo "$_atlasplot_data_opts --layout --page-size --backend --max-memory --sprite-table --sprite
 		--sprite-mode --sprite-growth --sprite-min --sprite-max --size --verbose --help" ;;
 	cache) echo "--list --clear --help" ;;
+	grid) echo "--layout --cols --rows --method --score --output --verbose --help" ;;
 	diff)
 		echo "--out --tolerance --max-pixels --max-rms --aa --side-by-side --json --quiet --allow-empty --max-memory --help" ;;
 	esac
@@ -91,7 +94,7 @@ _atlasplot()
 
 	# The command: the first word after "atlasplot".
 	if [ "$COMP_CWORD" -le 1 ]; then
-		_atlasplot_words_reply 'render animate atlas info diff cache --help --version' "$cur"
+		_atlasplot_words_reply 'render animate atlas info diff cache grid --help --version' "$cur"
 		return 0
 	fi
 	cmd=${COMP_WORDS[1]}

@@ -70,6 +70,7 @@
  *   ap_scene_draw_transition, ap_scene_write, ap_scene_free
  *   ap_job_make, ap_job_options, ap_job_help, ap_job_set, ap_job_check, ap_job_run,
  *   ap_job_free
+ *   ap_grid
  *   ap_png_write, ap_png_encode, ap_free, ap_color_parse, ap_version
  */
 #ifndef ATLASPLOT_H
@@ -307,6 +308,26 @@ AP_API int ap_job_check(ap_job *j, ap_error *err);
 /* Run: load, draw and write every frame. h may be NULL. */
 AP_API int ap_job_run(ap_job *j, const ap_job_hooks *h, ap_error *err);
 AP_API void ap_job_free(ap_job *j);
+
+/* Grids (`atlasplot grid`): every point of a layout on its own cell of cols × rows,
+ * keeping neighbourhoods. Zero fields: the squarest grid with room for the points
+ * (one of cols, rows given: as few of the other as make room), method auto (exact up to
+ * 2,000 points, the hierarchical heuristic above). */
+typedef enum ap_grid_method {
+	AP_GRID_AUTO = 0,
+	AP_GRID_EXACT,
+	AP_GRID_HEURISTIC,
+	AP_GRID_RANDOM,
+} ap_grid_method;
+typedef struct ap_grid_desc {
+	size_t cols, rows;
+	ap_grid_method method;
+} ap_grid_desc;
+/* xy: N×2 float32 or float64. out: N×2 doubles, cell (col, row) as (col, -row), a layout
+ * like any other. score (or NULL): the share of each point's 10 nearest neighbours in
+ * xy that stay among its 10 nearest in the grid. cols, rows (or NULL): the grid made. */
+AP_API int ap_grid(const ap_array *xy, const ap_grid_desc *d, double *out, size_t out_len, double *score,
+		   size_t *cols, size_t *rows, ap_error *err);
 
 /* PNG of an RGBA buffer (level 0 -> 1), written atomically to path, or into *out (free
  * it with ap_free). */

@@ -67,10 +67,10 @@ check "staged files removed" test -z "$(find "$T/stage" -type f)"
 # (its source with \- as -, fonts dropped, options taken as whole tokens).
 sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$MAN" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man_opts"
 "$AP" --help >"$T/help_top"
-for c in render animate atlas info diff cache; do
+for c in render animate atlas info diff cache grid; do
 	"$AP" $c --help >"$T/help_$c" 2>&1 || bad "$c --help exits non-zero"
 done
-for h in top render animate atlas info diff cache; do
+for h in top render animate atlas info diff cache grid; do
 	n=0
 	for o in $(grep -oE -- '--[a-z][a-z0-9-]*' "$T/help_$h" | sort -u); do
 		n=$((n + 1))
@@ -105,6 +105,8 @@ EOF
 	check "--stagger-by choices" test "$(comp atlasplot animate --stagger-by '')" = "distance index label"
 	check "--align choices" test "$(comp atlasplot animate --align '')" = "none procrustes"
 	check "--on-bad-image choices" test "$(comp atlasplot atlas --on-bad-image '')" = "fail skip"
+	check "grid --method choices" test "$(comp atlasplot grid --method '')" = "auto exact heuristic random"
+	check "grid --cols takes no completion" test -z "$(comp atlasplot grid --cols '')"
 	check "--size takes no completion" test -z "$(comp atlasplot render --size '')"
 	mkdir -p "$T/f/sub" && : >"$T/f/lay.csv" && : >"$T/f/m.csv"
 	for o in --images --labels --layout --manifest -o; do
@@ -118,7 +120,7 @@ EOF
 	# every option a command's --help defines (at the start of a help line) is offered
 	check "--cache completes folders" test "$(comp atlasplot render --cache "$T/f/")" = "$T/f/sub"
 	check "cache --list completes folders" test "$(comp atlasplot cache --list "$T/f/")" = "$T/f/sub"
-	for c in render animate atlas info diff cache; do
+	for c in render animate atlas info diff cache grid; do
 		all=" $(comp atlasplot $c --) "
 		for o in $(grep -oE -- '^ +(-[a-zA-Z], +)?--[a-z][a-z0-9-]*' "$T/help_$c" | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 			case $all in *" $o "*) ok ;; *) bad "completion of '$c --' lacks $o" ;; esac

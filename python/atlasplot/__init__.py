@@ -16,7 +16,7 @@ carrying the command line's message for the same fault; the command line's warni
     >>> atlasplot.run("animate", images=images, from_=xy, to=xy2, hold_end=1,
     ...               contact_sheet="sheet.png", output="frames/f_%05d.png")
 
-Functions: render, save, Scene, animate, from_umap; Image is what they return. run,
+Functions: render, save, Scene, animate, from_umap, grid; Image is what they return. run,
 options and help: the commands render and animate themselves, every option by name.
 """
 
@@ -30,7 +30,8 @@ import numpy as np
 
 from . import _lib
 
-__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "run", "options", "help", "version"]
+__all__ = ["render", "save", "Scene", "Image", "animate", "from_umap", "grid", "run", "options", "help",
+           "version"]
 
 FORMATS = ["png", "pdf", "svg"]
 
@@ -593,3 +594,32 @@ def run(command, *, log=None, progress=None, **opts):
                 raise (ValueError if rc == -2 else OSError)(err.text())
         finally:
             _lib.lib.ap_job_free(job)
+
+
+GRID_METHOD = ["auto", "exact", "heuristic", "random"]
+
+
+def grid(xy, cols=None, rows=None, method="auto", score=False):
+    """Every point of layout xy (N, 2) on its own cell of a cols x rows grid, keeping
+    neighbourhoods, as ``atlasplot grid`` does: an (N, 2) float64 layout, cell (col, row)
+    at (col, -row), to render or animate to. cols, rows: None for the squarest grid with
+    room (one given: as few of the other as make room); method "auto" (exact up to 2,000
+    points, the hierarchical heuristic above), "exact", "heuristic" or "random". With
+    score=True, (layout, score): the share of each point's 10 nearest neighbours in xy
+    kept among its 10 nearest in the grid."""
+    keep = []
+    a = _array(xy, "xy", keep)
+    d = _lib.GridDesc()
+    for name, v in (("--cols", cols), ("--rows", rows)):
+        if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1):
+            raise ValueError(f"{name} '{v}': expected a positive integer")
+    d.cols, d.rows = int(cols or 0), int(rows or 0)
+    d.method = _choice("--method", method, GRID_METHOD)
+    n = int(np.shape(xy)[0]) if np.ndim(xy) == 2 else 0
+    out = np.zeros((n, 2), np.float64)
+    sc = ctypes.c_double()
+    err = _lib.Error()
+    rc = _lib.lib.ap_grid(ctypes.byref(a), ctypes.byref(d), out.ctypes.data, out.size, ctypes.byref(sc), None,
+                          None, ctypes.byref(err))
+    _check(rc, err)
+    return (out, sc.value) if score else out

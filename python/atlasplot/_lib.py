@@ -99,6 +99,10 @@ class JobHooks(ctypes.Structure):
                 ("out", ctypes.c_void_p), ("command_line", ctypes.c_char_p)]
 
 
+class GridDesc(ctypes.Structure):
+    _fields_ = [("cols", ctypes.c_size_t), ("rows", ctypes.c_size_t), ("method", _i)]
+
+
 lib, path = _load()
 _P = ctypes.POINTER
 _vp, _sz = ctypes.c_void_p, ctypes.c_size_t
@@ -122,6 +126,7 @@ for name, res, args in [
     ("ap_job_check", _i, [_vp, _P(Error)]),
     ("ap_job_run", _i, [_vp, _P(JobHooks), _P(Error)]),
     ("ap_job_free", None, [_vp]),
+    ("ap_grid", _i, [_P(Array), _P(GridDesc), _vp, _sz, _P(_d), _P(_sz), _P(_sz), _P(Error)]),
     ("ap_free", None, [_vp]),
     ("ap_color_parse", _i, [ctypes.c_char_p, _P(_u32)]),
     ("ap_version", ctypes.c_char_p, []),

@@ -18,10 +18,12 @@
 #include "app/figure.h"
 #include "app/frames.h"
 #include "core/cam.h"
+#include "core/grid.h"
 #include "core/pal.h"
 #include "core/tween.h"
 #include "core/zpath.h"
 #include "io/ds.h"
+#include "io/load.h"
 #include "io/pngio.h"
 
 struct ap_dataset {
@@ -632,6 +634,51 @@ int ap_png_encode(const uint8_t *rgba, int w, int h, int level, void **out, size
 void ap_free(void *p)
 {
 	free(p);
+}
+
+int ap_grid(const ap_array *xy, const ap_grid_desc *d, double *out, size_t out_len, double *score, size_t *cols,
+	    size_t *rows, ap_error *out_err)
+{
+	struct ap_err err;
+	struct npy a;
+	struct ap_layout lay = { 0 };
+	uint32_t *cell = NULL;
+	const char *name = xy->name ? xy->name : "array";
+	int rc = -1;
+	if (as_npy(xy, "layout", &a, &err) || lay_from_array(&a, name, 0, &lay, &err))
+		goto out;
+	if ((unsigned)d->method >= GRID_METHOD_COUNT) {
+		ap_errf(&err, "--method %d: expected one of auto, exact, heuristic, random", (int)d->method);
+		goto out;
+	}
+	struct grid_desc g, want = { d->cols, d->rows, (enum grid_method)d->method };
+	if ((want.cols && want.rows && grid_check_shape(want.cols, want.rows, &err)) ||
+	    grid_resolve(&want, lay.n, &g, &err)) {
+		ap_err_prefix(&err, "layout '%s'", name);
+		goto out;
+	}
+	if (!out || out_len < lay.n * 2) {
+		ap_errf(&err, "grid: out holds %zu doubles, the grid needs %zu", out ? out_len : 0, lay.n * 2);
+		goto out;
+	}
+	if (!(cell = malloc(lay.n * sizeof *cell))) {
+		ap_errf(&err, "grid: out of memory for %zu points", lay.n);
+		goto out;
+	}
+	if (grid_assign(lay.xy, lay.n, &g, cell, &err))
+		goto out;
+	grid_cells_xy(cell, lay.n, g.cols, out);
+	if (score && grid_knn_kept(lay.xy, out, lay.n, GRID_SCORE_K, score, &err))
+		goto out;
+	if (cols)
+		*cols = g.cols;
+	if (rows)
+		*rows = g.rows;
+	rc = 0;
+out:
+	free(cell);
+	lay_free(&lay);
+	return rc ? fail(out_err, &err) : 0;
 }
 
 int ap_color_parse(const char *s, uint32_t *out)

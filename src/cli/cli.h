@@ -24,6 +24,7 @@ int cli_atlas(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_diff(int argc, char **argv);
 int cli_cache(int argc, char **argv);
+int cli_grid(int argc, char **argv);
 
 /* render and animate: the job of the public API named cmd, its options from argv;
  * command_line is the frames' "Command" text. */

@@ -20,6 +20,7 @@
 struct job_ctx {
 	ap_job *j;
 	const ap_option *opts;
+	size_t n;
 	bool dash_out;               /* -o - */
 	bool verbose;
 };
@@ -28,12 +29,12 @@ static int job_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 {
 	struct job_ctx *x = ctx;
 	const ap_option *o = NULL;
-	if (opt >= LETTER_BASE) {
+	if (opt >= LETTER_BASE && (size_t)(opt - LETTER_BASE) < x->n) {
 		o = &x->opts[opt - LETTER_BASE];
 	} else {
-		for (const ap_option *p = x->opts; p->name && !o; p++)
-			if (p->letter == opt)
-				o = p;
+		for (size_t i = 0; i < x->n && !o; i++)
+			if (x->opts[i].letter == opt)
+				o = &x->opts[i];
 	}
 	if (!o)
 		return 0;
@@ -148,7 +149,7 @@ int cli_job(const char *cmd, int argc, char **argv, const char *command_line)
 		code = cli_failf(AP_EXIT_ERR, "%s", e.msg);
 		goto out;
 	}
-	struct job_ctx x = { j, opts, false, false };
+	struct job_ctx x = { j, opts, n, false, false };
 	const struct cli_parser p = { so, lo, job_opt, &x, NULL, 0 };
 	int first, rc = cli_getopt(&p, argc, argv, &first, &err);
 	if (rc == CLI_HELP) {

@@ -18,6 +18,7 @@ static const char usage[] =
 	"  info     describe a data set, its layout, its atlas and the GL renderer\n"
 	"  diff     compare PNG images or folders against golden references\n"
 	"  cache    list or clear an atlas cache folder (--cache DIR)\n"
+	"  grid     move a layout's points onto a grid of cells, one point a cell\n"
 	"\n"
 	"  atlasplot COMMAND --help   options of one command\n"
 	"  atlasplot --version\n"
@@ -36,6 +37,7 @@ static const struct {
 	{ "info", cli_info },
 	{ "diff", cli_diff },
 	{ "cache", cli_cache },
+	{ "grid", cli_grid },
 };
 
 int main(int argc, char **argv)

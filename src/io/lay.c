@@ -5,11 +5,13 @@
  * commas); not a general CSV parser beyond that: a field cannot span lines.
  */
 #include "io/load.h"
+#include "io/afile.h"
 #include "base/csv.h"
 #include "base/txt.h"
 #include "core/cam.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,4 +338,67 @@ int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct a
 			out->label = lab;
 	}
 	return 0;
+}
+
+/* The shortest "%.Ng" that strtod turns back into v. */
+static void put_num(FILE *fp, double v)
+{
+	char buf[40];
+
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, fp);
+}
+
+static int put_csv(FILE *fp, void *ctx, struct ap_err *err)
+{
+	const struct ap_layout *l = ctx;
+
+	(void)err;
+	fputs(l->label ? "x,y,label\n" : "x,y\n", fp);
+	for (size_t i = 0; i < l->n; i++) {
+		put_num(fp, l->xy[2 * i]);
+		fputc(',', fp);
+		put_num(fp, l->xy[2 * i + 1]);
+		if (l->label) {
+			char lab[16];
+
+			snprintf(lab, sizeof lab, ",%ld", (long)l->label[i]);
+			fputs(lab, fp);
+		}
+		fputc('\n', fp);
+	}
+	return 0;
+}
+
+static int put_npy(FILE *fp, void *ctx, struct ap_err *err)
+{
+	const struct ap_layout *l = ctx;
+	size_t shape[2] = { l->n, 2 };
+	char head[256];
+	size_t hl = npy_header(head, sizeof head, "<f8", shape, 2);
+
+	(void)err;
+	fwrite(head, 1, hl, fp);
+	for (size_t i = 0; i < 2 * l->n; i++) {
+		uint8_t b[8];
+		uint64_t u;
+
+		memcpy(&u, &l->xy[i], sizeof u);
+		for (int k = 0; k < 8; k++)
+			b[k] = (uint8_t)(u >> (8 * k));
+		fwrite(b, 1, sizeof b, fp);
+	}
+	return 0;
+}
+
+int lay_write(const char *path, const struct ap_layout *l, struct ap_err *err)
+{
+	size_t len = strlen(path);
+	bool npy = len >= 4 && strcasecmp(path + len - 4, ".npy") == 0;
+
+	return afile_write(path, npy ? put_npy : put_csv, (void *)l, err);
 }

@@ -92,6 +92,11 @@ int npy_parse(const uint8_t *buf, size_t len, const char *path, struct npy *out,
  * are not an NPY header npy_parse would take). */
 size_t npy_header_size(const uint8_t *buf, size_t len);
 size_t npy_claimed_size(const uint8_t *buf, size_t len);
+/* The header np.save writes (version 1.0) for a C-order array of descr and shape: the
+ * dict padded with spaces and a newline so that the data start at a multiple of 64
+ * bytes. Returns its length, or 0 when it needs more than cap bytes (128 plus 24 a
+ * dimension always do). */
+size_t npy_header(char *dst, size_t cap, const char *descr, const size_t *shape, int ndim);
 
 struct ap_layout {
 	size_t n;
@@ -110,6 +115,12 @@ void lay_free(struct ap_layout *l);
  * for an unterminated quote and for text after a closing quote. strtod reads the
  * numbers: keep the C locale. */
 int lay_load(const char *path, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
+
+/* Write l atomically (io/afile) as NPY float64 N×2 (little-endian; labels are left
+ * out) when path ends in ".npy" (any case), else as CSV: a header "x,y" (",label" when
+ * l has labels), then one row a point, each number in the shortest form that strtod
+ * reads back to the same double. lay_load reads either back exactly. */
+int lay_write(const char *path, const struct ap_layout *l, struct ap_err *err);
 
 /* The checks and conversions of the NPY readers for an array already in memory (a
  * struct npy that a caller fills for its own array: the public API's arrays), with the

@@ -290,3 +290,27 @@ size_t npy_claimed_size(const uint8_t *buf, size_t len)
 		return SIZE_MAX;
 	return end + bytes;
 }
+
+size_t npy_header(char *dst, size_t cap, const char *descr, const size_t *shape, int ndim)
+{
+	char dict[512];
+	size_t at = (size_t)snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
+
+	for (int i = 0; i < ndim && at < sizeof dict; i++)
+		at += (size_t)snprintf(dict + at, sizeof dict - at, "%zu%s", shape[i], ndim == 1 ? "," : i + 1 < ndim ? ", " : "");
+	if (at < sizeof dict)
+		at += (size_t)snprintf(dict + at, sizeof dict - at, "), }");
+	if (at >= sizeof dict)
+		return 0;
+	/* magic, version 1.0, a 16-bit length, the dict, spaces, '\n': a multiple of 64 */
+	size_t total = (10 + at + 1 + 63) / 64 * 64, hlen = total - 10;
+	if (total > cap || hlen > 0xffff)
+		return 0;
+	memcpy(dst, "\x93NUMPY\x01\x00", 8);
+	dst[8] = (char)(hlen & 0xff);
+	dst[9] = (char)(hlen >> 8);
+	memcpy(dst + 10, dict, at);
+	memset(dst + 10 + at, ' ', hlen - at - 1);
+	dst[total - 1] = '\n';
+	return total;
+}
