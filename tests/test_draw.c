@@ -273,7 +273,7 @@ static int copy_errors(const struct ap_imgset *s, size_t i, const uint8_t *px, i
 /* Native-size sprites at integer positions are exact copies: at t = 0, at t = 0.5 of a
  * linear move by even offsets, at t = 1 the end layout (not b); a sprite whose centre is
  * off the frame shows its visible columns; several texture arrays; a camera far from
- * the origins (t-SNE's hundreds of units, zoomed). */
+ * the origins (t-SNE's hundreds of units), zoomed in. */
 static void test_gl_exact(void)
 {
 	struct ap_imgset s;
@@ -335,6 +335,17 @@ static void test_gl_exact(void)
 	CHECK_EQ_INT(px[((size_t)(EH / 2 - 55) * EW + EW / 2 - 55) * 4], pattern(0, 0, 0, 0));
 	CHECK_EQ_INT(px[((size_t)(EH / 2 - 56) * EW + EW / 2 - 57) * 4], 0);
 	CHECK_EQ_INT(px[((size_t)(EH / 2 - 57) * EW + EW / 2 - 56) * 4], 0);
+	/* zoom 10^4 hundreds of units from the origin: sprite 0's left edge 0.002 px either
+	 * side of pixel 86's centre, which a float of the position alone would put 0.02 px
+	 * out (its high and low parts keep it) */
+	f.sprite = 28;
+	for (int j = 0; j < 2; j++) {
+		f.cam = (struct cam){ a[0] - (j ? 0.502 : 0.498) / 1e4, a[1], 1e4 };
+		CHECK(draw_tween_frame(dr, 0, &f, &o, px, &err) == 0);
+		CHECK_EQ_INT(px[((size_t)(EH / 2) * EW + 86) * 4] != 0, j == 0);
+		CHECK(px[((size_t)(EH / 2) * EW + 87) * 4] != 0);
+		CHECK_EQ_INT(px[((size_t)(EH / 2) * EW + 85) * 4], 0);
+	}
 	free(px);
 	draw_close(dr);
 	free(s.pix);

@@ -125,7 +125,7 @@ int draw_tween_set(struct draw *dr, const struct draw_tween *tw, struct ap_err *
 const double *draw_tween_points(struct draw *dr, double t);
 /* Draw the plan at t as f and o say: the frame draw_frame draws of draw_tween_points
  * (dr, t), the same bytes on the cpu backend; on GL the positions are worked out in
- * float, camera-relative (within 1e-4 px of the CPU's at 1080p, whatever the zoom). f's
+ * float, camera-relative (a few 1e-4 px from the CPU's at 1080p, whatever the zoom). f's
  * tints and highlights may change between frames (GL uploads them again then). */
 int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
 		     uint8_t *rgba, struct ap_err *err);
