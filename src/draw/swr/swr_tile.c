@@ -748,9 +748,23 @@ static void draw_image(const struct job *j, struct tls *t, const struct item *it
 
 /* ---- discs ---- */
 
+/* Square roots of 4 lanes, each as sqrtf rounds it. */
+INLINE f32x4 sqrt4(f32x4 q)
+{
+#if defined(__SSE__)
+	return __builtin_ia32_sqrtps(q);
+#else
+	return (f32x4){ sqrtf(q[0]), sqrtf(q[1]), sqrtf(q[2]), sqrtf(q[3]) };
+#endif
+}
+
 /* A sprite's disc (draw/dopts.h), clipped to the tile, over acc; with img, the image's
  * part of the cross-fade (a tile like acc, zero where the image puts nothing) added to
- * the disc's before compositing, so that each pixel is one "over" of their sum. */
+ * the disc's before compositing, so that each pixel is one "over" of their sum.
+ * Four pixels' coverage at a time and no test on it: where a disc's edge falls in a
+ * row varies from row to row, and the branches that skipped its outside and stored its
+ * inside were mispredicted about as often as they saved work. An opaque inside
+ * composites exactly as a store (acc × (1 - 1) adds 0). */
 static void draw_disc(const struct job *j, struct tls *t, const struct item *it, const struct tile *tl,
 		      const float *img)
 {
@@ -758,28 +772,44 @@ static void draw_disc(const struct job *j, struct tls *t, const struct item *it,
 	int x0 = it->ix0 > tl->xa ? it->ix0 : tl->xa, x1 = it->ix1 < tl->xb ? it->ix1 : tl->xb;
 	int y0 = it->iy0 > tl->ya ? it->iy0 : tl->ya, y1 = it->iy1 < tl->yb ? it->iy1 : tl->yb;
 	float cx = 0.5f * (s->x0 + s->x1), cy = 0.5f * (s->y0 + s->y1), e = j->lod.radius + 0.5f;
+	float a = j->lod.dot_alpha;
 	uint32_t c = j->r->dots[cell_index(j->r, s)];
-	f32x4 col = (f32x4){ (float)(c & 255), (float)(c >> 8 & 255), (float)(c >> 16 & 255), 255.0f } *
-		    (j->lod.dot_alpha / 255.0f);
+	/* the shader's unorm colour, alpha 1; times coverage × the disc's share */
+	f32x4 col = { (float)(c & 255) / 255.0f, (float)(c >> 8 & 255) / 255.0f, (float)(c >> 16 & 255) / 255.0f, 1 };
+	const f32x4 zero = { 0, 0, 0, 0 }, one = { 1, 1, 1, 1 };
 	for (int y = y0; y < y1; y++) {
 		float dy = (float)y + 0.5f - cy, dy2 = dy * dy;
 		size_t at = ((size_t)(y - tl->ya) * TILE_W + (size_t)(x0 - tl->xa)) * 4;
 		float *acc = t->acc + at;
 		const float *im = img ? img + at : NULL;
-		for (int x = x0; x < x1; x++, acc += 4) {
-			float dx = (float)x + 0.5f - cx;
-			float cov = e - sqrtf(dx * dx + dy2);
-			cov = cov > 0 ? cov < 1 ? cov : 1 : 0;
-			f32x4 src = col * cov;
-			if (im) {
-				f32x4 v;
-				memcpy(&v, im, sizeof v);
-				src += v;
-				im += 4;
-			} else if (cov == 0) {
+		for (int x = x0; x < x1; x += 4) {
+			f32x4 dx = __builtin_convertvector((i32x4){ 0, 1, 2, 3 } + x, f32x4) + 0.5f - cx;
+			f32x4 cov = e - sqrt4(dx * dx + dy2);
+			i32x4 pos = cov > zero, full = cov > one;
+			cov = (f32x4)(((i32x4)cov & pos & ~full) | ((i32x4)one & full)) * a;
+			int n = x1 - x < 4 ? x1 - x : 4;
+			if (n == 4 && !im) {
+				/* the source's alpha is cov (col's is 1): four independent "over"s */
+				f32x4 k = one - cov, d[4];
+				memcpy(d, acc, sizeof d);
+				d[0] = col * cov[0] + d[0] * k[0];
+				d[1] = col * cov[1] + d[1] * k[1];
+				d[2] = col * cov[2] + d[2] * k[2];
+				d[3] = col * cov[3] + d[3] * k[3];
+				memcpy(acc, d, sizeof d);
+				acc += 16;
 				continue;
 			}
-			over4(acc, src);
+			for (int k = 0; k < n; k++, acc += 4) {
+				f32x4 src = col * cov[k];
+				if (im) {
+					f32x4 v;
+					memcpy(&v, im, sizeof v);
+					src += v;
+					im += 4;
+				}
+				over4(acc, src);
+			}
 		}
 	}
 }
