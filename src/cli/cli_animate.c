@@ -282,6 +282,8 @@ static int parse(int argc, char **argv, struct animate_args *a, struct ap_err *e
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
 		return rc;
+	if (cli_common_check(&a->c, err))
+		return -1;
 	if (!a->from && !a->c.paths.manifest)
 		return ap_errf(err, "missing --from LAYOUT");
 	if (a->from && a->c.paths.manifest)

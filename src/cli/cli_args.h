@@ -17,6 +17,7 @@ enum {
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
 	OPT_LABEL_NAMES, OPT_LEGEND, OPT_LEGEND_IMAGES, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
+	OPT_DOTS_BELOW, OPT_DOTS_FADE, OPT_OPACITY,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -36,6 +37,9 @@ enum {
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD }, \
 	{ "coverage", required_argument, NULL, OPT_COVERAGE }, \
 	{ "color-by", required_argument, NULL, OPT_COLOR_BY }, \
+	{ "dots-below", required_argument, NULL, OPT_DOTS_BELOW }, \
+	{ "dots-fade", required_argument, NULL, OPT_DOTS_FADE }, \
+	{ "opacity", required_argument, NULL, OPT_OPACITY }, \
 	{ "background", required_argument, NULL, OPT_BACKGROUND }, \
 	{ "highlight", required_argument, NULL, OPT_HIGHLIGHT }, \
 	{ "highlight-scale", required_argument, NULL, OPT_HIGHLIGHT_SCALE }, \
@@ -66,6 +70,9 @@ void cli_common_help(char *buf, size_t len);
 void cli_common_init(struct frames_desc *c);
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
 int cli_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
+/* After the options: 0, or -1 (a usage error, err set) when shared options do not go
+ * together (--opacity without --alpha blend or --dots-below, ...). */
+int cli_common_check(const struct frames_desc *c, struct ap_err *err);
 void cli_common_free(struct frames_desc *c);
 
 /* An option whose value is one of names (an enum's, in order): *out = its index and 1,

@@ -102,6 +102,8 @@ static int parse(int argc, char **argv, struct render_args *a, struct ap_err *er
 	int first, rc = cli_getopt(&p, argc, argv, &first, err);
 	if (rc)
 		return rc;
+	if (cli_common_check(&a->c, err))
+		return -1;
 	if (!a->c.paths.layout && !a->c.paths.manifest)
 		return ap_errf(err, "missing --layout FILE");
 	if (!a->out)

@@ -320,7 +320,7 @@ int draw_opts_check(const struct draw_opts *o, struct ap_err *err)
 	if (o->dots_fade && !(o->dots_below > 0))
 		return ap_errf(err, "--dots-fade: needs --dots-below PX");
 	if ((o->opacity || o->opacity_auto) && o->alpha != DRAW_BLEND && !(o->dots_below > 0))
-		return ap_errf(err, "--opacity: needs --alpha blend or --dots-below (%s images are drawn opaque)",
+		return ap_errf(err, "--opacity: needs --alpha blend or --dots-below (--alpha %s draws images opaque)",
 			       draw_alpha_names[o->alpha]);
 	return 0;
 }
