@@ -398,6 +398,23 @@ static void test_threads(void)
 		CHECK(rig_draw(&g, pos, 5.3 + m * 3, NULL, &o, NULL, 0) == 0);
 		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
 	}
+	/* discs, and images cross-faded into them */
+	uint32_t *col = malloc(N * sizeof *col);
+	for (int i = 0; i < N; i++)
+		col[i] = 0xff000000u | (uint32_t)(rnd(&seed) * 0xffffff);
+	CHECK(swr_dots(one, col, &err) == 0 && swr_dots(five, col, &err) == 0);
+	for (int k = 0; k < 2; k++) {
+		struct draw_opts o = { .alpha = DRAW_BLEND, .background = 0xff102030u };
+		g.dots = (struct scene_dots){ .below = k ? 5 : 20, .fade = 2, .opacity_auto = true, .image_opacity = true };
+		g.r = one;
+		CHECK(rig_draw(&g, pos, 7.5, NULL, &o, NULL, 0) == 0);
+		memcpy(ref, g.px, (size_t)W * H * 4);
+		g.r = five;
+		CHECK(rig_draw(&g, pos, 7.5, NULL, &o, NULL, 0) == 0);
+		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
+	}
+	g.dots = (struct scene_dots){ 0 };
+	free(col);
 	g.r = one;
 	swr_free(five);
 	free(ref);
