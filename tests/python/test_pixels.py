@@ -18,6 +18,10 @@ SCENES = [
      dict(threshold=0.3, sprite_growth=1, sprite_min=4, camera=(0, 0, 2))),
     (["--highlight", "label=2", "--highlight-scale", "3", "--outline", "ff0000"],
      dict(highlight="label=2", highlight_scale=3, outline="ff0000")),
+    (["--dots-below", "40", "--color-by", "label"], dict(dots_below=40, color_by="label")),
+    (["--dots-below", "16", "--dots-fade", "3", "--alpha", "blend", "--opacity", "auto"],
+     dict(dots_below=16, dots_fade=3, alpha="blend", opacity="auto")),
+    (["--dots-below", "30", "--opacity", "0.4", "--highlight", "5"], dict(dots_below=30, opacity=0.4, highlight=[5])),
 ]
 
 
@@ -136,7 +140,13 @@ MOVES = [
      dict(camera_to=(0.3, 0.3, 2), path_ease="linear", align="procrustes")),
     (["--title-from", "Layout A", "--title-to", "Layout B", "--legend"],
      dict(title_from="Layout A", title_to="Layout B", legend=True, color_by="label")),
+    # discs into images along a zoom, at frame 0's opacity (auto) or each frame's own
+    (["--camera-to", "0.3,0.3,4", "--dots-below", "30", "--opacity", "auto"],
+     dict(camera_to=(0.3, 0.3, 4), dots_below=30, opacity="auto")),
+    (["--camera-to", "0.3,0.3,4", "--dots-below", "30", "--opacity", "auto-frame"],
+     dict(camera_to=(0.3, 0.3, 4), dots_below=30, opacity="auto-frame")),
 ]
+SCENE_OPTIONS = ("title_from", "title_to", "legend", "color_by", "dots_below", "opacity")
 
 
 @pytest.mark.parametrize("cli,kw", MOVES, ids=[" ".join(c) for c, _ in MOVES])
@@ -150,7 +160,7 @@ def test_transition_options_as_animate(ap, cli, kw):
     for k in range(n):
         assert first_diff(np.asarray(got[k]), want[k]) is None, f"frame {k}: {first_diff(np.asarray(got[k]), want[k])}"
     # one frame of a Scene, planned once, drawn out of order
-    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by")}
+    move = {k: v for k, v in kw.items() if k not in SCENE_OPTIONS}
     scene_kw = {k: v for k, v in kw.items() if k not in move}
     with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), **scene_kw) as s:
         b = load("syn_xy_b.npy")
@@ -172,6 +182,15 @@ def test_transition_option_errors(ap):
         s.set_transition(b, camera_to=(0, 0, -1))
     with pytest.raises(ValueError, match="--path-ease 'wobble'"):
         s.set_transition(b, path_ease="wobble")
+
+
+def test_opacity_errors(ap):
+    with pytest.raises(ValueError, match="--opacity 'dense': expected a number above 0, at most 1, auto or auto-frame"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), dots_below=8, opacity="dense")
+    with pytest.raises(ValueError, match=r"--opacity: needs --alpha blend or --dots-below \(--alpha discard draws images opaque\)"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), opacity=0.5)
+    with pytest.raises(ValueError, match="--dots-fade '0.5': expected a number from 1 to 100"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), dots_below=8, dots_fade=0.5)
 
 
 def test_save_png_pdf_svg_as_render(ap, tmp_path):
