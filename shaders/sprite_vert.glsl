@@ -5,7 +5,10 @@
 // Compiled in variants (render.c prepends the #defines): POINTS, a point a sprite
 // instead of a quad (a quarter of the vertices, half the primitives); PRE, the sprites drawn from the
 // prescaled images of the frame's scale (the CPU sorts them into runs, as presc_match
-// says, the test the cpu backend makes); ALPHA_MODE 0 discard, 1 blend, 2 opaque.
+// says, the test the cpu backend makes); ALPHA_MODE 0 discard, 1 blend, 2 opaque; DOTS
+// (draw/dopts.h's discs, for sprites flagged with them): 0 none, 1 the disc alone, 2 the
+// disc and the image cross-faded, 3 the image with its share of alpha only. A disc covers
+// the square of its centre ± (R + 1/2), so its pixels are those of that square.
 // The sprite's rectangle arrives in pixels, made on the CPU in double from the data
 // units (camera-relative, so t-SNE's hundreds of units keep integer positions exact).
 layout(location = 0) in vec4 rect;   // x0, y0, x1, y1 in pixels, x1/y1 exclusive, y down
@@ -22,8 +25,14 @@ uniform int use_cov;          // scale the discard test to keep each level's cov
 uniform float threshold;
 uniform ivec2 pre_grid;       // slots a layer row, rows a layer
 uniform ivec2 pre_slot;       // texels a slot
+uniform float dot_r;          // the discs' radius, S / 2
 layout(binding = 2) uniform samplerBuffer cov;       // images × levels
 layout(binding = 3) uniform samplerBuffer pre_cov;   // per image, the prescaled images' scale
+#if DOTS == 1 || DOTS == 2
+layout(binding = 4) uniform samplerBuffer dot_col;   // per image, its disc's colour
+flat out vec4 v_dot;          // that colour
+flat out vec3 v_disc;         // the disc's centre, R + 1/2
+#endif
 
 flat out vec4 v_rect;
 flat out vec4 v_map;          // texel origin (tpos), texels per pixel (scale)
@@ -38,8 +47,14 @@ flat out vec4 v_px;           // the pixels' bounds
 
 void main()
 {
+	vec4 box = rect;
+#if DOTS == 1 || DOTS == 2
+	vec2 dc = 0.5 * (rect.xy + rect.zw);
+	float de = dot_r + 0.5;
+	box = vec4(dc - de, dc + de);
+#endif
 	// the pixels whose centres i + 0.5 are inside [x0, x1): i in [ceil(x0 - 0.5), ceil(x1 - 0.5))
-	vec4 px = ceil(rect - 0.5);
+	vec4 px = ceil(box - 0.5);
 #if POINTS
 	// one point a sprite, a square of the longer side from the top-left pixel: the
 	// fragment shader keeps the rectangle's pixels (the CPU gives points only to
@@ -83,4 +98,8 @@ void main()
 	v_pre = vec2(ivec2(slot % pre_grid.x, slot / pre_grid.x % pre_grid.y) * pre_slot);
 	v_tint = unpackUnorm4x8(u.w);
 	v_flags = u.z >> 16;
+#if DOTS == 1 || DOTS == 2
+	v_dot = texelFetch(dot_col, int(img));
+	v_disc = vec3(dc, de);
+#endif
 }

@@ -2,6 +2,7 @@
 
 #include "base/fnum.h"
 #include "base/grow.h"
+#include "core/dots.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -146,6 +147,26 @@ static int bin_batch(struct scene_out *o, struct scene_batch *b, size_t tiles, s
 	return 0;
 }
 
+/* The frame's discs and opacity, from its sprite side and the sprites in view; the
+ * sprites in view flagged when they are not drawn as plain images. */
+static void set_lod(const struct scene_frame *f, struct scene_out *o)
+{
+	const struct scene_dots *d = &f->dots;
+	double S = fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT);   /* as add_sprite has it */
+	double w = dots_weight(S, d->below, d->fade);
+	double a = d->opacity_auto ? dots_opacity(f->w, f->h, o->nbase, S, d->coverage > 0 ? d->coverage
+										       : DOTS_OPACITY_COVERAGE)
+		   : d->opacity > 0 ? fnum_clamp(d->opacity, DOTS_OPACITY_MIN, 1) : 1;
+	o->lod = (struct scene_lod){
+		.radius = (float)(S / 2), .dot_alpha = (float)(w * a),
+		.img_alpha = (float)((1 - w) * (d->image_opacity ? a : 1)), .weight = w, .opacity = a,
+	};
+	o->lod.on = w > 0 || o->lod.img_alpha < 1;
+	if (o->lod.on)
+		for (size_t k = 0; k < o->nbase; k++)
+			o->sprites[k].page_flags |= (uint32_t)SCENE_DOT << 16;
+}
+
 int scene_build(const struct scene_src *src, const double *xy, const struct scene_frame *f,
 		struct scene_out *o, struct ap_err *err)
 {
@@ -169,6 +190,8 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	}
 	for (size_t i = 0; i < src->n; i++)
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
+	o->nbase = o->nsprites;
+	set_lod(f, o);
 	double hs = f->highlight_scale > 0 ? f->highlight_scale : SCENE_DEFAULT_HIGHLIGHT_SCALE;
 	double HS = fnum_clamp(f->sprite * hs, 0, CAM_SPRITE_LIMIT);
 	uint32_t width = fnum_u32(floor(HS / 16 + 0.5), 1, 255);
@@ -209,7 +232,7 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key)
 {
-	if (!sc->nsprites || sc->no_prescale)
+	if (!sc->nsprites || sc->no_prescale || (sc->lod.on && !(sc->lod.img_alpha > 0)))
 		return false;
 	const struct scene_sprite *s0 = &sc->sprites[0];
 	return presc_choose(scene_scale_x(s0), scene_scale_y(s0), a, key);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "core/cam.h"
+#include "core/dots.h"
 #include "draw/swr/swr.h"
 #ifndef AP_NO_GL
 #include "draw/gl/render.h"
@@ -17,6 +19,7 @@ const char *const draw_alpha_names[3] = { "discard", "blend", "opaque" };
 struct draw_ops {
 	int (*frame)(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
 		     struct ap_err *err);
+	int (*dots)(void *be, const uint32_t *cell_color, struct ap_err *err);
 	int (*max_size)(const void *be);
 	void (*describe)(const void *be, char *buf, size_t len);
 	void (*free)(void *be);
@@ -31,6 +34,7 @@ struct draw {
 	const struct draw_ops *ops;
 	void *be;
 	bool no_prescale;
+	bool dots;                   /* the backend has disc colours */
 	const struct draw_store *store;
 	uint64_t key;                /* of the cpu backend's parts, when store */
 	bool fetched;
@@ -55,12 +59,17 @@ static void cpu_describe(const void *be, char *buf, size_t len)
 	snprintf(buf, len, "cpu: software compositor, %d threads", swr_threads(be));
 }
 
+static int cpu_dots(void *be, const uint32_t *cell_color, struct ap_err *err)
+{
+	return swr_dots(be, cell_color, err);
+}
+
 static void cpu_free(void *be)
 {
 	swr_free(be);
 }
 
-static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false };
+static const struct draw_ops cpu_ops = { cpu_frame, cpu_dots, cpu_max_size, cpu_describe, cpu_free, false };
 
 /* The key of what the cpu backend builds: everything its bytes depend on. */
 static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
@@ -152,12 +161,17 @@ static void gl_describe(const void *be, char *buf, size_t len)
 	render_describe(be, buf, len);
 }
 
+static int gl_dots(void *be, const uint32_t *cell_color, struct ap_err *err)
+{
+	return render_dots(be, cell_color, err);
+}
+
 static void gl_free(void *be)
 {
 	render_free(be);
 }
 
-static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false };
+static const struct draw_ops gl_ops = { gl_frame, gl_dots, gl_max_size, gl_describe, gl_free, false };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
@@ -216,6 +230,21 @@ static int open_backend(struct draw *dr, const struct draw_desc *d, const struct
 	}
 }
 
+/* The discs' colours in cell order, as the backends look them up. */
+static int set_dots(struct draw *dr, const uint32_t *color, struct ap_err *err)
+{
+	size_t n = dr->atlas.n;
+	uint32_t *cell = malloc(n * sizeof *cell);
+	if (!cell)
+		return ap_errf(err, "out of memory for %zu disc colours", n);
+	for (size_t i = 0; i < n; i++)
+		cell[dr->atlas.cell_of ? dr->atlas.cell_of[i] : i] = color[i];
+	int rc = dr->ops->dots(dr->be, cell, err);
+	free(cell);
+	dr->dots = rc == 0;
+	return rc;
+}
+
 struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
 		       struct ap_err *err)
 {
@@ -239,7 +268,7 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 			dr->atlas.image_at = dr->image_at;
 		}
 	}
-	if (open_backend(dr, d, imgs, err))
+	if (open_backend(dr, d, imgs, err) || (d->dot_color && set_dots(dr, d->dot_color, err)))
 		goto out_close;
 	return dr;
 out_close:
@@ -247,16 +276,53 @@ out_close:
 	return NULL;
 }
 
-int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
-	       uint8_t *rgba, struct ap_err *err)
+/* Place and cull the frame's sprites with o's discs and opacity. */
+static int build(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 struct ap_err *err)
 {
+	if (o->dots_below > 0 && !dr->dots)
+		return ap_errf(err, "--dots-below: the session was opened without disc colours");
 	struct scene_frame fr = *f;
 	fr.sprites_only = !dr->ops->bins;
 	fr.no_prescale = fr.no_prescale || dr->no_prescale;
-	if (scene_build(&dr->src, xy, &fr, &dr->sc, err))
+	fr.dots = (struct scene_dots){ .below = o->dots_below, .fade = draw_opts_dots_fade(o), .opacity = o->opacity,
+				       .opacity_auto = o->opacity_auto, .image_opacity = o->alpha == DRAW_BLEND };
+	return scene_build(&dr->src, xy, &fr, &dr->sc, err);
+}
+
+int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+	       uint8_t *rgba, struct ap_err *err)
+{
+	if (build(dr, xy, f, o, err))
 		return -1;
 	struct draw_target t = { f->w, f->h, rgba };
 	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
+}
+
+int draw_opacity(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 double *opacity, struct ap_err *err)
+{
+	if (build(dr, xy, f, o, err))
+		return -1;
+	*opacity = dr->sc.lod.opacity;
+	return 0;
+}
+
+int draw_opts_check(const struct draw_opts *o, struct ap_err *err)
+{
+	if (o->dots_below < 0 || o->dots_below > CAM_SPRITE_LIMIT || !(o->dots_below == o->dots_below))
+		return ap_errf(err, "--dots-below %g: expected pixels above 0, at most %g", o->dots_below,
+			       CAM_SPRITE_LIMIT);
+	if (o->dots_fade && !(o->dots_fade >= 1 && o->dots_fade <= DRAW_MAX_DOTS_FADE))
+		return ap_errf(err, "--dots-fade %g: expected a number from 1 to %g", o->dots_fade, DRAW_MAX_DOTS_FADE);
+	if (o->opacity && !(o->opacity > 0 && o->opacity <= 1))
+		return ap_errf(err, "--opacity %g: expected a number above 0, at most 1, or auto", o->opacity);
+	if (o->dots_fade && !(o->dots_below > 0))
+		return ap_errf(err, "--dots-fade: needs --dots-below PX");
+	if ((o->opacity || o->opacity_auto) && o->alpha != DRAW_BLEND && !(o->dots_below > 0))
+		return ap_errf(err, "--opacity: needs --alpha blend or --dots-below (--alpha %s draws images opaque)",
+			       draw_alpha_names[o->alpha]);
+	return 0;
 }
 
 const struct atlas *draw_atlas(const struct draw *dr)

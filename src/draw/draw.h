@@ -21,6 +21,8 @@
  *                    must be one (auto and egl; shards pick one each)
  *   store            NULL: the cpu backend builds its atlas every time; else where what it
  *                    builds at start-up may be found (struct draw_store)
+ *   dot_color        NULL: frames may not ask for discs; else each image's disc colour,
+ *                    RGBA8 in data-set order (copied; draw/dopts.h's rule)
  * Not here: where sprites go (core/scene), files, the frame loop (app/).
  */
 #ifndef AP_DRAW_H
@@ -83,6 +85,7 @@ struct draw_desc {
 	bool gpu_set;
 	int gpu;
 	const struct draw_store *store;
+	const uint32_t *dot_color;
 };
 
 struct draw;
@@ -96,6 +99,18 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 	       uint8_t *rgba, struct ap_err *err);
 void draw_close(struct draw *dr);
+
+/* What draw_frame would take as the frame's opacity (draw/dopts.h; opacity_auto's value
+ * for these sprites in view): an animation computes it once, for one frame, and draws
+ * every frame with it, so that a video does not flicker. */
+int draw_opacity(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 double *opacity, struct ap_err *err);
+
+/* 0, or -1 with err naming the option, when o asks for what cannot be drawn:
+ * --opacity without --alpha blend or --dots-below (discard and opaque images are drawn
+ * opaque: it would change nothing), --dots-fade without --dots-below, a value out of
+ * its range. */
+int draw_opts_check(const struct draw_opts *o, struct ap_err *err);
 
 /* Whether the session took its atlas from desc's store. */
 bool draw_fetched(const struct draw *dr);

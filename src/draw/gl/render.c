@@ -18,7 +18,7 @@ struct sprite_prog {
 	GLuint id;
 	struct {
 		GLint proj, pitch, max_lod, page_base, cols, per_page, levels, use_cov, threshold, pre_grid, pre_slot,
-		      inv_page, pre_inv, outline;
+		      inv_page, pre_inv, outline, dot_r, dot_a, img_a;
 	} u;
 };
 
@@ -30,7 +30,8 @@ struct render {
 	int has_alpha;
 	uint32_t pages_per_group, ngroups;
 	GLuint *arrays;             /* one texture array per group */
-	struct sprite_prog prog[2][2][2][3];   /* by POINTS, PRE, DECOR, ALPHA_MODE: made when first used */
+	/* by POINTS, PRE, DECOR, ALPHA_MODE, DOTS: made when first used */
+	struct sprite_prog prog[2][2][2][3][4];
 	float max_point;           /* the largest point side drawn as a point */
 	GLuint resolve;             /* the float frame to RGBA8 */
 	GLuint vao, inst;           /* the instances: the scene's sprite records */
@@ -38,6 +39,7 @@ struct render {
 	size_t inst_cap;            /* bytes inst holds */
 	GLuint cov_buf, cov_tex;    /* coverage scales, images × levels, a texture buffer */
 	int use_cov;
+	GLuint dot_buf, dot_tex;    /* per cell: its disc's colour (RGBA8), a texture buffer */
 	float *c0;                  /* per cell: its image's share passing at full size */
 	double cov_thr;
 	/* Minified sprites of the frame's common scale: drawn from prescaled images, as the
@@ -117,22 +119,27 @@ static GLuint link(struct render *r, const char *vs, unsigned vlen, const char *
 	return prog;
 }
 
-/* The sprite program for (pre, decor, mode), compiled the first time a frame needs it. */
-static struct sprite_prog *sprite_prog(struct render *r, int points, int pre, int decor, int mode, struct ap_err *err)
+/* The sprite program for (points, pre, decor, mode, dots), compiled the first time a
+ * frame needs it. dots: 0 a plain image, 1 a disc, 2 a disc and its image cross-faded,
+ * 3 the image with its share of alpha (scene_lod). */
+static struct sprite_prog *sprite_prog(struct render *r, int points, int pre, int decor, int mode, int dots,
+				       struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
-	struct sprite_prog *p = &r->prog[points][pre][decor][mode];
+	struct sprite_prog *p = &r->prog[points][pre][decor][mode][dots];
 	if (p->id)
 		return p;
 	char defs[200];
 	snprintf(defs, sizeof defs, "#define POINTS %d\n#define PRE %d\n#define DECOR %d\n#define ALPHA_MODE %d\n"
-		 "#define CHANNELS %d\n", points, pre, decor, mode, r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3);
+		 "#define CHANNELS %d\n#define DOTS %d\n", points, pre, decor, mode,
+		 r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3, dots);
 	if (!(p->id = link(r, shader_sprite_vert, shader_sprite_vert_len, shader_sprite_frag, shader_sprite_frag_len,
 			   defs, "sprite", err)))
 		return NULL;
 #define LOC(name) p->u.name = gl->GetUniformLocation(p->id, #name)
 	LOC(proj); LOC(pitch); LOC(max_lod); LOC(page_base); LOC(cols); LOC(per_page); LOC(levels); LOC(use_cov);
-	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline);
+	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline); LOC(dot_r);
+	LOC(dot_a); LOC(img_a);
 #undef LOC
 	return p;
 }
@@ -255,8 +262,9 @@ void render_free(struct render *r)
 		gl->DeleteTextures((GLsizei)r->ngroups, r->arrays);
 		free(r->arrays);
 	}
-	GLuint fbos[] = { r->fbo, r->accum_fbo }, texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex },
-	       bufs[] = { r->inst, r->pre.buf, r->cov_buf };
+	GLuint fbos[] = { r->fbo, r->accum_fbo },
+	       texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex, r->dot_tex },
+	       bufs[] = { r->inst, r->pre.buf, r->cov_buf, r->dot_buf };
 	for (size_t i = 0; i < sizeof fbos / sizeof *fbos; i++)
 		if (fbos[i])
 			gl->DeleteFramebuffers(1, &fbos[i]);
@@ -275,9 +283,10 @@ void render_free(struct render *r)
 	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
 		free(r->pre.level[k]);
 	free(r->c0);
-	for (int i = 0; i < 24; i++)
-		if ((&r->prog[0][0][0][0])[i].id)
-			gl->DeleteProgram((&r->prog[0][0][0][0])[i].id);
+	struct sprite_prog *progs = &r->prog[0][0][0][0][0];
+	for (size_t i = 0; i < sizeof r->prog / sizeof *progs; i++)
+		if (progs[i].id)
+			gl->DeleteProgram(progs[i].id);
 	if (r->resolve)
 		gl->DeleteProgram(r->resolve);
 	if (r->own_ctx)
@@ -340,9 +349,9 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 	return tab;
 }
 
-/* A texture buffer of floats (the vertex stage reads them: GL 4.3 promises it no
- * storage buffers), made or refilled. */
-static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float *data, size_t bytes)
+/* A texture buffer of fmt texels (floats, colours: the vertex stage reads them, and
+ * GL 4.3 promises it no storage buffers), made or refilled. */
+static void texbuf_of(const struct glfn *gl, GLuint *buf, GLuint *tex, GLenum fmt, const void *data, size_t bytes)
 {
 	if (!*buf)
 		gl->GenBuffers(1, buf);
@@ -351,7 +360,26 @@ static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float 
 	gl->BindBuffer(GL_TEXTURE_BUFFER, *buf);
 	gl->BufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(bytes ? bytes : sizeof(float)), data, GL_STATIC_DRAW);
 	gl->BindTexture(GL_TEXTURE_BUFFER, *tex);
-	gl->TexBuffer(GL_TEXTURE_BUFFER, GL_R32F, *buf);
+	gl->TexBuffer(GL_TEXTURE_BUFFER, fmt, *buf);
+}
+
+static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float *data, size_t bytes)
+{
+	texbuf_of(gl, buf, tex, GL_R32F, data, bytes);
+}
+
+int render_dots(struct render *r, const uint32_t *cell_color, struct ap_err *err)
+{
+	/* RGBA8 as the bytes r, g, b, a: what pal_ packs on a little-endian machine */
+	uint8_t *bytes = malloc(r->atlas.n * 4);
+	if (!bytes)
+		return ap_errf(err, "render: out of memory for %zu disc colours", r->atlas.n);
+	for (size_t i = 0; i < r->atlas.n; i++)
+		for (int k = 0; k < 4; k++)
+			bytes[4 * i + (size_t)k] = (uint8_t)(cell_color[i] >> 8 * k);
+	texbuf_of(r->gl, &r->dot_buf, &r->dot_tex, GL_RGBA8, bytes, r->atlas.n * 4);
+	free(bytes);
+	return gl_check(r, "uploading the disc colours", err);
 }
 
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err)
@@ -548,7 +576,7 @@ static int target(struct render *r, GLuint *fbo, GLuint *tex, GLenum fmt, int w,
  * no float frame (what the cpu backend's fast path does too). */
 static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, const float *bg, const float *ol)
 {
-	if (o->alpha == DRAW_BLEND || bg[3] != 1.0f)
+	if (o->alpha == DRAW_BLEND || bg[3] != 1.0f || sc->lod.on)
 		return false;
 	for (size_t i = 0; i < sc->nsprites; i++) {
 		const struct scene_sprite *s = &sc->sprites[i];
@@ -561,8 +589,8 @@ static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, co
 /* The frame's uniforms for program p: pixels to clip space through cglm's ortho (y not
  * flipped, so that the frame's row 0, its top, is the first row glReadPixels returns),
  * the rest as draw_opts and the atlas give them. */
-static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct draw_opts *o, const float *ol,
-			 const struct presc_key *key, int w, int h)
+static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct scene_out *sc,
+			 const struct draw_opts *o, const float *ol, const struct presc_key *key, int w, int h)
 {
 	const struct glfn *gl = r->gl;
 	const struct atlas *a = &r->atlas;
@@ -578,6 +606,9 @@ static void set_uniforms(struct render *r, const struct sprite_prog *p, const st
 	gl->Uniform1f(p->u.threshold, (float)draw_opts_threshold(o));
 	gl->Uniform2f(p->u.inv_page, 1.0f / (float)a->page_w, 1.0f / (float)a->page_h);
 	gl->Uniform4f(p->u.outline, ol[0], ol[1], ol[2], ol[3]);
+	gl->Uniform1f(p->u.dot_r, sc->lod.radius);
+	gl->Uniform1f(p->u.dot_a, sc->lod.dot_alpha);
+	gl->Uniform1f(p->u.img_a, sc->lod.img_alpha);
 	if (key) {
 		gl->Uniform2i(p->u.pre_grid, (GLint)r->pre.cols, (GLint)r->pre.rows);
 		gl->Uniform2i(p->u.pre_slot, (GLint)key->w, (GLint)key->h);
@@ -585,18 +616,28 @@ static void set_uniforms(struct render *r, const struct sprite_prog *p, const st
 	}
 }
 
-/* A sprite's draw: its texture array, whether it is a point (small and wholly inside
- * the w×h frame: points are clipped by their centre), whether it is drawn from the
+/* A sprite's draw: its texture array, its disc and image (sprite_prog's dots), whether
+ * it is a point (small and wholly inside the w×h frame: points are clipped by their
+ * centre; a disc's square, the vertex stage's, counts), whether it is drawn from the
  * prescaled images (presc_match, the cpu backend's test), and whether it has a border. */
-static uint32_t sprite_kind(const struct render *r, const struct scene_sprite *s, const struct presc_key *key,
-			    float w, float h)
+static uint32_t sprite_kind(const struct render *r, const struct scene_out *sc, const struct scene_sprite *s,
+			    const struct presc_key *key, float w, float h)
 {
-	uint32_t g = (s->page_flags & 0xffff) / r->pages_per_group;
-	float x0 = ceilf(s->x0 - 0.5f), y0 = ceilf(s->y0 - 0.5f), x1 = ceilf(s->x1 - 0.5f), y1 = ceilf(s->y1 - 0.5f);
+	uint32_t g = (s->page_flags & 0xffff) / r->pages_per_group, dots = 0;
+	float bx0 = s->x0, by0 = s->y0, bx1 = s->x1, by1 = s->y1;
+	if ((s->page_flags >> 16) & SCENE_DOT) {
+		const struct scene_lod *l = &sc->lod;
+		dots = !(l->dot_alpha > 0) ? 3 : l->img_alpha > 0 ? 2 : 1;
+		if (dots != 3) {
+			float cx = 0.5f * (s->x0 + s->x1), cy = 0.5f * (s->y0 + s->y1), e = l->radius + 0.5f;
+			bx0 = cx - e, by0 = cy - e, bx1 = cx + e, by1 = cy + e;
+		}
+	}
+	float x0 = ceilf(bx0 - 0.5f), y0 = ceilf(by0 - 0.5f), x1 = ceilf(bx1 - 0.5f), y1 = ceilf(by1 - 0.5f);
 	bool point = x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h && x1 - x0 <= r->max_point && y1 - y0 <= r->max_point;
-	bool pre = key && presc_match(key, scene_scale_x(s), scene_scale_y(s));
-	bool decor = (s->page_flags >> 16) & (SCENE_OUTLINE | SCENE_FRAME);
-	return g << 3 | (uint32_t)point << 2 | (uint32_t)pre << 1 | (uint32_t)decor;
+	bool pre = dots != 1 && key && presc_match(key, scene_scale_x(s), scene_scale_y(s));
+	bool decor = dots != 1 && ((s->page_flags >> 16) & (SCENE_OUTLINE | SCENE_FRAME));
+	return g << 5 | dots << 3 | (uint32_t)point << 2 | (uint32_t)pre << 1 | (uint32_t)decor;
 }
 
 /* The sprites in order, one instanced draw per run of sprites of one kind: one texture
@@ -620,17 +661,18 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 	gl->ActiveTexture(GL_TEXTURE0);
 	const struct sprite_prog *cur = NULL;
 	for (size_t i = 0; i < sc->nsprites;) {
-		uint32_t kind = sprite_kind(r, &sp[i], key, (float)w, (float)h), g = kind >> 3;
+		uint32_t kind = sprite_kind(r, sc, &sp[i], key, (float)w, (float)h), g = kind >> 5;
 		size_t j = i + 1;
-		while (j < sc->nsprites && sprite_kind(r, &sp[j], key, (float)w, (float)h) == kind)
+		while (j < sc->nsprites && sprite_kind(r, sc, &sp[j], key, (float)w, (float)h) == kind)
 			j++;
 		int point = kind >> 2 & 1;
-		const struct sprite_prog *p = sprite_prog(r, point, kind >> 1 & 1, kind & 1, (int)o->alpha, err);
+		const struct sprite_prog *p = sprite_prog(r, point, kind >> 1 & 1, kind & 1, (int)o->alpha,
+							  (int)(kind >> 3 & 3), err);
 		if (!p)
 			return -1;
 		if (p != cur) {
 			gl->UseProgram(p->id);
-			set_uniforms(r, p, o, ol, key, w, h);
+			set_uniforms(r, p, sc, o, ol, key, w, h);
 			cur = p;
 		}
 		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g < r->ngroups ? g : 0]);
@@ -681,6 +723,12 @@ int render_frame(struct render *r, const struct scene_out *sc, const struct draw
 	if (r->use_cov) {
 		gl->ActiveTexture(GL_TEXTURE2);
 		gl->BindTexture(GL_TEXTURE_BUFFER, r->cov_tex);
+	}
+	if (sc->lod.on && sc->lod.dot_alpha > 0) {
+		if (!r->dot_tex)
+			return ap_errf(err, "gl: a frame with discs, but no disc colours");
+		gl->ActiveTexture(GL_TEXTURE4);
+		gl->BindTexture(GL_TEXTURE_BUFFER, r->dot_tex);
 	}
 	if (pre) {
 		gl->ActiveTexture(GL_TEXTURE1);

@@ -44,6 +44,10 @@ void render_free(struct render *r);
  * threshold (atlas_coverage_rows, computed here on two threads). */
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err);
 
+/* The discs' colours, one RGBA8 per atlas cell (draw/dopts.h), uploaded. Before a
+ * frame with discs. */
+int render_dots(struct render *r, const uint32_t *cell_color, struct ap_err *err);
+
 /* Pages one texture array holds (for scene_src_init). */
 uint32_t render_pages_per_group(const struct render *r);
 /* The largest frame side the GL allows. */
