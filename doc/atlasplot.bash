@@ -6,7 +6,8 @@
 
 _atlasplot_data_opts='--images --manifest --cell --on-bad-image --labels'
 _atlasplot_draw_opts='--size --margin --clamp-camera --sprite --sprite-mode --sprite-growth --sprite-min --sprite-max
-	--alpha --threshold --coverage --color-by --background --highlight --highlight-scale --outline
+	--alpha --threshold --coverage --color-by --dots-below --dots-fade --opacity --background
+	--highlight --highlight-scale --outline
 	--label-names --legend --legend-images --title --caption --font-size --text-color --dpi
 	--backend --gpu --page-size --pages-per-array --cache --png-level --max-memory --verbose --help'
 
@@ -20,6 +21,7 @@ _atlasplot_value()
 	--backend) _atlasplot_words='auto cpu osmesa egl' ;;
 	--color-by) _atlasplot_words='label none' ;;
 	--coverage) _atlasplot_words='keep plain' ;;
+	--opacity) _atlasplot_words='auto auto-frame' ;;
 	--ease | --path-ease)
 		_atlasplot_words='linear quad-in quad-out quad-in-out cubic-in cubic-out cubic-in-out
 			sine-in sine-out sine-in-out exp-in-out' ;;
@@ -41,7 +43,7 @@ _atlasplot_value()
 	--highlight-scale | --outline | --gpu | --page-size | --pages-per-array | --png-level | \
 	--max-memory | --cell | --frames | --duration | --fps | --hold-start | --hold-end | \
 	--stagger | --shard | --range | --title | --caption | --title-from | --title-to | \
-	--font-size | --text-color | --dpi | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
+	--font-size | --text-color | --dpi | --dots-below | --dots-fade | -t | --tolerance | -p | --max-pixels | -r | --max-rms)
 		_atlasplot_kind=none ;;
 	--cols | --rows) _atlasplot_kind=none ;;
 	*) return 1 ;;

@@ -14,6 +14,9 @@
  *     --stagger, --stagger-by, --camera-from/--camera-to, --path-ease and the title
  *     cross-fade (--title-from is title, --title-to title_to)
  *   - the text layer: title, caption, legend, label names (as --title, --legend, ...)
+ *   - discs for sprites too small to be seen (--dots-below, --dots-fade) and the
+ *     density-aware opacity (--opacity A, auto, auto-frame): a still works out its own
+ *     auto opacity, transition frames frame 0's (t = 0), as animate does
  *   - PNG files, or PNG bytes in memory, from an RGBA buffer; a scene's still as a PNG,
  *     PDF or SVG file (ap_scene_write), texts as vectors in the documents
  *
@@ -43,7 +46,8 @@
  *   unless threshold_set, coverage kept (coverage_plain false), background opaque black
  *   unless background_set (then 0 is transparent), outline and text colour contrasting,
  *   highlight_scale 2, legend none, backend auto (a GPU through EGL, else cpu), page_size
- *   2048, max_memory 4 GiB, png_level 1, transition ease cubic-in-out.
+ *   2048, max_memory 4 GiB, png_level 1, transition ease cubic-in-out, no discs
+ *   (dots_below 0; dots_fade 2), opacity 1.
  *
  * ERRORS: actions return 0 or -1, constructors a handle or NULL, with one lowercase line
  *   in err->msg (err may be NULL). The messages are the command line's for the same
@@ -148,6 +152,13 @@ typedef enum ap_legend {
 	AP_LEGEND_BOTTOM_RIGHT,
 } ap_legend;
 
+/* --opacity: a number (opacity), or worked out from the sprites in view. */
+typedef enum ap_opacity {
+	AP_OPACITY_FIXED = 0,        /* the opacity field (0: 1) */
+	AP_OPACITY_AUTO,             /* per still; transitions keep frame 0's */
+	AP_OPACITY_AUTO_FRAME,       /* per frame, transitions too */
+} ap_opacity;
+
 /* The command line's --ease names in order, after the default. */
 typedef enum ap_ease {
 	AP_EASE_DEFAULT = 0,         /* cubic-in-out */
@@ -199,6 +210,10 @@ typedef struct ap_scene_desc {
 	const char *title_to;        /* --title-to: transitions cross-fade title into it */
 	bool clamp_camera;           /* --clamp-camera: every camera drawn is kept on the data */
 	ap_sprite_mode sprite_mode;  /* sprite_growth_set is refused with another than power */
+	double dots_below;           /* --dots-below PX: smaller sprites are discs; 0: none */
+	double dots_fade;            /* --dots-fade F; 0: 2 */
+	double opacity;              /* --opacity A, 0 < A <= 1; 0: 1 */
+	ap_opacity opacity_auto;     /* --opacity auto or auto-frame (opacity is then unused) */
 } ap_scene_desc;
 
 /* zoom 0 (or a NULL camera): the fitted camera, the layout's box centred at zoom 1. */

@@ -5,7 +5,9 @@ Scenes: overview8, overview16 (stills, 10 frames of the fitted view), zoom (x8 i
 cluster), transition (120 frames UMAP -> t-SNE written as PNGs), transition4k (the same
 at 3840x2160), still (one 1080p overview frame, 8 px, a cold start: no cache),
 still_warm (the same with a warm --cache, made once before the runs), transition60 (60
-frames). Each is run RUNS times (env BENCH_RUNS, default 3) and every figure is the
+frames), overview_dots (overview8 with --dots-below 16: every sprite a disc),
+overview_fade (--dots-below 6: 8 px sprites cross-fading, 0.58 disc), overview_blend
+(overview8 with --alpha blend) and overview_opacity (the same with --opacity auto). Each is run RUNS times (env BENCH_RUNS, default 3) and every figure is the
 median: frames/s end to end (whole process, load included, PNGs on disk), render-only
 ms/frame, encode ms/frame, peak RSS (getrusage of the child). Ends with one line per scene:
   bench SCENE fps=... render_ms=... encode_ms=... rss_mb=... baseline_fps=... speedup=... proc_s=...
@@ -20,7 +22,11 @@ root = os.path.abspath(os.path.join(here, ".."))
 M = os.path.join(root, ".cache", "mnist")
 AP = os.path.join(root, "atlasplot")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-SCENES = ["overview8", "overview16", "zoom", "transition", "transition4k", "still", "still_warm", "transition60"]
+SCENES = ["overview8", "overview16", "zoom", "transition", "transition4k", "still", "still_warm", "transition60",
+          "overview_dots", "overview_fade", "overview_blend", "overview_opacity"]
+# overview8 with the options each of these adds
+OVERVIEW_OPTS = {"overview_dots": ["--dots-below", "16"], "overview_fade": ["--dots-below", "6"],
+                 "overview_blend": ["--alpha", "blend"], "overview_opacity": ["--alpha", "blend", "--opacity", "auto"]}
 CACHE = tempfile.mkdtemp(prefix="apbench_cache")
 
 
@@ -53,10 +59,11 @@ def atlasplot_cmd(scene, out):
         cache = ["--cache", CACHE] if scene == "still_warm" else []
         return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", "8",
                                         "-o", out + "/f_000.png", "-v"] + cache + backend
-    if scene in ("overview8", "overview16"):
+    if scene in ("overview8", "overview16") or scene in OVERVIEW_OPTS:
         cams = sum([["--camera", "%.17g,%.17g,1" % (cx, cy)] for _ in range(10)], [])
-        return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", scene[8:],
-                                        "-o", out + "/f_%03d.png", "-v"] + cams + backend
+        side = scene[8:] if scene in ("overview8", "overview16") else "8"
+        return [AP, "render"] + data + ["--layout", root + "/data/mnist_umap.npy", "--sprite", side,
+                                        "-o", out + "/f_%03d.png", "-v"] + cams + OVERVIEW_OPTS.get(scene, []) + backend
     if scene == "zoom":
         c = np.median(a[:6000], 0)
         cams = sum([["--camera", "%.17g,%.17g,8" % (c[0], c[1])] for _ in range(10)], [])

@@ -5,6 +5,7 @@ Each digit is pre-scaled once to S×S (PIL, box filter), then every frame pastes
 sprites at their rounded positions with one vectorised assignment per texel offset
 (S×S assignments of up to 70,000 pixels each; texels below 128 transparent) and saves a
 gray PNG with PIL (compress_level 1).
+The overview_* scenes (discs, opacity, blend) are overview8's here: numpy draws the images.
 Usage: bench_numpy.py SCENE OUTDIR  (scenes as in bench.py). Prints 'baseline fps=...'.
 """
 import os, sys, time

@@ -2,8 +2,10 @@
 // A sprite's pixel: its texel (the atlas's mip levels, or with PRE the prescaled image of
 // the frame's scale, one texel a pixel), the discard test with the per-sprite threshold,
 // and the premultiplied colour; with DECOR the highlight outline or label frame, a border
-// of the sprite. Compiled per (POINTS, PRE, DECOR, ALPHA_MODE, CHANNELS) by render.c: llvmpipe
-// runs both sides of a branch, so the frame's choices are made before compiling.
+// of the sprite; with DOTS its disc (draw/dopts.h): 1 alone, 2 plus the image's share of
+// the cross-fade, one source composited once; 3 the image times its share. Compiled per
+// (POINTS, PRE, DECOR, ALPHA_MODE, CHANNELS, DOTS) by render.c: llvmpipe runs both sides
+// of a branch, so the frame's choices are made before compiling.
 // CHANNELS: 1 gray, 3 colour, 4 colour with its own alpha.
 layout(binding = 0) uniform sampler2DArray atlas;
 layout(binding = 1) uniform sampler2DArray pre_tex;   // prescaled images (presc.h), one level
@@ -11,6 +13,8 @@ layout(binding = 1) uniform sampler2DArray pre_tex;   // prescaled images (presc
 uniform vec2 inv_page;        // 1 / page size
 uniform float pre_inv;        // 1 / pre_tex's layer side
 uniform vec4 outline;         // premultiplied
+uniform float dot_a;          // the disc's share: weight × opacity
+uniform float img_a;          // the image's share
 
 flat in vec4 v_rect;
 flat in vec4 v_map;
@@ -22,24 +26,24 @@ flat in uint v_flags;
 #if POINTS
 flat in vec4 v_px;
 #endif
+#if DOTS == 1 || DOTS == 2
+flat in vec4 v_dot;
+flat in vec3 v_disc;
+#endif
 
 out vec4 frag;
 
-void main()
+#if DOTS != 1
+// The image's premultiplied source at pixel centre c; dropped when discard drops it.
+vec4 image(vec2 c, out bool dropped)
 {
-	vec2 c = gl_FragCoord.xy;
+	dropped = false;
 	vec4 tint = v_tint;
-#if POINTS
-	if (c.x >= v_px.z || c.y >= v_px.w)
-		discard;
-#endif
 #if DECOR
 	// highlight outline (1) or label frame (2): a border of w pixels inside the rect
 	float w = float((v_flags >> 8) & 255u);
-	if (c.x < v_rect.x + w || c.x >= v_rect.z - w || c.y < v_rect.y + w || c.y >= v_rect.w - w) {
-		frag = (v_flags & 1u) != 0u ? outline : vec4(tint.rgb, 1.0) * tint.a;
-		return;
-	}
+	if (c.x < v_rect.x + w || c.x >= v_rect.z - w || c.y < v_rect.y + w || c.y >= v_rect.w - w)
+		return (v_flags & 1u) != 0u ? outline : vec4(tint.rgb, 1.0) * tint.a;
 	if ((v_flags & 2u) != 0u)
 		tint = vec4(1.0);      // colour sprites keep their colours inside the frame
 #endif
@@ -61,9 +65,11 @@ void main()
 	float a = dot(tx.rgb, vec3(0.2126, 0.7152, 0.0722));
 #endif
 #if ALPHA_MODE == 0
-	if (a < v_tex.w)
-		discard;
-	frag = vec4(rgb * tint.rgb, 1.0) * tint.a;
+	if (a < v_tex.w) {
+		dropped = true;
+		return vec4(0.0);
+	}
+	return vec4(rgb * tint.rgb, 1.0) * tint.a;
 #elif ALPHA_MODE == 1
 #if CHANNELS == 3
 	float al = 1.0;
@@ -75,8 +81,42 @@ void main()
 #else
 	vec3 col = rgb * tint.rgb;
 #endif
-	frag = vec4(col * al, al) * tint.a;
+	return vec4(col * al, al) * tint.a;
 #else
-	frag = vec4(rgb * tint.rgb, 1.0) * tint.a;
+	return vec4(rgb * tint.rgb, 1.0) * tint.a;
+#endif
+}
+#endif
+
+void main()
+{
+	vec2 c = gl_FragCoord.xy;
+#if POINTS
+	if (c.x >= v_px.z || c.y >= v_px.w)
+		discard;
+#endif
+#if DOTS == 1 || DOTS == 2
+	vec2 d = c - v_disc.xy;
+	float cov = clamp(v_disc.z - sqrt(d.x * d.x + d.y * d.y), 0.0, 1.0);
+	vec4 src = vec4(v_dot.rgb, 1.0) * (cov * dot_a);
+#if DOTS == 2
+	// the image inside its own rectangle, which lies inside the disc's square
+	if (c.x >= v_rect.x && c.x < v_rect.z && c.y >= v_rect.y && c.y < v_rect.w) {
+		bool dropped;
+		src += image(c, dropped) * img_a;
+	}
+#endif
+	if (src.a <= 0.0)
+		discard;
+	frag = src;
+#else
+	bool dropped;
+	vec4 src = image(c, dropped);
+	if (dropped)
+		discard;
+#if DOTS == 3
+	src *= img_a;
+#endif
+	frag = src;
 #endif
 }

@@ -5,7 +5,10 @@
 // Compiled in variants (render.c prepends the #defines): POINTS, a point a sprite
 // instead of a quad (a quarter of the vertices, half the primitives); PRE, the sprites drawn from the
 // prescaled images of the frame's scale (the CPU sorts them into runs, as presc_match
-// says, the test the cpu backend makes); ALPHA_MODE 0 discard, 1 blend, 2 opaque;
+// says, the test the cpu backend makes); ALPHA_MODE 0 discard, 1 blend, 2 opaque; DOTS
+// (draw/dopts.h's discs, for sprites flagged with them): 0 none, 1 the disc alone, 2 the
+// disc and the image cross-faded, 3 the image with its share of alpha only. A disc covers
+// the square of its centre ± (R + 1/2), so its pixels are those of that square.
 // TWEEN and EASE, below.
 // The sprite's rectangle arrives in pixels, made on the CPU in double from the data
 // units (camera-relative, so t-SNE's hundreds of units keep integer positions exact);
@@ -40,8 +43,14 @@ uniform int use_cov;          // scale the discard test to keep each level's cov
 uniform float threshold;
 uniform ivec2 pre_grid;       // slots a layer row, rows a layer
 uniform ivec2 pre_slot;       // texels a slot
+uniform float dot_r;          // the discs' radius, S / 2
 layout(binding = 2) uniform samplerBuffer cov;       // images × levels
 layout(binding = 3) uniform samplerBuffer pre_cov;   // per image, the prescaled images' scale
+#if DOTS == 1 || DOTS == 2
+layout(binding = 4) uniform samplerBuffer dot_col;   // per image, its disc's colour
+flat out vec4 v_dot;          // that colour
+flat out vec3 v_disc;         // the disc's centre, R + 1/2
+#endif
 
 flat out vec4 v_rect;
 flat out vec4 v_map;          // texel origin (tpos), texels per pixel (scale)
@@ -135,12 +144,20 @@ void main()
 	vec4 rect = vec4(r0, r0 + wh);
 	flags |= (hl ? outline_border : (flags & 2u) != 0u ? frame_border : 0u) << 8;
 #endif
+	vec4 box = rect;
+#if DOTS == 1 || DOTS == 2
+	vec2 dc = 0.5 * (rect.xy + rect.zw);
+	float de = dot_r + 0.5;
+	box = vec4(dc - de, dc + de);
+#endif
 	// the pixels whose centres i + 0.5 are inside [x0, x1): i in [ceil(x0 - 0.5), ceil(x1 - 0.5))
-	vec4 px = ceil(rect - 0.5);
+	vec4 px = ceil(box - 0.5);
 #if TWEEN
-	// culled as scene_build culls: no pixel of the frame
-	bool shown = px.z > px.x && px.w > px.y && px.z > 0.0 && px.w > 0.0 && px.x < frame_size.x &&
-		     px.y < frame_size.y;
+	// culled as scene_build culls, by the image's rectangle with a pixel of slack (a
+	// disc is drawn where the image would be)
+	vec4 pr = ceil(rect - 0.5);
+	bool shown = wh.x > 0.0 && wh.y > 0.0 && pr.z + 1.0 > 0.0 && pr.w + 1.0 > 0.0 && pr.x - 1.0 < frame_size.x &&
+		     pr.y - 1.0 < frame_size.y;
 #else
 	bool shown = true;
 #endif
@@ -188,4 +205,8 @@ void main()
 	v_pre = vec2(ivec2(slot % pre_grid.x, slot / pre_grid.x % pre_grid.y) * pre_slot);
 	v_tint = unpackUnorm4x8(u.w);
 	v_flags = flags;
+#if DOTS == 1 || DOTS == 2
+	v_dot = texelFetch(dot_col, int(img));
+	v_disc = vec3(dc, de);
+#endif
 }

@@ -398,6 +398,55 @@ out_free:
 	free(s.pix);
 }
 
+/* Discs and opacity (draw/dopts.h) on the resident path: discs alone, cross-faded,
+ * images with an opacity, --opacity auto counted per frame: draw_frame's frames. */
+static void test_gl_dots(void)
+{
+	struct scene sc;
+	scene_init(&sc);
+	struct ap_err err;
+	struct draw_desc d = { .backend = DRAW_OSMESA, .coverage = true, .threshold = 0.5, .dot_color = sc.tint };
+	struct draw *dr = draw_open(&d, &sc.s, sc.a, &err);
+	CHECK(dr != NULL);
+	if (!dr) {
+		scene_free(&sc);
+		return;
+	}
+	uint8_t *px = malloc(W * H * 4), *want = malloc(W * H * 4);
+	double *xy = malloc(N * 2 * sizeof *xy);
+	CHECK(draw_tween_set(dr, &sc.tw, &err) == 0);
+	const struct draw_opts opts[] = {
+		{ .background = PAL_RGBA(0, 0, 0, 255), .dots_below = 20 },                      /* discs */
+		{ .background = PAL_RGBA(0, 0, 0, 255), .dots_below = 6 },                       /* w = log 1.5 / log 2 */
+		{ .alpha = DRAW_BLEND, .background = PAL_RGBA(0, 0, 0, 255), .opacity = 0.5 },  /* images at 0.5 */
+		{ .alpha = DRAW_BLEND, .background = PAL_RGBA(0, 0, 0, 255), .dots_below = 6, .opacity_auto = true },
+	};
+	size_t worst = 0;
+	for (size_t j = 0; j < sizeof opts / sizeof *opts; j++)
+		for (int k = 0; k < 10; k += 3) {
+			struct scene_frame f;
+			double t = frame_at(dr, &sc, k, &f, xy);
+			CHECK(draw_tween_frame(dr, t, &f, &opts[j], px, &err) == 0);
+			CHECK(draw_frame(dr, xy, &f, &opts[j], want, &err) == 0);
+			size_t n = over(px, want, W * H, 2);
+			if (n > 2)
+				fprintf(stderr, "dots %zu frame %d: %zu px differ\n", j, k, n);
+			worst = n > worst ? n : worst;
+		}
+	CHECK(worst <= 2);
+	/* and a frame with discs really differs from one without */
+	struct scene_frame f;
+	double t = frame_at(dr, &sc, 5, &f, xy);
+	CHECK(draw_tween_frame(dr, t, &f, &opts[0], px, &err) == 0);
+	CHECK(draw_tween_frame(dr, t, &f, &discard, want, &err) == 0);
+	CHECK(over(px, want, W * H, 2) > 1000);
+	free(px);
+	free(want);
+	free(xy);
+	draw_close(dr);
+	scene_free(&sc);
+}
+
 /* Every curve in the shader as core/tween has it: each frame draw_frame's. */
 static void test_gl_eases(void)
 {
@@ -450,6 +499,7 @@ int main(void)
 	test_gl_exact();
 	test_gl_variants();
 	test_gl_eases();
+	test_gl_dots();
 #endif
 	free(cpu_frames);
 	return t_done();

@@ -248,6 +248,18 @@ static void test_first_and_instances(void)
 	CHECK(scene_first(&r.src, &f, first_pos, &calls, &s0));
 	CHECK(!memcmp(&s0, &o.sprites[0], sizeof s0));
 	CHECK_EQ_INT(calls, 5);
+	/* the sprites in view, and the discs and opacity scene_build gives them */
+	first_xy = xy;
+	f.dots = (struct scene_dots){ .below = 30, .opacity_auto = true };
+	CHECK(scene_build(&r.src, xy, &f, &o, &err) == 0);
+	CHECK_EQ_INT(scene_kept(&r.src, &f, first_pos, &calls), 2);
+	CHECK_EQ_INT(o.nbase, 2);
+	struct scene_lod lod = scene_lod_of(&f, 2);
+	CHECK(o.lod.on && lod.on);
+	CHECK(lod.radius == o.lod.radius && lod.dot_alpha == o.lod.dot_alpha && lod.img_alpha == o.lod.img_alpha &&
+	      lod.weight == o.lod.weight && lod.opacity == o.lod.opacity);
+	CHECK(scene_lod_of(&f, 100000).opacity < lod.opacity);
+	f.dots = (struct scene_dots){ 0 };
 	double none[] = { 500, 0, -500, 0, 0, 500, 0, -500 };
 	first_xy = none;
 	CHECK(!scene_first(&r.src, &f, first_pos, &calls, &s0));

@@ -23,6 +23,7 @@ struct rig {
 	struct scene_out sc;
 	int w, h;
 	uint8_t *px;
+	struct scene_dots dots;      /* the frames' discs and opacity (zero: off) */
 };
 
 static uint8_t pattern(size_t i, uint32_t x, uint32_t y, uint32_t c)
@@ -78,7 +79,7 @@ static void frame_of(const struct rig *g, const double *pos, double S, const uin
 	}
 	*f = (struct scene_frame){
 		.w = g->w, .h = g->h, .cam = { g->w / 2.0, g->h / 2.0, 1 }, .s0 = 1, .sprite = S,
-		.tint = tint, .highlight = hl, .nhighlight = nhl,
+		.tint = tint, .highlight = hl, .nhighlight = nhl, .dots = g->dots,
 	};
 }
 
@@ -397,6 +398,23 @@ static void test_threads(void)
 		CHECK(rig_draw(&g, pos, 5.3 + m * 3, NULL, &o, NULL, 0) == 0);
 		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
 	}
+	/* discs, and images cross-faded into them */
+	uint32_t *col = malloc(N * sizeof *col);
+	for (int i = 0; i < N; i++)
+		col[i] = 0xff000000u | (uint32_t)(rnd(&seed) * 0xffffff);
+	CHECK(swr_dots(one, col, &err) == 0 && swr_dots(five, col, &err) == 0);
+	for (int k = 0; k < 2; k++) {
+		struct draw_opts o = { .alpha = DRAW_BLEND, .background = 0xff102030u };
+		g.dots = (struct scene_dots){ .below = k ? 5 : 20, .fade = 2, .opacity_auto = true, .image_opacity = true };
+		g.r = one;
+		CHECK(rig_draw(&g, pos, 7.5, NULL, &o, NULL, 0) == 0);
+		memcpy(ref, g.px, (size_t)W * H * 4);
+		g.r = five;
+		CHECK(rig_draw(&g, pos, 7.5, NULL, &o, NULL, 0) == 0);
+		CHECK(memcmp(ref, g.px, (size_t)W * H * 4) == 0);
+	}
+	g.dots = (struct scene_dots){ 0 };
+	free(col);
 	g.r = one;
 	swr_free(five);
 	free(ref);
@@ -499,6 +517,193 @@ static void test_prescaled(void)
 			bad += !is_rgba(at(&g, 2 + x, 15 + y), (uint8_t)v, (uint8_t)v, (uint8_t)v, 255);
 		}
 	CHECK_EQ_INT(bad, 0);
+	rig_free(&g);
+}
+
+/* ---- discs ---- */
+
+/* Every image's disc in colour c. */
+static void rig_dots(struct rig *g, uint32_t c)
+{
+	uint32_t *col = malloc(g->s.n * sizeof *col);
+	struct ap_err err;
+	for (size_t i = 0; i < g->s.n; i++)
+		col[i] = c;
+	CHECK(swr_dots(g->r, col, &err) == 0);
+	free(col);
+}
+
+/* The rule of draw/dopts.h, written out: a disc of side S centred at (cx, cy) in colour
+ * col (opaque) with share a, plus the image's source img (premultiplied, NULL: none), over
+ * an opaque background bg, stored. The distance in float, as the rule says. */
+static void expect_disc(int x, int y, double cx, double cy, double S, uint32_t col, double a, const double *img,
+			uint32_t bg, uint8_t *e)
+{
+	float dx = (float)x + 0.5f - (float)cx, dy = (float)y + 0.5f - (float)cy;
+	float cov = (float)(S / 2) + 0.5f - sqrtf(dx * dx + dy * dy);
+	double c = cov < 0 ? 0 : cov > 1 ? 1 : cov, src[4];
+	for (int k = 0; k < 4; k++)
+		src[k] = (k < 3 ? (col >> 8 * k & 255) / 255.0 : 1.0) * c * a + (img ? img[k] : 0);
+	for (int k = 0; k < 3; k++)
+		e[k] = (uint8_t)floor((src[k] + (1 - src[3]) * (bg >> 8 * k & 255) / 255.0) * 255 + 0.5);
+	e[3] = 255;
+}
+
+struct disc_case {
+	double cx, cy, S;
+	uint32_t col, bg;
+	double a;
+};
+
+static void expect_disc_px(const struct rig *g, int x, int y, uint8_t *e, void *arg)
+{
+	(void)g;
+	const struct disc_case *d = arg;
+	expect_disc(x, y, d->cx, d->cy, d->S, d->col, d->a, NULL, d->bg, e);
+}
+
+/* A disc of side S at an integer centre and at a half-integer one: every pixel of the
+ * frame as the rule computes it, whatever the alpha mode, the image or its size. */
+static void test_disc_pixels(void)
+{
+	static const struct { double cx, cy, S; } cases[] = {
+		{ 20, 20, 9 }, { 20, 20, 10 }, { 20.5, 15.5, 9 }, { 20.5, 15.5, 6 }, { 17.25, 21.75, 7.5 }, { 20, 20, 1 },
+		{ 2, 38, 12 },
+	};
+	struct rig g;
+	rig_init(&g, 1, 28, 28, 1, 40, 40);
+	rig_build(&g, 2);
+	rig_dots(&g, 0xff2080c0u);
+	g.dots = (struct scene_dots){ .below = 100, .fade = 2 };
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+		for (int m = 0; m < 3; m++) {
+			double pos[] = { cases[k].cx, cases[k].cy };
+			struct disc_case d = { cases[k].cx, cases[k].cy, cases[k].S, 0xff2080c0u, 0xff102030u, 1 };
+			struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = d.bg };
+			CHECK(rig_draw(&g, pos, d.S, NULL, &o, NULL, 0) == 0);
+			char what[64];
+			snprintf(what, sizeof what, "disc S=%g at %g,%g, alpha %d", d.S, d.cx, d.cy, m);
+			CHECK_EQ_INT(count_wrong(&g, what, expect_disc_px, &d), 0);
+		}
+	/* at a half-integer centre the distances to pixel centres are whole: S = 6 gives
+	 * coverage 1/2 at distance 3, 1 at 2.5 (the pixel beside), 0 at 3.5 */
+	double pos[] = { 20.5, 15.5 };
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .background = 0xff000000u };
+	rig_dots(&g, 0xffffffffu);
+	CHECK(rig_draw(&g, pos, 6, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 15), 255, 255, 255, 255));
+	CHECK(is_rgba(at(&g, 23, 15), 128, 128, 128, 255));   /* 0.5 × 255 = 127.5, rounded up */
+	CHECK(is_rgba(at(&g, 17, 15), 128, 128, 128, 255));
+	CHECK(is_rgba(at(&g, 20, 12), 128, 128, 128, 255));
+	CHECK(is_rgba(at(&g, 24, 15), 0, 0, 0, 255));
+	CHECK(is_rgba(at(&g, 22, 15), 255, 255, 255, 255));
+	/* a transparent background: straight alpha, the disc's colour at its coverage */
+	o.background = 0;
+	CHECK(rig_draw(&g, pos, 6, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 23, 15), 255, 255, 255, 128));
+	CHECK(is_rgba(at(&g, 24, 15), 0, 0, 0, 0));
+	/* opacity: the disc's share times it */
+	g.dots.opacity = 0.5;
+	o.background = 0xff000000u;
+	CHECK(rig_draw(&g, pos, 6, NULL, &o, NULL, 0) == 0);
+	CHECK(is_rgba(at(&g, 20, 15), 128, 128, 128, 255));
+	CHECK(is_rgba(at(&g, 23, 15), 64, 64, 64, 255));       /* 0.25 × 255 = 63.75 */
+	rig_free(&g);
+}
+
+/* The cross-fade band: at S = below the disc alone, at fade × below the image alone (the
+ * very bytes of a frame without discs), at below × sqrt(fade) half of each, one "over"
+ * of their sum. */
+static void test_fade_band(void)
+{
+	struct rig g;
+	rig_init(&g, 2, 16, 16, 1, 64, 40);
+	memset(g.s.pix, 200, 16 * 16);
+	for (size_t i = 16 * 16; i < 2 * 16 * 16; i++)
+		g.s.pix[i] = i % 3 ? 30 : 240;      /* image 1: strokes and gaps */
+	rig_build(&g, 2);
+	rig_dots(&g, 0xff2080c0u);
+	uint8_t *plain = malloc((size_t)g.w * g.h * 4);
+	double pos[] = { 16, 20, 44, 20 };
+	for (int m = 0; m < 3; m++) {
+		struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = 0xff102030u };
+		/* below 4, fade 4: discs up to 4, images from 16, half and half at 8 */
+		g.dots = (struct scene_dots){ 0 };
+		CHECK(rig_draw(&g, pos, 16, NULL, &o, NULL, 0) == 0);
+		memcpy(plain, g.px, (size_t)g.w * g.h * 4);
+		g.dots = (struct scene_dots){ .below = 4, .fade = 4 };
+		CHECK(rig_draw(&g, pos, 16, NULL, &o, NULL, 0) == 0);
+		CHECK(memcmp(plain, g.px, (size_t)g.w * g.h * 4) == 0);
+		CHECK(!g.sc.lod.on);
+		CHECK(g.sc.lod.weight == 0);
+		g.dots.below = 16;
+		CHECK(rig_draw(&g, pos, 16, NULL, &o, NULL, 0) == 0);
+		CHECK(g.sc.lod.weight == 1);
+		struct disc_case d = { 16, 20, 16, 0xff2080c0u, o.background, 1 };
+		int wrong = 0;
+		for (int y = 0; y < g.h; y++)
+			for (int x = 0; x < 30; x++) {
+				uint8_t e[4];
+				expect_disc_px(&g, x, y, e, &d);
+				wrong += memcmp(at(&g, x, y), e, 4) != 0;
+			}
+		CHECK_EQ_INT(wrong, 0);
+		/* the middle: S = 16 with below 8, fade 4 */
+		g.dots = (struct scene_dots){ .below = 8, .fade = 4 };
+		CHECK(rig_draw(&g, pos, 16, NULL, &o, NULL, 0) == 0);
+		CHECK(g.sc.lod.weight == 0.5);
+		wrong = 0;
+		for (int y = 0; y < g.h; y++)
+			for (int x = 0; x < 30; x++) {
+				/* image 0 is 200 everywhere: drawn by every mode; in blend, white at
+				 * alpha 200/255 (gray blends its tint by its value) */
+				bool in = x >= 8 && x < 24 && y >= 12 && y < 28;
+				double v = 200 / 255.0, al = m == DRAW_BLEND ? v : 1, rgb = m == DRAW_BLEND ? al : v;
+				double img[4] = { rgb * 0.5, rgb * 0.5, rgb * 0.5, al * 0.5 };
+				uint8_t e[4];
+				expect_disc(x, y, 16, 20, 16, 0xff2080c0u, 0.5, in ? img : NULL, o.background, e);
+				if (memcmp(at(&g, x, y), e, 4) && wrong++ == 0)
+					fprintf(stderr, "fade alpha %d: (%d, %d) is %u,%u,%u, expected %u,%u,%u\n", m, x, y,
+						at(&g, x, y)[0], at(&g, x, y)[1], at(&g, x, y)[2], e[0], e[1], e[2]);
+			}
+		CHECK_EQ_INT(wrong, 0);
+		/* image 1 in discard mode: its dropped texels show the disc's half alone */
+		if (m == DRAW_DISCARD) {
+			/* texel (x, y) of image 1 is i = 256 + 16 y + x: 240 (kept) when i % 3 == 0 */
+			int px = 44 - 8 + 1, py = 20 - 8 + 2, i = 256 + 16 * 2 + 1;
+			uint8_t e[4];
+			double v = 240 / 255.0, img[4] = { v * 0.5, v * 0.5, v * 0.5, 0.5 };
+			expect_disc(px, py, 44, 20, 16, 0xff2080c0u, 0.5, i % 3 ? NULL : img, o.background, e);
+			CHECK(memcmp(at(&g, px, py), e, 4) == 0);
+			expect_disc(px + 1, py, 44, 20, 16, 0xff2080c0u, 0.5, (i + 1) % 3 ? NULL : img, o.background, e);
+			CHECK(memcmp(at(&g, px + 1, py), e, 4) == 0);
+		}
+	}
+	free(plain);
+	rig_free(&g);
+}
+
+/* Highlights are drawn as images, outlined, over discs; the frame's opacity leaves them. */
+static void test_disc_highlight(void)
+{
+	struct rig g;
+	rig_init(&g, 2, 16, 16, 1, 64, 40);
+	memset(g.s.pix, 100, 2 * 16 * 16);
+	rig_build(&g, 2);
+	rig_dots(&g, 0xff0000ffu);
+	g.dots = (struct scene_dots){ .below = 10, .opacity = 0.5 };
+	double pos[] = { 16, 20, 44, 20 };
+	size_t hl = 1;
+	struct draw_opts o = { .alpha = DRAW_DISCARD, .threshold_set = true, .background = 0xff000000u };
+	CHECK(rig_draw(&g, pos, 8, NULL, &o, &hl, 1) == 0);
+	CHECK_EQ_INT(g.sc.nbase, 2);
+	CHECK_EQ_INT(g.sc.nsprites, 3);
+	CHECK(g.sc.sprites[0].page_flags >> 16 & SCENE_DOT);
+	CHECK(!(g.sc.sprites[2].page_flags >> 16 & SCENE_DOT));
+	CHECK(is_rgba(at(&g, 16, 20), 128, 0, 0, 255));          /* a red disc at half */
+	/* the highlight: 16 px, outline floor(16 / 16 + 0.5) = 1, the image inside */
+	CHECK(is_rgba(at(&g, 36, 12), 255, 255, 255, 255));
+	CHECK(is_rgba(at(&g, 44, 20), 100, 100, 100, 255));
 	rig_free(&g);
 }
 
@@ -657,10 +862,19 @@ static void test_against_gl(void)
 		double native = cs->iw > cs->ih ? cs->iw : cs->ih;
 		/* (images smaller than the slot are scaled to it: not native, nearly equal) */
 		int tolerance = cs->mixed_sizes ? 2 : 0;
+		uint32_t *col = malloc(n * sizeof *col);
+		for (size_t i = 0; i < n; i++)
+			col[i] = 0xff000000u | (uint32_t)(rnd(&seed) * 0xffffff);
+		CHECK(swr_dots(g.r, col, &err) == 0);
+		CHECK(render_dots(gl, col, &err) == 0);
 		for (int m = 0; m < 3; m++) {
 			struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = 0xff203040u };
 			CHECK(cross_diff(&g, gl, pos, native, NULL, &o, NULL, 0, ref) <= tolerance);
 			CHECK(cross_diff(&g, gl, pos, native, tint, &o, NULL, 0, ref) <= tolerance);
+			/* native images cross-faded with their discs (w = 0.51): the discard test too */
+			g.dots = (struct scene_dots){ .below = native * 0.7, .fade = 2 };
+			CHECK(cross_diff(&g, gl, pos, native, tint, &o, NULL, 0, ref) <= 2);
+			g.dots = (struct scene_dots){ 0 };
 		}
 		/* fractional places, minified, magnified, some tints translucent, highlights */
 		for (size_t i = 0; i < n; i++) {
@@ -676,6 +890,23 @@ static void test_against_gl(void)
 				CHECK(cross_diff(&g, gl, pos, sizes[si], NULL, &o, NULL, 0, ref) <= 2);
 				CHECK(cross_diff(&g, gl, pos, sizes[si], tint, &o, hl, 2, ref) <= 2);
 			}
+		/* discs, cross-fades and opacity, tints and highlights; discard only for discs
+		 * alone (filtered texels near the threshold flip the test, as above) */
+		static const struct { double S; struct scene_dots d; } lods[] = {
+			{ 8, { .below = 100 } }, { 5.5, { .below = 100, .opacity = 0.3 } },
+			{ 11.3, { .below = 8, .fade = 4 } }, { 13, { .below = 8, .fade = 2, .opacity_auto = true } },
+			{ 8, { .below = 4, .opacity = 0.4, .image_opacity = true } }, { 40.5, { .below = 30, .fade = 2 } },
+		};
+		for (size_t li = 0; li < sizeof lods / sizeof *lods; li++)
+			for (int m = lods[li].d.below == 100 ? DRAW_DISCARD : DRAW_BLEND; m <= DRAW_OPAQUE; m++) {
+				g.dots = lods[li].d;
+				g.dots.image_opacity = g.dots.image_opacity && m == DRAW_BLEND;
+				struct draw_opts o = { .alpha = (enum draw_alpha)m, .background = li == 1 ? 0 : 0xff203040u };
+				CHECK(cross_diff(&g, gl, pos, lods[li].S, NULL, &o, NULL, 0, ref) <= 2);
+				CHECK(cross_diff(&g, gl, pos, lods[li].S, tint, &o, hl, 2, ref) <= 2);
+			}
+		g.dots = (struct scene_dots){ 0 };
+		free(col);
 		free(tint);
 		free(pos);
 		free(ref);
@@ -699,6 +930,9 @@ int main(void)
 	test_portable_gather();
 	test_coverage_memo();
 	test_prescaled();
+	test_disc_pixels();
+	test_fade_band();
+	test_disc_highlight();
 #ifndef AP_NO_GL
 	struct ap_err err;
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))

@@ -38,6 +38,7 @@ FORMATS = ["png", "pdf", "svg"]
 ALPHA = ["discard", "blend", "opaque"]
 SPRITE_MODE = ["power", "asinh", "constant"]
 COVERAGE = ["keep", "plain"]
+OPACITY = ["auto", "auto-frame"]
 COLOR_BY = ["label", "none"]
 LEGEND = ["none", "auto", "top-left", "top-right", "bottom-left", "bottom-right"]
 BACKEND = ["auto", "cpu", "osmesa", "egl"]
@@ -91,7 +92,8 @@ def _scene_desc(size=(1920, 1080), margin=None, clamp_camera=False, sprite="auto
                 sprite_growth=None, sprite_min=None, sprite_max=None, alpha="discard", threshold=None, coverage="keep", color_by=None,
                 background="000000", outline=None, highlight=None, highlight_scale=None, title=None,
                 title_from=None, title_to=None, caption=None, legend=None, label_names=None, font_size=None, text_color=None, dpi=None,
-                backend="cpu", gpu=None, page_size=None, max_memory=None):
+                backend="cpu", gpu=None, page_size=None, max_memory=None, dots_below=None, dots_fade=None,
+                opacity=None):
     d = _lib.SceneDesc()
     keep = []                     # the strings the desc points at, alive while it is used
 
@@ -178,6 +180,19 @@ def _scene_desc(size=(1920, 1080), margin=None, clamp_camera=False, sprite="auto
         d.page_size = int(page_size)
     if max_memory is not None:
         d.max_memory = _bytes(max_memory)
+    if dots_below is not None:
+        d.dots_below = float(dots_below)
+    if dots_fade is not None:
+        d.dots_fade = float(dots_fade)
+    if isinstance(opacity, str) and opacity in OPACITY:
+        d.opacity_auto = OPACITY.index(opacity) + 1
+    elif opacity is not None:
+        try:
+            d.opacity = float(opacity)
+        except ValueError:
+            raise ValueError(f"--opacity '{opacity}': expected a number above 0, at most 1, auto or auto-frame") from None
+        if not 0 < d.opacity <= 1:
+            raise ValueError(f"--opacity '{opacity}': expected a number above 0, at most 1, auto or auto-frame")
     return d, keep
 
 
@@ -317,9 +332,11 @@ class Scene:
         background ("RRGGBB", "RRGGBBAA", "none"), outline, highlight (indices or
         "label=K"), highlight_scale, title, caption, legend (True, "auto", a corner),
         label_names (a list or a file), font_size, text_color, dpi, backend ("cpu" by
-        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory; and
-        animate's title_from (the same as title) and title_to, the title that
-        transitions cross-fade into.
+        default here; "auto", "osmesa", "egl"), gpu, page_size, max_memory, dots_below
+        (pixels: smaller sprites are discs), dots_fade, opacity (a number, "auto": a
+        still's own and a transition's frame 0's, or "auto-frame"); and animate's
+        title_from (the same as title) and title_to, the title that transitions
+        cross-fade into.
     """
 
     def __init__(self, images, xy, labels=None, **options):

@@ -63,7 +63,8 @@ class SceneDesc(ctypes.Structure):
                 ("font_size", _d), ("text_color", _u32), ("dpi", _d), ("backend", _i), ("gpu", _i),
                 ("gpu_set", _b), ("page_size", _u32), ("max_memory", ctypes.c_size_t),
                 ("warn", ctypes.c_void_p), ("user", ctypes.c_void_p), ("title_to", ctypes.c_char_p),
-                ("clamp_camera", _b), ("sprite_mode", _i)]
+                ("clamp_camera", _b), ("sprite_mode", _i),
+                ("dots_below", _d), ("dots_fade", _d), ("opacity", _d), ("opacity_auto", _i)]
 
 
 # ap_scene_desc.warn: void (*)(void *user, const char *line)

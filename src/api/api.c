@@ -35,6 +35,8 @@ struct ap_scene {
 	struct frames_engine e;
 	bool fit_a;                  /* e's fit is layout A's (a transition refits) */
 	bool legend_pinned;
+	bool opacity0_set;           /* a transition's frame 0 opacity, worked out (--opacity auto) */
+	double opacity0;
 	char *title, *title_to, *caption, *names;
 	/* the transition's plan (anim's plan_transition and plan_camera) */
 	struct ap_layout b;
@@ -259,6 +261,21 @@ static int scene_desc(ap_scene *s, const ap_scene_desc *d, struct ap_err *err)
 	if (ps && (ps < 16 || ps > 16384 || (ps & (ps - 1))))
 		return ap_errf(err, "--page-size '%u': expected a power of two from 16 to 16384", ps);
 	c->draw.page_size = ps;
+	if (d->dots_below && sprite_px("--dots-below", d->dots_below, err))
+		return -1;
+	c->ro.dots_below = d->dots_below;
+	if (d->dots_fade && range("--dots-fade", d->dots_fade, 1, DRAW_MAX_DOTS_FADE, err))
+		return -1;
+	c->ro.dots_fade = d->dots_fade;
+	if ((unsigned)d->opacity_auto > AP_OPACITY_AUTO_FRAME)
+		return ap_errf(err, "--opacity %d: expected a number above 0, at most 1, auto or auto-frame",
+			       (int)d->opacity_auto);
+	if (!d->opacity_auto && d->opacity && !(d->opacity > 0 && d->opacity <= 1))
+		return ap_errf(err, "--opacity '%g': expected a number above 0, at most 1, auto or auto-frame",
+			       d->opacity);
+	c->ro.opacity = d->opacity_auto ? 0 : d->opacity;
+	c->ro.opacity_auto = d->opacity_auto != AP_OPACITY_FIXED;
+	c->opacity_per_frame = d->opacity_auto == AP_OPACITY_AUTO_FRAME;
 	c->max_memory = d->max_memory;
 	c->warn = d->warn;
 	c->user = d->user;
@@ -369,6 +386,7 @@ int ap_scene_draw(ap_scene *s, const ap_camera *camera, uint8_t *rgba, size_t by
 		cam_default(&s->e.box, &cam);
 	frames_clamp(&s->e, -1, &cam);
 	s->e.fade = 0;
+	s->e.opacity_pinned = false;     /* a still works out its own */
 	if (frames_draw(&s->e, s->e.d.lay.xy, &cam, rgba, &err))
 		return fail(out_err, &err);
 	return 0;
@@ -380,6 +398,7 @@ int ap_scene_set_transition(ap_scene *s, const ap_transition_desc *d, ap_error *
 	struct npy a;
 	size_t n = s->e.d.imgs.n;
 	scene_plan_free(s);
+	s->opacity0_set = false;         /* frame 0 of this transition's */
 	if ((unsigned)d->ease > AP_EASE_EXP_IN_OUT) {
 		ap_errf(&err, "--ease %d: expected one of %s", (int)d->ease, tween_ease_names());
 		goto out_fail;
@@ -499,14 +518,28 @@ int ap_scene_draw_transition(ap_scene *s, double t, const ap_camera *camera, uin
 	}
 	const double *xa = s->e.d.lay.xy, *xy = NULL;
 	fit_a(s);
+	/* frame 0's camera, clamped as animate clamps it */
+	struct cam c0;
+	cam_default(&s->e.box, &c0);
+	struct cam pin = given ? cam : s->move ? s->cam0 : c0;
+	frames_clamp(&s->e, -1, &pin);
+	const struct cam *cam0 = &pin;
 	if (s->e.fig && !s->legend_pinned) {
 		/* animate pins the legend's corner from frame 0 */
-		struct cam c0;
-		cam_default(&s->e.box, &c0);
-		struct cam pin = given ? cam : s->move ? s->cam0 : c0;
-		frames_clamp(&s->e, -1, &pin);
-		frames_pin_legend(&s->e, xa, &pin);
+		frames_pin_legend(&s->e, xa, cam0);
 		s->legend_pinned = true;
+	}
+	/* and the opacity (--opacity auto), frame 0's whichever frame comes first */
+	s->e.opacity_pinned = false;
+	if (!s->opacity0_set && frames_pin_opacity(&s->e, xa, cam0, &err))
+		return fail(out_err, &err);
+	if (s->e.opacity_pinned) {
+		s->opacity0 = s->e.opacity;
+		s->opacity0_set = true;
+	}
+	if (s->opacity0_set) {
+		s->e.opacity = s->opacity0;
+		s->e.opacity_pinned = true;
 	}
 	/* the plan's end is B's own numbers, for a fitted camera: a given one is in A's units */
 	if (t >= 1 && given && !s->move && !s->procrustes)
@@ -573,6 +606,7 @@ int ap_scene_write(ap_scene *s, const ap_camera *camera, const char *path, const
 		cam_default(&s->e.box, &cam);
 	frames_clamp(&s->e, -1, &cam);
 	s->e.fade = 0;
+	s->e.opacity_pinned = false;     /* a still works out its own */
 	int rc;
 	if (kind) {
 		rc = frames_write_doc(&s->e, s->e.d.lay.xy, &cam, path, kind, buf, &err);

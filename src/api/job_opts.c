@@ -47,6 +47,15 @@ static const char common_help[] =
 	"                       away) or plain (the plain test on filtered values, as the\n"
 	"                       original demo)\n"
 	"  --color-by label     multiply gray sprites by their label's tab10/tab20 colour\n"
+	"  --dots-below PX      sprites smaller than PX pixels are drawn as antialiased discs\n"
+	"                       of their side, in their label's colour (without labels: the\n"
+	"                       image's mean colour); highlights stay images (default: off)\n"
+	"  --dots-fade F        between PX and F*PX discs and images cross-fade (default %g;\n"
+	"                       1: a hard switch)\n"
+	"  --opacity A|auto     discs' (and with --alpha blend images') alpha times A, 0 < A\n"
+	"                       <= 1 (default 1); auto: from the sprites in view and their\n"
+	"                       area, so that dense overviews do not saturate (animate: one\n"
+	"                       value for all frames, frame 0's; auto-frame: each frame's)\n"
 	"  --background COLOR   RRGGBB, RRGGBBAA or none for a transparent PNG (default %06x)\n"
 	"  --highlight LIST     image indices (3,17,42) or label=K: drawn on top, enlarged,\n"
 	"                       outlined\n"
@@ -91,7 +100,7 @@ void job_common_help(char *buf, size_t len)
 	uint32_t bg = FRAMES_DEFAULT_BACKGROUND;
 	snprintf(buf, len, common_help, IMGDIR_CELL_DEFAULT, FRAMES_DEFAULT_W, FRAMES_DEFAULT_H, CAM_DEFAULT_MARGIN,
 		 cam_sprite_mode_names[CAM_SPRITE_POWER], CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
-		 (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
+		 DRAW_DEFAULT_DOTS_FADE, (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
 		 SCENE_MAX_HIGHLIGHT_SCALE, TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
@@ -229,6 +238,23 @@ int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 			return -1;
 		c->color_by_label = i == 0;
 		return 1;
+	case OPT_DOTS_BELOW:
+		return sprite_px("--dots-below", arg, &c->ro.dots_below, err) ? -1 : 1;
+	case OPT_DOTS_FADE:
+		if (opts_double(arg, &d) || d < 1 || d > DRAW_MAX_DOTS_FADE)
+			return ap_errf(err, "--dots-fade '%s': expected a number from 1 to %g", arg, DRAW_MAX_DOTS_FADE);
+		c->ro.dots_fade = d;
+		return 1;
+	case OPT_OPACITY:
+		c->ro.opacity = 0;
+		c->ro.opacity_auto = !strcmp(arg, "auto") || !strcmp(arg, "auto-frame");
+		c->opacity_per_frame = !strcmp(arg, "auto-frame");
+		if (c->ro.opacity_auto)
+			return 1;
+		if (opts_double(arg, &d) || !(d > 0) || d > 1)
+			return ap_errf(err, "--opacity '%s': expected a number above 0, at most 1, auto or auto-frame", arg);
+		c->ro.opacity = d;
+		return 1;
 	case OPT_BACKGROUND:
 		if (pal_parse(arg, &c->ro.background))
 			return ap_errf(err, "--background '%s': expected RRGGBB, RRGGBBAA or none", arg);
@@ -324,7 +350,7 @@ int job_common_check(const struct frames_desc *c, struct ap_err *err)
 	const char *why = cam_sprite_check(&c->sprite);
 	if (why)
 		return ap_errf(err, "--sprite-growth %g: %s", c->sprite.growth, why);
-	return 0;
+	return draw_opts_check(&c->ro, err);
 }
 
 int job_parse_bytes(const char *s, size_t *out)

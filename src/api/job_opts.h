@@ -20,7 +20,7 @@ enum {
 	OPT_HIGHLIGHT, OPT_HIGHLIGHT_SCALE, OPT_BACKEND, OPT_PAGE_SIZE, OPT_PAGES_PER_ARRAY,
 	OPT_PNG_LEVEL, OPT_MAX_MEMORY, OPT_OUTLINE, OPT_MANIFEST, OPT_CELL, OPT_ON_BAD, OPT_COVERAGE,
 	OPT_LABEL_NAMES, OPT_LEGEND, OPT_LEGEND_IMAGES, OPT_TITLE, OPT_CAPTION, OPT_FONT_SIZE, OPT_TEXT_COLOR, OPT_DPI, OPT_GPU, OPT_CACHE,
-	OPT_CLAMP_CAMERA, OPT_SPRITE_MODE,
+	OPT_CLAMP_CAMERA, OPT_SPRITE_MODE, OPT_DOTS_BELOW, OPT_DOTS_FADE, OPT_OPACITY,
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
@@ -51,6 +51,9 @@ struct job_opt {
 	{ "threshold", AP_ARG_REQUIRED, 0, OPT_THRESHOLD }, \
 	{ "coverage", AP_ARG_REQUIRED, 0, OPT_COVERAGE }, \
 	{ "color-by", AP_ARG_REQUIRED, 0, OPT_COLOR_BY }, \
+	{ "dots-below", AP_ARG_REQUIRED, 0, OPT_DOTS_BELOW }, \
+	{ "dots-fade", AP_ARG_REQUIRED, 0, OPT_DOTS_FADE }, \
+	{ "opacity", AP_ARG_REQUIRED, 0, OPT_OPACITY }, \
 	{ "background", AP_ARG_REQUIRED, 0, OPT_BACKGROUND }, \
 	{ "highlight", AP_ARG_REQUIRED, 0, OPT_HIGHLIGHT }, \
 	{ "highlight-scale", AP_ARG_REQUIRED, 0, OPT_HIGHLIGHT_SCALE }, \
@@ -84,7 +87,9 @@ void job_common_help(char *buf, size_t len);
 
 /* 1: handled; 0: not a shared option; -1: bad value (err set). */
 int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_err *err);
-/* After the last option: 0, or -1 when two shared options disagree (err set). */
+/* After the last option: 0, or -1 (a usage error, err set) when shared options do not
+ * go together (--sprite-growth with another mode, --opacity without --alpha blend or
+ * --dots-below, ...). */
 int job_common_check(const struct frames_desc *c, struct ap_err *err);
 void job_common_free(struct frames_desc *c);
 

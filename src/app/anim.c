@@ -440,12 +440,14 @@ int anim_run(struct anim_desc *a, struct frames_desc *c, const char *command, st
 			rc = plan_tween(&an, err);
 	}
 	if (rc == 0) {
-		if (an.e.fig) {
-			/* the legend's corner from frame 0, whichever frames this run draws */
-			struct cam cam;
-			const double *xy = frame_state(&an, 0, &cam, false);
+		/* the legend's corner and the opacity from frame 0, whichever frames this run draws */
+		struct cam cam;
+		const double *xy = frame_state(&an, 0, &cam, false);
+		if (an.e.fig)
 			frames_pin_legend(&an.e, xy, &cam);
-		}
+		rc = frames_pin_opacity(&an.e, xy, &cam, err);
+	}
+	if (rc == 0) {
 		if (a->ready)
 			a->ready(a->ready_ctx);
 		rc = run_frames(&an, err);

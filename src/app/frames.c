@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/hash.h"
+#include "core/dots.h"
 #include "core/pal.h"
 
 double frames_now(void)
@@ -134,7 +135,7 @@ static int prepare(struct frames_desc *c, const struct ds *d, uint32_t **tint, s
 	double hi = c->sprite.max > 0 ? c->sprite.max : CAM_DEFAULT_SPRITE_MAX;
 	if (lo > hi)
 		return ap_errf(err, "--sprite-min %g is larger than --sprite-max %g", lo, hi);
-	if (opts_highlight_resolve(&c->hl, d->labels, n, err))
+	if (opts_highlight_resolve(&c->hl, d->labels, n, err) || draw_opts_check(&c->ro, err))
 		return -1;
 
 	/* What the work will hold at once: images, atlas (CPU page + GL copy with mips),
@@ -187,6 +188,38 @@ static void note_inputs(struct frames_engine *e)
 	frames_add_input(e, e->c->text.names);   /* a file, or a list no file is named after */
 	for (int i = 0; i < e->c->ninputs; i++)
 		frames_add_input(e, e->c->inputs[i]);
+}
+
+/* Each image's disc colour for --dots-below: its label's, else its mean colour over the
+ * texels its alpha mode draws (a digit's strokes, not its black ground). NULL without
+ * dots; -1 when out of memory. */
+static int dot_colors(const struct frames_desc *c, const struct ds *d, uint32_t **out, struct ap_err *err)
+{
+	size_t n = d->imgs.n;
+	*out = NULL;
+	if (!(c->ro.dots_below > 0))
+		return 0;
+	uint32_t *col = malloc(n * sizeof *col);
+	if (!col)
+		return ap_errf(err, "out of memory for %zu disc colours", n);
+	if (d->labels) {
+		for (size_t i = 0; i < n; i++)
+			col[i] = pal_label(d->labels[i], d->nclasses);
+	} else {
+		static const enum dots_mean how[] = { [DRAW_DISCARD] = DOTS_MEAN_PASSING, [DRAW_BLEND] = DOTS_MEAN_ALPHA,
+						      [DRAW_OPAQUE] = DOTS_MEAN_ALL };
+		dots_mean_colors(&d->imgs, how[c->ro.alpha], draw_opts_threshold(&c->ro), col);
+	}
+	*out = col;
+	return 0;
+}
+
+static bool any_colour(const uint32_t *col, size_t n)
+{
+	for (size_t i = 0; col && i < n; i++)
+		if ((col[i] & 255) != (col[i] >> 8 & 255) || (col[i] & 255) != (col[i] >> 16 & 255))
+			return true;
+	return false;
 }
 
 /* The data set's id, which names its cache entry: its files, wherever they are named from. */
@@ -291,8 +324,16 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 		e->store = (struct draw_store){ cache_fetch, e };
 		c->draw.store = &e->store;
 	}
+	uint32_t *dots;
+	if (dot_colors(c, &e->d, &dots, err))
+		goto out_free;
+	c->draw.dot_color = dots;
 	double t0 = frames_now();
-	if (!(e->dr = draw_open(&c->draw, &e->d.imgs, e->d.lay.xy, err)))
+	e->dr = draw_open(&c->draw, &e->d.imgs, e->d.lay.xy, err);
+	c->draw.dot_color = NULL;    /* copied by the session */
+	bool coloured_dots = any_colour(dots, e->d.imgs.n);
+	free(dots);
+	if (!e->dr)
 		goto out_free;
 	if (draw_warning(e->dr) && c->warn)
 		c->warn(c->user, draw_warning(e->dr));
@@ -301,7 +342,8 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	uint32_t bg = c->ro.background, ol = c->ro.outline;
 	bool gray = (bg & 255) == (bg >> 8 & 255) && (bg & 255) == (bg >> 16 & 255) && (bg >> 24) == 255;
 	bool ol_gray = !ol || ((ol & 255) == (ol >> 8 & 255) && (ol & 255) == (ol >> 16 & 255) && (ol >> 24) == 255);
-	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) ? PNGIO_GRAY : PNGIO_AUTO;
+	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) && !coloured_dots ? PNGIO_GRAY
+														: PNGIO_AUTO;
 	int max = draw_max_size(e->dr);
 	if (c->w > max || c->h > max) {
 		ap_errf(err, "--size %dx%d: larger than the %s limit %d", c->w, c->h,
@@ -371,12 +413,11 @@ void frames_clamp(struct frames_engine *e, long k, struct cam *cam)
 			   in.zoom, cam->cx, cam->cy, cam->zoom);
 }
 
-/* The scene alone, no text. */
-static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
-		      struct ap_err *err)
+/* The frame's sprites as the drawing session places them. */
+static struct scene_frame scene_of(const struct frames_engine *e, const struct cam *cam)
 {
-	struct frames_desc *c = e->c;
-	struct scene_frame f = {
+	const struct frames_desc *c = e->c;
+	return (struct scene_frame){
 		.w = c->w, .h = c->h, .cam = *cam, .s0 = e->s0,
 		.sprite = cam_sprite_size(&c->sprite, cam->zoom),
 		.tint = e->tint,
@@ -384,9 +425,21 @@ static int draw_scene(struct frames_engine *e, const double *xy, const struct ca
 		.highlight = c->hl.index, .nhighlight = c->hl.n,
 		.highlight_scale = c->highlight_scale,
 	};
+}
+
+/* The scene alone, no text. */
+static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
+		      struct ap_err *err)
+{
+	struct scene_frame f = scene_of(e, cam);
+	struct draw_opts ro = e->c->ro;
+	if (e->opacity_pinned) {
+		ro.opacity = e->opacity;
+		ro.opacity_auto = false;
+	}
 	double t0 = frames_now();
-	int rc = xy ? draw_frame(e->dr, xy, &f, &c->ro, rgba, err)
-		    : draw_tween_frame(e->dr, e->tween_t, &f, &c->ro, rgba, err);
+	int rc = xy ? draw_frame(e->dr, xy, &f, &ro, rgba, err)
+		    : draw_tween_frame(e->dr, e->tween_t, &f, &ro, rgba, err);
 	e->t_render += frames_now() - t0;
 	struct draw_stats st;
 	draw_stats(e->dr, &st);
@@ -411,6 +464,19 @@ static void place_legend(struct frames_engine *e, const double *xy, const struct
 void frames_pin_legend(struct frames_engine *e, const double *xy, const struct cam *cam)
 {
 	place_legend(e, xy, cam, true);
+}
+
+int frames_pin_opacity(struct frames_engine *e, const double *xy, const struct cam *cam, struct ap_err *err)
+{
+	const struct frames_desc *c = e->c;
+	if (!c->ro.opacity_auto || c->opacity_per_frame)
+		return 0;
+	struct scene_frame f = scene_of(e, cam);
+	if (draw_opacity(e->dr, xy ? xy : frames_tween_points(e, e->tween_t), &f, &c->ro, &e->opacity, err))
+		return -1;
+	e->opacity_pinned = true;
+	frames_log(c, "opacity %.4f for every frame (--opacity auto: frame 0's)", e->opacity);
+	return 0;
 }
 
 int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,

@@ -16,7 +16,12 @@
  *   sprite           mode 0 -> power; base 0 -> automatic (cam_sprite_auto); min, max
  *                    0 -> CAM_DEFAULT_*
  *   ro               draw options (draw/dopts.h); background FRAMES_DEFAULT_BACKGROUND
- *                    (opaque black) unless background_set (then 0 is transparent)
+ *                    (opaque black) unless background_set (then 0 is transparent); with
+ *                    dots_below each image's disc is its label's colour (as --color-by
+ *                    label's), or without labels its mean colour over the texels the
+ *                    alpha mode draws (core/dots.h)
+ *   opacity_per_frame  false: an animation with ro.opacity_auto draws every frame with
+ *                    its frame 0's opacity (frames_pin_opacity); true: each its own
  *   color_by_label   false; true: gray sprites tinted by their label's colour
  *   plain_discard    false: discard keeps each mip level's coverage; true: plain test
  *   hl               images drawn on top, enlarged (core/opts.h); highlight_scale 0 -> 2
@@ -75,6 +80,7 @@ struct frames_desc {
 	bool clamp_camera;
 	struct cam_sprite sprite;
 	struct draw_opts ro;
+	bool opacity_per_frame;
 	bool background_set;
 	bool color_by_label;
 	bool plain_discard;
@@ -131,6 +137,8 @@ struct frames_engine {
 	struct figure *fig;          /* NULL without text options */
 	double fade;                 /* the title's cross-fade for the next frame (anim) */
 	double tween_t;              /* the transition's timeline for the next frame drawn with xy NULL */
+	bool opacity_pinned;         /* every frame drawn with opacity (frames_pin_opacity) */
+	double opacity;
 	double t_text;               /* seconds, for -v */
 	size_t clamp_frames;         /* frames whose camera frames_clamp saw (--clamp-camera) */
 	size_t clamp_moved;          /* and of them, those it moved */
@@ -177,6 +185,11 @@ int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam
 		struct ap_err *err);
 /* Choose the legend's corner from this frame and keep it for the others (anim). */
 void frames_pin_legend(struct frames_engine *e, const double *xy, const struct cam *cam);
+/* The opacity --opacity auto gives this frame (xy NULL: the transition at e->tween_t),
+ * kept for every frame drawn from now on
+ * (anim: frame 0's, so that a video does not flicker and shards agree); nothing unless
+ * ro.opacity_auto and not opacity_per_frame. */
+int frames_pin_opacity(struct frames_engine *e, const double *xy, const struct cam *cam, struct ap_err *err);
 /* Wait for the writes; free everything. rc_so_far != 0 keeps the first error. */
 int frames_close(struct frames_engine *e, int rc_so_far, struct ap_err *err);
 

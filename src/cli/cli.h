@@ -52,7 +52,7 @@ int cli_fail(int code, const struct ap_err *err);
  * that is not the user's spelling, such as an unreadable --shots file); err says why.
  * -h/--help, a missing value and an unknown option are handled here, and so is a
  * command with shared options (common set) but no --images or --manifest, and shared
- * options that disagree (cli_common_check).
+ * options that disagree (job_common_check).
  */
 struct cli_parser {
 	const char *shortopts;       /* with a leading ':' and 'h' */

@@ -2,6 +2,7 @@
 
 #include "base/fnum.h"
 #include "base/grow.h"
+#include "core/dots.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -155,6 +156,32 @@ static int bin_batch(struct scene_out *o, struct scene_batch *b, size_t tiles, s
 	return 0;
 }
 
+struct scene_lod scene_lod_of(const struct scene_frame *f, size_t in_view)
+{
+	const struct scene_dots *d = &f->dots;
+	double S = fnum_clamp(f->sprite, 0, CAM_SPRITE_LIMIT);   /* as add_sprite has it */
+	double w = dots_weight(S, d->below, d->fade);
+	double a = d->opacity_auto ? dots_opacity(f->w, f->h, in_view, S, d->coverage > 0 ? d->coverage
+										      : DOTS_OPACITY_COVERAGE)
+		   : d->opacity > 0 ? fnum_clamp(d->opacity, DOTS_OPACITY_MIN, 1) : 1;
+	struct scene_lod lod = {
+		.radius = (float)(S / 2), .dot_alpha = (float)(w * a),
+		.img_alpha = (float)((1 - w) * (d->image_opacity ? a : 1)), .weight = w, .opacity = a,
+	};
+	lod.on = w > 0 || lod.img_alpha < 1;
+	return lod;
+}
+
+/* The frame's discs and opacity; the sprites in view flagged when they are not drawn as
+ * plain images. */
+static void set_lod(const struct scene_frame *f, struct scene_out *o)
+{
+	o->lod = scene_lod_of(f, o->nbase);
+	if (o->lod.on)
+		for (size_t k = 0; k < o->nbase; k++)
+			o->sprites[k].page_flags |= (uint32_t)SCENE_DOT << 16;
+}
+
 int scene_build(const struct scene_src *src, const double *xy, const struct scene_frame *f,
 		struct scene_out *o, struct ap_err *err)
 {
@@ -174,6 +201,8 @@ int scene_build(const struct scene_src *src, const double *xy, const struct scen
 	uint32_t frame = scene_frame_flags(f);
 	for (size_t i = 0; i < src->n; i++)
 		add_sprite(src, f, o, i, hx + xy[2 * i] * s, hy - xy[2 * i + 1] * s, f->sprite, frame);
+	o->nbase = o->nsprites;
+	set_lod(f, o);
 	double HS = scene_highlight_side(f);
 	uint32_t outline = SCENE_OUTLINE | scene_border(HS) << 8;
 	for (size_t j = 0; j < f->nhighlight; j++) {
@@ -246,6 +275,22 @@ bool scene_first(const struct scene_src *src, const struct scene_frame *f, scene
 	return false;
 }
 
+size_t scene_kept(const struct scene_src *src, const struct scene_frame *f, scene_pos_fn pos, void *user)
+{
+	double s = f->s0 * f->cam.zoom;
+	double hx = f->w / 2.0 - f->cam.cx * s, hy = f->h / 2.0 + f->cam.cy * s;
+	uint32_t frame = scene_frame_flags(f);
+	size_t kept = 0;
+	for (size_t i = 0; i < src->n; i++) {
+		double xy[2];
+		int32_t r[4];
+		struct scene_sprite sp;
+		pos(user, i, xy);
+		kept += place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, f->sprite, frame, &sp, r);
+	}
+	return kept;
+}
+
 size_t scene_inst_count(const struct scene_src *src, const struct scene_frame *f)
 {
 	return src->n + f->nhighlight;
@@ -271,7 +316,7 @@ bool scene_sprite_key(const struct scene_sprite *s0, const struct atlas *a, stru
 
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key)
 {
-	if (!sc->nsprites || sc->no_prescale)
+	if (!sc->nsprites || sc->no_prescale || (sc->lod.on && !(sc->lod.img_alpha > 0)))
 		return false;
 	return scene_sprite_key(&sc->sprites[0], a, key);
 }

@@ -34,8 +34,9 @@
 #define SCENE_MAX_HIGHLIGHT_SCALE 100.0  /* the CLI's bound; a highlight's side is clamped to CAM_SPRITE_LIMIT */
 
 /* Sprite flags: a highlight's outline; a label frame (colour sprites coloured by label
- * keep their colours and get a border in the tint colour instead). */
-enum { SCENE_OUTLINE = 1, SCENE_FRAME = 2 };
+ * keep their colours and get a border in the tint colour instead); drawn as the frame's
+ * level of detail and opacity say (scene_lod: a disc, the image, or both cross-faded). */
+enum { SCENE_OUTLINE = 1, SCENE_FRAME = 2, SCENE_DOT = 4 };
 
 /* The renderer's sprite record: std430 layout, 32 bytes. */
 struct scene_sprite {
@@ -69,6 +70,27 @@ int scene_src_init(struct scene_src *src, const struct atlas *a, const struct ap
 		   uint32_t pages_per_group, struct ap_err *err);
 void scene_src_free(struct scene_src *src);
 
+/* A frame's discs and opacity (draw/dopts.h states the rule, core/dots.h the numbers);
+ * zero value = off: every sprite an image, drawn as it is. */
+struct scene_dots {
+	double below;               /* sprites of side S below this are discs; 0: none */
+	double fade;                /* and cross-fade into images up to fade × below (>= 1) */
+	double opacity;             /* 0 = 1 */
+	bool opacity_auto;          /* dots_opacity of the sprites in view instead */
+	bool image_opacity;         /* images take the opacity too (blend); discs always do */
+	double coverage;            /* auto's target; 0 = DOTS_OPACITY_COVERAGE */
+};
+
+/* What scene_build made of it for the frame: one state for all its sprites but the
+ * highlights, which are drawn as images, as without these options. */
+struct scene_lod {
+	bool on;                    /* sprites [0, nbase) carry SCENE_DOT */
+	float radius;               /* their disc's radius, S / 2 */
+	float dot_alpha;            /* the disc's share, w × opacity (0: no disc) */
+	float img_alpha;            /* the image's, (1 − w) × (opacity if images take it) */
+	double weight, opacity;     /* w, and the opacity (auto's value when auto) */
+};
+
 struct scene_frame {
 	int w, h;
 	struct cam cam;
@@ -82,6 +104,7 @@ struct scene_frame {
 	size_t max_entries;         /* 0 = SCENE_DEFAULT_MAX_ENTRIES */
 	int sprites_only;           /* place and cull only: no batches, no tile lists */
 	bool no_prescale;           /* draw every sprite from the mip levels (comparisons) */
+	struct scene_dots dots;
 };
 
 struct scene_batch {
@@ -102,6 +125,8 @@ struct scene_out {
 	size_t nbatches, cap_batches;
 	uint32_t tiles_x, tiles_y;
 	size_t culled;
+	size_t nbase;               /* sprites before the highlights: those in view */
+	struct scene_lod lod;
 	bool no_prescale;           /* the frame's no_prescale */
 	/* scratch */
 	uint32_t *counts;
@@ -117,7 +142,8 @@ void scene_out_free(struct scene_out *out);
 
 /* The prescaled images a frame of sc (its sprites drawn at the first one's scale) is
  * drawn from, for both renderers: false when its sprites are not minified enough, their
- * images would not fit PRESC_MAX_BYTES, or the frame asked for no_prescale. */
+ * images would not fit PRESC_MAX_BYTES, they are all discs, or the frame asked for
+ * no_prescale. */
 bool scene_prescale_key(const struct scene_out *sc, const struct atlas *a, struct presc_key *key);
 /* The same for a frame whose first sprite is s0. */
 bool scene_sprite_key(const struct scene_sprite *s0, const struct atlas *a, struct presc_key *key);
@@ -144,6 +170,12 @@ typedef void (*scene_pos_fn)(void *user, size_t i, double xy[2]);
  * false when it culls them all. What scene_prescale_key chooses by. */
 bool scene_first(const struct scene_src *src, const struct scene_frame *f, scene_pos_fn pos, void *user,
 		 struct scene_sprite *out);
+
+/* The sprites scene_build keeps of frame f but its highlights, its points placed by pos
+ * (scene_out's nbase): what --opacity auto counts. */
+size_t scene_kept(const struct scene_src *src, const struct scene_frame *f, scene_pos_fn pos, void *user);
+/* The discs and opacity scene_build gives frame f when in_view of its points are kept. */
+struct scene_lod scene_lod_of(const struct scene_frame *f, size_t in_view);
 
 /* A sprite without its rectangle: scene_sprite's last four words, the flags' border
  * width 0 (it follows the frame's S: scene_border). */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "core/cam.h"
+#include "core/dots.h"
 #include "draw/swr/swr.h"
 #ifndef AP_NO_GL
 #include "draw/gl/render.h"
@@ -18,6 +20,7 @@ const char *const draw_alpha_names[3] = { "discard", "blend", "opaque" };
 struct draw_ops {
 	int (*frame)(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
 		     struct ap_err *err);
+	int (*dots)(void *be, const uint32_t *cell_color, struct ap_err *err);
 	int (*max_size)(const void *be);
 	void (*describe)(const void *be, char *buf, size_t len);
 	void (*free)(void *be);
@@ -25,8 +28,8 @@ struct draw_ops {
 	/* a transition kept resident, or NULL: frames of the CPU's points (draw_frame) */
 	void (*tween_set)(void *be, const struct draw_tween *tw, size_t n);
 	int (*tween_frame)(void *be, const struct scene_src *src, double t, const struct scene_frame *f,
-			   const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
-			   struct ap_err *err);
+			   const struct scene_lod *lod, const struct presc_key *key, const struct draw_opts *o,
+			   const struct draw_target *tg, struct ap_err *err);
 	void (*stats)(const void *be, struct draw_stats *out);
 };
 
@@ -38,6 +41,7 @@ struct draw {
 	const struct draw_ops *ops;
 	void *be;
 	bool no_prescale;
+	bool dots;                   /* the backend has disc colours */
 	const struct draw_store *store;
 	uint64_t key;                /* of the cpu backend's parts, when store */
 	bool fetched;
@@ -67,12 +71,18 @@ static void cpu_describe(const void *be, char *buf, size_t len)
 	snprintf(buf, len, "cpu: software compositor, %d threads", swr_threads(be));
 }
 
+static int cpu_dots(void *be, const uint32_t *cell_color, struct ap_err *err)
+{
+	return swr_dots(be, cell_color, err);
+}
+
 static void cpu_free(void *be)
 {
 	swr_free(be);
 }
 
-static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false, NULL, NULL, NULL };
+static const struct draw_ops cpu_ops = { cpu_frame, cpu_dots, cpu_max_size, cpu_describe, cpu_free, false,
+					 NULL, NULL, NULL };
 
 /* The key of what the cpu backend builds: everything its bytes depend on. */
 static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
@@ -164,6 +174,11 @@ static void gl_describe(const void *be, char *buf, size_t len)
 	render_describe(be, buf, len);
 }
 
+static int gl_dots(void *be, const uint32_t *cell_color, struct ap_err *err)
+{
+	return render_dots(be, cell_color, err);
+}
+
 static void gl_free(void *be)
 {
 	render_free(be);
@@ -180,10 +195,10 @@ static void gl_tween_set(void *be, const struct draw_tween *tw, size_t n)
 }
 
 static int gl_tween_frame(void *be, const struct scene_src *src, double t, const struct scene_frame *f,
-			  const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
-			  struct ap_err *err)
+			  const struct scene_lod *lod, const struct presc_key *key, const struct draw_opts *o,
+			  const struct draw_target *tg, struct ap_err *err)
 {
-	return render_tween_frame(be, src, t, f, key, o, tg, err);
+	return render_tween_frame(be, src, t, f, lod, key, o, tg, err);
 }
 
 static void gl_stats(const void *be, struct draw_stats *out)
@@ -191,7 +206,7 @@ static void gl_stats(const void *be, struct draw_stats *out)
 	render_stats(be, &out->upload_bytes, &out->presc_bytes);
 }
 
-static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_free, false,
+static const struct draw_ops gl_ops = { gl_frame, gl_dots, gl_max_size, gl_describe, gl_free, false,
 					gl_tween_set, gl_tween_frame, gl_stats };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
@@ -251,6 +266,21 @@ static int open_backend(struct draw *dr, const struct draw_desc *d, const struct
 	}
 }
 
+/* The discs' colours in cell order, as the backends look them up. */
+static int set_dots(struct draw *dr, const uint32_t *color, struct ap_err *err)
+{
+	size_t n = dr->atlas.n;
+	uint32_t *cell = malloc(n * sizeof *cell);
+	if (!cell)
+		return ap_errf(err, "out of memory for %zu disc colours", n);
+	for (size_t i = 0; i < n; i++)
+		cell[dr->atlas.cell_of ? dr->atlas.cell_of[i] : i] = color[i];
+	int rc = dr->ops->dots(dr->be, cell, err);
+	free(cell);
+	dr->dots = rc == 0;
+	return rc;
+}
+
 struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
 		       struct ap_err *err)
 {
@@ -274,7 +304,7 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 			dr->atlas.image_at = dr->image_at;
 		}
 	}
-	if (open_backend(dr, d, imgs, err))
+	if (open_backend(dr, d, imgs, err) || (d->dot_color && set_dots(dr, d->dot_color, err)))
 		goto out_close;
 	return dr;
 out_close:
@@ -282,16 +312,61 @@ out_close:
 	return NULL;
 }
 
+/* The frame as the session draws it: f with o's discs and opacity. */
+static int frame_of(const struct draw *dr, const struct scene_frame *f, const struct draw_opts *o,
+		    struct scene_frame *fr, struct ap_err *err)
+{
+	if (o->dots_below > 0 && !dr->dots)
+		return ap_errf(err, "--dots-below: the session was opened without disc colours");
+	*fr = *f;
+	fr->sprites_only = !dr->ops->bins;
+	fr->no_prescale = fr->no_prescale || dr->no_prescale;
+	fr->dots = (struct scene_dots){ .below = o->dots_below, .fade = draw_opts_dots_fade(o), .opacity = o->opacity,
+					.opacity_auto = o->opacity_auto, .image_opacity = o->alpha == DRAW_BLEND };
+	return 0;
+}
+
+/* Place and cull the frame's sprites with o's discs and opacity. */
+static int build(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 struct ap_err *err)
+{
+	struct scene_frame fr;
+	return frame_of(dr, f, o, &fr, err) || scene_build(&dr->src, xy, &fr, &dr->sc, err) ? -1 : 0;
+}
+
 int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 	       uint8_t *rgba, struct ap_err *err)
 {
-	struct scene_frame fr = *f;
-	fr.sprites_only = !dr->ops->bins;
-	fr.no_prescale = fr.no_prescale || dr->no_prescale;
-	if (scene_build(&dr->src, xy, &fr, &dr->sc, err))
+	if (build(dr, xy, f, o, err))
 		return -1;
 	struct draw_target t = { f->w, f->h, rgba };
 	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
+}
+
+int draw_opacity(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 double *opacity, struct ap_err *err)
+{
+	if (build(dr, xy, f, o, err))
+		return -1;
+	*opacity = dr->sc.lod.opacity;
+	return 0;
+}
+
+int draw_opts_check(const struct draw_opts *o, struct ap_err *err)
+{
+	if (o->dots_below < 0 || o->dots_below > CAM_SPRITE_LIMIT || !(o->dots_below == o->dots_below))
+		return ap_errf(err, "--dots-below %g: expected pixels above 0, at most %g", o->dots_below,
+			       CAM_SPRITE_LIMIT);
+	if (o->dots_fade && !(o->dots_fade >= 1 && o->dots_fade <= DRAW_MAX_DOTS_FADE))
+		return ap_errf(err, "--dots-fade %g: expected a number from 1 to %g", o->dots_fade, DRAW_MAX_DOTS_FADE);
+	if (o->opacity && !(o->opacity > 0 && o->opacity <= 1))
+		return ap_errf(err, "--opacity %g: expected a number above 0, at most 1, or auto", o->opacity);
+	if (o->dots_fade && !(o->dots_below > 0))
+		return ap_errf(err, "--dots-fade: needs --dots-below PX");
+	if ((o->opacity || o->opacity_auto) && o->alpha != DRAW_BLEND && !(o->dots_below > 0))
+		return ap_errf(err, "--opacity: needs --alpha blend or --dots-below (--alpha %s draws images opaque)",
+			       draw_alpha_names[o->alpha]);
+	return 0;
 }
 
 int draw_tween_set(struct draw *dr, const struct draw_tween *tw, struct ap_err *err)
@@ -366,16 +441,22 @@ int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, con
 		return ap_errf(err, "transition: no plan set (draw_tween_set)");
 	if (!dr->ops->tween_frame)
 		return draw_frame(dr, draw_tween_points(dr, t), f, o, rgba, err);
-	struct scene_frame fr = *f;
-	fr.no_prescale = fr.no_prescale || dr->no_prescale;
-	/* the key scene_prescale_key would take: the first sprite kept decides */
+	struct scene_frame fr;
+	if (frame_of(dr, f, o, &fr, err))
+		return -1;
+	/* what scene_build would make of the frame: its discs and opacity (counting the
+	 * sprites in view only for --opacity auto), and the prescaled images' key from the
+	 * first sprite it keeps, unless every sprite is a disc */
+	struct tween_at at = { dr, t };
+	size_t in_view = fr.dots.opacity_auto ? scene_kept(&dr->src, &fr, tween_pos, &at) : 0;
+	struct scene_lod lod = scene_lod_of(&fr, in_view);
 	struct presc_key key;
 	struct scene_sprite s0;
-	struct tween_at at = { dr, t };
-	bool pre = !fr.no_prescale && scene_first(&dr->src, &fr, tween_pos, &at, &s0) &&
+	bool discs_only = lod.on && !(lod.img_alpha > 0);
+	bool pre = !fr.no_prescale && !discs_only && scene_first(&dr->src, &fr, tween_pos, &at, &s0) &&
 		   scene_sprite_key(&s0, &dr->atlas, &key);
 	struct draw_target tg = { f->w, f->h, rgba };
-	return dr->ops->tween_frame(dr->be, &dr->src, t, &fr, pre ? &key : NULL, o, &tg, err);
+	return dr->ops->tween_frame(dr->be, &dr->src, t, &fr, &lod, pre ? &key : NULL, o, &tg, err);
 }
 
 void draw_stats(const struct draw *dr, struct draw_stats *out)

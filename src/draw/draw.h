@@ -21,6 +21,8 @@
  *                    must be one (auto and egl; shards pick one each)
  *   store            NULL: the cpu backend builds its atlas every time; else where what it
  *                    builds at start-up may be found (struct draw_store)
+ *   dot_color        NULL: frames may not ask for discs; else each image's disc colour,
+ *                    RGBA8 in data-set order (copied; draw/dopts.h's rule)
  * Transitions (draw_tween_*): a plan set once, the points' start and end positions
  * (and departure ranks, stagger, ease), and each frame drawn from its timeline t alone.
  * The cpu backend tweens on the CPU and draws as draw_frame does; the GL backends keep
@@ -91,6 +93,7 @@ struct draw_desc {
 	bool gpu_set;
 	int gpu;
 	const struct draw_store *store;
+	const uint32_t *dot_color;
 };
 
 struct draw;
@@ -104,6 +107,18 @@ struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, 
 int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 	       uint8_t *rgba, struct ap_err *err);
 void draw_close(struct draw *dr);
+
+/* What draw_frame would take as the frame's opacity (draw/dopts.h; opacity_auto's value
+ * for these sprites in view): an animation computes it once, for one frame, and draws
+ * every frame with it, so that a video does not flicker. */
+int draw_opacity(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		 double *opacity, struct ap_err *err);
+
+/* 0, or -1 with err naming the option, when o asks for what cannot be drawn:
+ * --opacity without --alpha blend or --dots-below (discard and opaque images are drawn
+ * opaque: it would change nothing), --dots-fade without --dots-below, a value out of
+ * its range. */
+int draw_opts_check(const struct draw_opts *o, struct ap_err *err);
 
 /* A transition: point i (of the session's n) moves from a[i] to b[i] (n×2 data units
  * each) with progress tween_progress(t, rank[i], stagger, ease), the positions

@@ -25,6 +25,10 @@ SCENES = [
     (["--sprite-mode", "asinh", "--camera", "30,30,6"], dict(sprite_mode="asinh", camera=(30, 30, 6))),
     (["--sprite-mode", "constant", "--sprite", "12", "--camera", "20,20,4"],
      dict(sprite_mode="constant", sprite=12, camera=(20, 20, 4))),
+    (["--dots-below", "40", "--color-by", "label"], dict(dots_below=40, color_by="label")),
+    (["--dots-below", "16", "--dots-fade", "3", "--alpha", "blend", "--opacity", "auto"],
+     dict(dots_below=16, dots_fade=3, alpha="blend", opacity="auto")),
+    (["--dots-below", "30", "--opacity", "0.4", "--highlight", "5"], dict(dots_below=30, opacity=0.4, highlight=[5])),
 ]
 
 
@@ -145,7 +149,13 @@ MOVES = [
      dict(title_from="Layout A", title_to="Layout B", legend=True, color_by="label")),
     (["--camera-from", "0,0,1", "--camera-to", "200,-100,6", "--clamp-camera"],
      dict(camera_from=(0, 0, 1), camera_to=(200, -100, 6), clamp_camera=True)),
+    # discs into images along a zoom, at frame 0's opacity (auto) or each frame's own
+    (["--camera-to", "0.3,0.3,4", "--dots-below", "30", "--opacity", "auto"],
+     dict(camera_to=(0.3, 0.3, 4), dots_below=30, opacity="auto")),
+    (["--camera-to", "0.3,0.3,4", "--dots-below", "30", "--opacity", "auto-frame"],
+     dict(camera_to=(0.3, 0.3, 4), dots_below=30, opacity="auto-frame")),
 ]
+SCENE_OPTIONS = ("title_from", "title_to", "legend", "color_by", "clamp_camera", "dots_below", "opacity")
 
 
 @pytest.mark.parametrize("cli,kw", MOVES, ids=[" ".join(c) for c, _ in MOVES])
@@ -159,7 +169,7 @@ def test_transition_options_as_animate(ap, cli, kw):
     for k in range(n):
         assert first_diff(np.asarray(got[k]), want[k]) is None, f"frame {k}: {first_diff(np.asarray(got[k]), want[k])}"
     # one frame of a Scene, planned once, drawn out of order
-    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by", "clamp_camera")}
+    move = {k: v for k, v in kw.items() if k not in SCENE_OPTIONS}
     scene_kw = {k: v for k, v in kw.items() if k not in move}
     with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), **scene_kw) as s:
         b = load("syn_xy_b.npy")
@@ -179,7 +189,7 @@ def test_transition_on_osmesa_as_animate(ap, cli, kw):
                                 data("syn_xy_b.npy"), "--frames", str(n), "--backend", "osmesa", *cli, *extra], w, h)
     except subprocess.CalledProcessError as e:
         pytest.skip(f"no osmesa here: {e.stderr.decode().strip()}")
-    move = {k: v for k, v in kw.items() if k not in ("title_from", "title_to", "legend", "color_by", "clamp_camera")}
+    move = {k: v for k, v in kw.items() if k not in SCENE_OPTIONS}
     scene_kw = {k: v for k, v in kw.items() if k not in move}
     with ap.Scene(load(GRAY), load(XY), load(LAB), size=(w, h), backend="osmesa", **scene_kw) as s:
         b = load("syn_xy_b.npy")
@@ -227,6 +237,15 @@ def test_transition_option_errors(ap):
         s.set_transition(b, camera_to=(0, 0, -1))
     with pytest.raises(ValueError, match="--path-ease 'wobble'"):
         s.set_transition(b, path_ease="wobble")
+
+
+def test_opacity_errors(ap):
+    with pytest.raises(ValueError, match="--opacity 'dense': expected a number above 0, at most 1, auto or auto-frame"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), dots_below=8, opacity="dense")
+    with pytest.raises(ValueError, match=r"--opacity: needs --alpha blend or --dots-below \(--alpha discard draws images opaque\)"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), opacity=0.5)
+    with pytest.raises(ValueError, match="--dots-fade '0.5': expected a number from 1 to 100"):
+        ap.render(load(GRAY), load(XY), size=(80, 60), dots_below=8, dots_fade=0.5)
 
 
 def test_save_png_pdf_svg_as_render(ap, tmp_path):

@@ -20,7 +20,7 @@ struct sprite_prog {
 	GLuint id;
 	struct {
 		GLint proj, pitch, max_lod, page_base, cols, per_page, levels, use_cov, threshold, pre_grid, pre_slot,
-		      inv_page, pre_inv, outline;
+		      inv_page, pre_inv, outline, dot_r, dot_a, img_a;
 		/* TWEEN's */
 		GLint cam_a, cam_b, tl, stagger, px_per_unit, centre, frame_size, side, hl_side, frame_border,
 		      outline_border;
@@ -61,8 +61,9 @@ struct render {
 	int has_alpha;
 	uint32_t pages_per_group, ngroups;
 	GLuint *arrays;             /* one texture array per group */
-	struct sprite_prog prog[2][2][2][3];   /* by POINTS, PRE, DECOR, ALPHA_MODE: made when first used */
-	struct sprite_prog tprog[TWEEN_EASE_COUNT][2][2][2][3];   /* TWEEN's, by EASE first */
+	/* by POINTS, PRE, DECOR, ALPHA_MODE, DOTS: made when first used; TWEEN's by EASE first */
+	struct sprite_prog prog[2][2][2][3][4];
+	struct sprite_prog tprog[TWEEN_EASE_COUNT][2][2][2][3][4];
 	float max_point;           /* the largest point side drawn as a point */
 	GLint max_viewport[2];
 	GLuint resolve;             /* the float frame to RGBA8 */
@@ -71,6 +72,7 @@ struct render {
 	size_t inst_cap;            /* bytes inst holds */
 	GLuint cov_buf, cov_tex;    /* coverage scales, images × levels, a texture buffer */
 	int use_cov;
+	GLuint dot_buf, dot_tex;    /* per cell: its disc's colour (RGBA8), a texture buffer */
 	float *c0;                  /* per cell: its image's share passing at full size */
 	double cov_thr;
 	/* Minified sprites of the frame's common scale: drawn from prescaled images, as the
@@ -152,25 +154,29 @@ static GLuint link(struct render *r, const char *vs, unsigned vlen, const char *
 	return prog;
 }
 
-/* The sprite program for (points, pre, decor, mode), compiled the first time a frame
- * needs it; ease >= 0: the TWEEN variant with that curve. */
-static struct sprite_prog *sprite_prog(struct render *r, int ease, int points, int pre, int decor, int mode,
+/* The sprite program for (points, pre, decor, mode, dots), compiled the first time a
+ * frame needs it. dots: 0 a plain image, 1 a disc, 2 a disc and its image cross-faded,
+ * 3 the image with its share of alpha (scene_lod). ease >= 0: the TWEEN variant with
+ * that curve. */
+static struct sprite_prog *sprite_prog(struct render *r, int ease, int points, int pre, int decor, int mode, int dots,
 				       struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
-	struct sprite_prog *p = ease < 0 ? &r->prog[points][pre][decor][mode] : &r->tprog[ease][points][pre][decor][mode];
+	struct sprite_prog *p = ease < 0 ? &r->prog[points][pre][decor][mode][dots]
+					 : &r->tprog[ease][points][pre][decor][mode][dots];
 	if (p->id)
 		return p;
 	char defs[240];
 	snprintf(defs, sizeof defs, "#define POINTS %d\n#define PRE %d\n#define DECOR %d\n#define ALPHA_MODE %d\n"
-		 "#define CHANNELS %d\n#define TWEEN %d\n#define EASE %d\n", points, pre, decor, mode,
-		 r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3, ease >= 0, ease >= 0 ? ease : 0);
+		 "#define CHANNELS %d\n#define DOTS %d\n#define TWEEN %d\n#define EASE %d\n", points, pre, decor, mode,
+		 r->atlas.channels == 1 ? 1 : r->has_alpha ? 4 : 3, dots, ease >= 0, ease >= 0 ? ease : 0);
 	if (!(p->id = link(r, shader_sprite_vert, shader_sprite_vert_len, shader_sprite_frag, shader_sprite_frag_len,
 			   defs, "sprite", err)))
 		return NULL;
 #define LOC(name) p->u.name = gl->GetUniformLocation(p->id, #name)
 	LOC(proj); LOC(pitch); LOC(max_lod); LOC(page_base); LOC(cols); LOC(per_page); LOC(levels); LOC(use_cov);
-	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline);
+	LOC(threshold); LOC(pre_grid); LOC(pre_slot); LOC(inv_page); LOC(pre_inv); LOC(outline); LOC(dot_r);
+	LOC(dot_a); LOC(img_a);
 	LOC(cam_a); LOC(cam_b); LOC(tl); LOC(stagger); LOC(px_per_unit); LOC(centre); LOC(frame_size); LOC(side);
 	LOC(hl_side); LOC(frame_border); LOC(outline_border);
 #undef LOC
@@ -305,8 +311,9 @@ void render_free(struct render *r)
 		gl->DeleteTextures((GLsizei)r->ngroups, r->arrays);
 		free(r->arrays);
 	}
-	GLuint fbos[] = { r->fbo, r->accum_fbo }, texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex },
-	       bufs[] = { r->inst, r->pre.buf, r->cov_buf };
+	GLuint fbos[] = { r->fbo, r->accum_fbo },
+	       texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex, r->dot_tex },
+	       bufs[] = { r->inst, r->pre.buf, r->cov_buf, r->dot_buf };
 	if (r->tw.vao) {
 		gl->DeleteVertexArrays(1, &r->tw.vao);
 		gl->DeleteBuffers(TW_BUFS, r->tw.buf);
@@ -332,12 +339,13 @@ void render_free(struct render *r)
 	for (int k = 0; k < ATLAS_MAX_LEVELS; k++)
 		free(r->pre.level[k]);
 	free(r->c0);
-	for (size_t i = 0; i < sizeof r->prog / sizeof r->prog[0][0][0][0]; i++)
-		if ((&r->prog[0][0][0][0])[i].id)
-			gl->DeleteProgram((&r->prog[0][0][0][0])[i].id);
-	for (size_t i = 0; i < sizeof r->tprog / sizeof r->tprog[0][0][0][0][0]; i++)
-		if ((&r->tprog[0][0][0][0][0])[i].id)
-			gl->DeleteProgram((&r->tprog[0][0][0][0][0])[i].id);
+	struct sprite_prog *progs = &r->prog[0][0][0][0][0], *tprogs = &r->tprog[0][0][0][0][0][0];
+	for (size_t i = 0; i < sizeof r->prog / sizeof *progs; i++)
+		if (progs[i].id)
+			gl->DeleteProgram(progs[i].id);
+	for (size_t i = 0; i < sizeof r->tprog / sizeof *tprogs; i++)
+		if (tprogs[i].id)
+			gl->DeleteProgram(tprogs[i].id);
 	if (r->resolve)
 		gl->DeleteProgram(r->resolve);
 	if (r->own_ctx)
@@ -400,9 +408,9 @@ static float *coverage_table(const struct atlas *a, const struct ap_imgset *imgs
 	return tab;
 }
 
-/* A texture buffer of floats (the vertex stage reads them: GL 4.3 promises it no
- * storage buffers), made or refilled. */
-static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float *data, size_t bytes)
+/* A texture buffer of fmt texels (floats, colours: the vertex stage reads them, and
+ * GL 4.3 promises it no storage buffers), made or refilled. */
+static void texbuf_of(const struct glfn *gl, GLuint *buf, GLuint *tex, GLenum fmt, const void *data, size_t bytes)
 {
 	if (!*buf)
 		gl->GenBuffers(1, buf);
@@ -411,7 +419,26 @@ static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float 
 	gl->BindBuffer(GL_TEXTURE_BUFFER, *buf);
 	gl->BufferData(GL_TEXTURE_BUFFER, (GLsizeiptr)(bytes ? bytes : sizeof(float)), data, GL_STATIC_DRAW);
 	gl->BindTexture(GL_TEXTURE_BUFFER, *tex);
-	gl->TexBuffer(GL_TEXTURE_BUFFER, GL_R32F, *buf);
+	gl->TexBuffer(GL_TEXTURE_BUFFER, fmt, *buf);
+}
+
+static void texbuf(const struct glfn *gl, GLuint *buf, GLuint *tex, const float *data, size_t bytes)
+{
+	texbuf_of(gl, buf, tex, GL_R32F, data, bytes);
+}
+
+int render_dots(struct render *r, const uint32_t *cell_color, struct ap_err *err)
+{
+	/* RGBA8 as the bytes r, g, b, a: what pal_ packs on a little-endian machine */
+	uint8_t *bytes = malloc(r->atlas.n * 4);
+	if (!bytes)
+		return ap_errf(err, "render: out of memory for %zu disc colours", r->atlas.n);
+	for (size_t i = 0; i < r->atlas.n; i++)
+		for (int k = 0; k < 4; k++)
+			bytes[4 * i + (size_t)k] = (uint8_t)(cell_color[i] >> 8 * k);
+	texbuf_of(r->gl, &r->dot_buf, &r->dot_tex, GL_RGBA8, bytes, r->atlas.n * 4);
+	free(bytes);
+	return gl_check(r, "uploading the disc colours", err);
 }
 
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err)
@@ -633,7 +660,7 @@ static int target(struct render *r, GLuint *fbo, GLuint *tex, GLenum fmt, int w,
  * no float frame (what the cpu backend's fast path does too). */
 static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, const float *bg, const float *ol)
 {
-	if (o->alpha == DRAW_BLEND || bg[3] != 1.0f)
+	if (o->alpha == DRAW_BLEND || bg[3] != 1.0f || sc->lod.on)
 		return false;
 	for (size_t i = 0; i < sc->nsprites; i++) {
 		const struct scene_sprite *s = &sc->sprites[i];
@@ -646,8 +673,8 @@ static bool all_opaque(const struct scene_out *sc, const struct draw_opts *o, co
 /* The frame's uniforms for program p: pixels to clip space through cglm's ortho (y not
  * flipped, so that the frame's row 0, its top, is the first row glReadPixels returns),
  * the rest as draw_opts and the atlas give them. */
-static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct draw_opts *o, const float *ol,
-			 const struct presc_key *key, int w, int h, int pad)
+static void set_uniforms(struct render *r, const struct sprite_prog *p, const struct scene_lod *lod,
+			 const struct draw_opts *o, const float *ol, const struct presc_key *key, int w, int h, int pad)
 {
 	const struct glfn *gl = r->gl;
 	const struct atlas *a = &r->atlas;
@@ -663,6 +690,9 @@ static void set_uniforms(struct render *r, const struct sprite_prog *p, const st
 	gl->Uniform1f(p->u.threshold, (float)draw_opts_threshold(o));
 	gl->Uniform2f(p->u.inv_page, 1.0f / (float)a->page_w, 1.0f / (float)a->page_h);
 	gl->Uniform4f(p->u.outline, ol[0], ol[1], ol[2], ol[3]);
+	gl->Uniform1f(p->u.dot_r, lod->radius);
+	gl->Uniform1f(p->u.dot_a, lod->dot_alpha);
+	gl->Uniform1f(p->u.img_a, lod->img_alpha);
 	if (key) {
 		gl->Uniform2i(p->u.pre_grid, (GLint)r->pre.cols, (GLint)r->pre.rows);
 		gl->Uniform2i(p->u.pre_slot, (GLint)key->w, (GLint)key->h);
@@ -670,18 +700,28 @@ static void set_uniforms(struct render *r, const struct sprite_prog *p, const st
 	}
 }
 
-/* A sprite's draw: its texture array, whether it is a point (small and wholly inside
- * the w×h frame: points are clipped by their centre), whether it is drawn from the
+/* A sprite's draw: its texture array, its disc and image (sprite_prog's dots), whether
+ * it is a point (small and wholly inside the w×h frame: points are clipped by their
+ * centre; a disc's square, the vertex stage's, counts), whether it is drawn from the
  * prescaled images (presc_match, the cpu backend's test), and whether it has a border. */
-static uint32_t sprite_kind(const struct render *r, const struct scene_sprite *s, const struct presc_key *key,
-			    float w, float h)
+static uint32_t sprite_kind(const struct render *r, const struct scene_out *sc, const struct scene_sprite *s,
+			    const struct presc_key *key, float w, float h)
 {
-	uint32_t g = (s->page_flags & 0xffff) / r->pages_per_group;
-	float x0 = ceilf(s->x0 - 0.5f), y0 = ceilf(s->y0 - 0.5f), x1 = ceilf(s->x1 - 0.5f), y1 = ceilf(s->y1 - 0.5f);
+	uint32_t g = (s->page_flags & 0xffff) / r->pages_per_group, dots = 0;
+	float bx0 = s->x0, by0 = s->y0, bx1 = s->x1, by1 = s->y1;
+	if ((s->page_flags >> 16) & SCENE_DOT) {
+		const struct scene_lod *l = &sc->lod;
+		dots = !(l->dot_alpha > 0) ? 3 : l->img_alpha > 0 ? 2 : 1;
+		if (dots != 3) {
+			float cx = 0.5f * (s->x0 + s->x1), cy = 0.5f * (s->y0 + s->y1), e = l->radius + 0.5f;
+			bx0 = cx - e, by0 = cy - e, bx1 = cx + e, by1 = cy + e;
+		}
+	}
+	float x0 = ceilf(bx0 - 0.5f), y0 = ceilf(by0 - 0.5f), x1 = ceilf(bx1 - 0.5f), y1 = ceilf(by1 - 0.5f);
 	bool point = x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h && x1 - x0 <= r->max_point && y1 - y0 <= r->max_point;
-	bool pre = key && presc_match(key, scene_scale_x(s), scene_scale_y(s));
-	bool decor = (s->page_flags >> 16) & (SCENE_OUTLINE | SCENE_FRAME);
-	return g << 3 | (uint32_t)point << 2 | (uint32_t)pre << 1 | (uint32_t)decor;
+	bool pre = dots != 1 && key && presc_match(key, scene_scale_x(s), scene_scale_y(s));
+	bool decor = dots != 1 && ((s->page_flags >> 16) & (SCENE_OUTLINE | SCENE_FRAME));
+	return g << 5 | dots << 3 | (uint32_t)point << 2 | (uint32_t)pre << 1 | (uint32_t)decor;
 }
 
 /* The sprites in order, one instanced draw per run of sprites of one kind: one texture
@@ -706,17 +746,18 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 	gl->ActiveTexture(GL_TEXTURE0);
 	const struct sprite_prog *cur = NULL;
 	for (size_t i = 0; i < sc->nsprites;) {
-		uint32_t kind = sprite_kind(r, &sp[i], key, (float)w, (float)h), g = kind >> 3;
+		uint32_t kind = sprite_kind(r, sc, &sp[i], key, (float)w, (float)h), g = kind >> 5;
 		size_t j = i + 1;
-		while (j < sc->nsprites && sprite_kind(r, &sp[j], key, (float)w, (float)h) == kind)
+		while (j < sc->nsprites && sprite_kind(r, sc, &sp[j], key, (float)w, (float)h) == kind)
 			j++;
 		int point = kind >> 2 & 1;
-		const struct sprite_prog *p = sprite_prog(r, -1, point, kind >> 1 & 1, kind & 1, (int)o->alpha, err);
+		const struct sprite_prog *p = sprite_prog(r, -1, point, kind >> 1 & 1, kind & 1, (int)o->alpha,
+							  (int)(kind >> 3 & 3), err);
 		if (!p)
 			return -1;
 		if (p != cur) {
 			gl->UseProgram(p->id);
-			set_uniforms(r, p, o, ol, key, w, h, 0);
+			set_uniforms(r, p, &sc->lod, o, ol, key, w, h, 0);
 			cur = p;
 		}
 		gl->BindTexture(GL_TEXTURE_2D_ARRAY, r->arrays[g < r->ngroups ? g : 0]);
@@ -732,8 +773,9 @@ static int draw_sprites(struct render *r, const struct scene_out *sc, const stru
 
 /* Begin a w×h frame: its targets made at that size, the one drawn into (the RGBA8
  * frame when fast, else the float one) bound and cleared to bg, blending set, and the
- * coverage and (pre) prescaled images' textures bound. */
-static int frame_begin(struct render *r, int w, int h, bool fast, const float *bg, bool pre, struct ap_err *err)
+ * coverage, (pre) prescaled images' and (lod's discs) disc colours' textures bound. */
+static int frame_begin(struct render *r, int w, int h, bool fast, const float *bg, bool pre,
+		       const struct scene_lod *lod, struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
 	if ((w != r->fw || h != r->fh) && target(r, &r->fbo, &r->frame_tex, GL_RGBA8, w, h, err))
@@ -758,6 +800,12 @@ static int frame_begin(struct render *r, int w, int h, bool fast, const float *b
 	if (r->use_cov) {
 		gl->ActiveTexture(GL_TEXTURE2);
 		gl->BindTexture(GL_TEXTURE_BUFFER, r->cov_tex);
+	}
+	if (lod->on && lod->dot_alpha > 0) {
+		if (!r->dot_tex)
+			return ap_errf(err, "gl: a frame with discs, but no disc colours");
+		gl->ActiveTexture(GL_TEXTURE4);
+		gl->BindTexture(GL_TEXTURE_BUFFER, r->dot_tex);
 	}
 	if (pre) {
 		gl->ActiveTexture(GL_TEXTURE1);
@@ -803,7 +851,7 @@ int render_frame(struct render *r, const struct scene_out *sc, const struct draw
 	bool pre = scene_prescale_key(sc, &r->atlas, &key);
 	if (pre && pre_update(r, sc, &key, err))
 		return -1;
-	if (frame_begin(r, w, h, fast, bg, pre, err) ||
+	if (frame_begin(r, w, h, fast, bg, pre, &sc->lod, err) ||
 	    draw_sprites(r, sc, o, ol, pre ? &key : NULL, w, h, err))
 		return -1;
 	return frame_end(r, fast, t, err);
@@ -1001,8 +1049,8 @@ static void tw_bind(struct render *r, int end)
 }
 
 int render_tween_frame(struct render *r, const struct scene_src *src, double t, const struct scene_frame *f,
-		       const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
-		       struct ap_err *err)
+		       const struct scene_lod *lod, const struct presc_key *key, const struct draw_opts *o,
+		       const struct draw_target *tg, struct ap_err *err)
 {
 	const struct glfn *gl = r->gl;
 	int w = tg->w, h = tg->h;
@@ -1017,8 +1065,9 @@ int render_tween_frame(struct render *r, const struct scene_src *src, double t, 
 	float bg[4], ol[4];
 	pal_premul(o->background, bg);
 	pal_premul(pal_outline(o->outline, o->background), ol);
-	bool fast = o->alpha != DRAW_BLEND && bg[3] == 1.0f && !r->tw.translucent && (!r->tw.nhl || ol[3] == 1.0f);
-	if (frame_begin(r, w, h, fast, bg, key != NULL, err))
+	bool fast = o->alpha != DRAW_BLEND && bg[3] == 1.0f && !lod->on && !r->tw.translucent &&
+		    (!r->tw.nhl || ol[3] == 1.0f);
+	if (frame_begin(r, w, h, fast, bg, key != NULL, lod, err))
 		return -1;
 	/* points where the padded viewport fits the GL's limit */
 	int pad = r->max_point > 0 && w + (int)r->max_point + 2 <= r->max_viewport[0] &&
@@ -1030,14 +1079,17 @@ int render_tween_frame(struct render *r, const struct scene_src *src, double t, 
 	const struct sprite_prog *cur = NULL;
 	for (size_t j = 0; j < r->tw.nruns; j++) {
 		const struct tween_run *run = &r->tw.runs[j];
-		int point = pad && (run->hl ? HS : S) + 1 <= r->max_point;
-		const struct sprite_prog *p = sprite_prog(r, (int)r->tw.plan.ease, point, run->pre, run->decor,
-							  (int)o->alpha, err);
+		/* sprite_kind's choices: the frame's discs for all but the highlights */
+		int dots = !run->hl && lod->on ? !(lod->dot_alpha > 0) ? 3 : lod->img_alpha > 0 ? 2 : 1 : 0;
+		double box = (run->hl ? HS : S) + (dots == 1 || dots == 2);
+		int point = pad && box + 1 <= r->max_point;
+		const struct sprite_prog *p = sprite_prog(r, (int)r->tw.plan.ease, point, dots != 1 && run->pre,
+							  dots != 1 && run->decor, (int)o->alpha, dots, err);
 		if (!p)
 			return -1;
 		if (p != cur) {
 			gl->UseProgram(p->id);
-			set_uniforms(r, p, o, ol, key, w, h, pad);
+			set_uniforms(r, p, lod, o, ol, key, w, h, pad);
 			tween_uniforms(r, p, t, f, end);
 			cur = p;
 		}

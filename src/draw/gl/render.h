@@ -55,6 +55,10 @@ void render_free(struct render *r);
  * threshold (atlas_coverage_rows, computed here on two threads). */
 int render_coverage(struct render *r, const struct ap_imgset *s, double threshold, struct ap_err *err);
 
+/* The discs' colours, one RGBA8 per atlas cell (draw/dopts.h), uploaded. Before a
+ * frame with discs. */
+int render_dots(struct render *r, const uint32_t *cell_color, struct ap_err *err);
+
 /* Pages one texture array holds (for scene_src_init). */
 uint32_t render_pages_per_group(const struct render *r);
 /* The largest frame side the GL allows. */
@@ -88,10 +92,11 @@ struct render_tween {
 void render_tween_set(struct render *r, const struct render_tween *tw);
 /* Draw the transition at timeline t as scene_build would place it for f (src: the
  * images' atlas places; f's tints and highlights, uploaded again when they change),
- * the sprites of key's scale from the prescaled images (key NULL: none), into tg. */
+ * with the frame's discs and opacity lod (scene_lod_of), the sprites of key's scale
+ * from the prescaled images (key NULL: none), into tg. */
 int render_tween_frame(struct render *r, const struct scene_src *src, double t, const struct scene_frame *f,
-		       const struct presc_key *key, const struct draw_opts *o, const struct draw_target *tg,
-		       struct ap_err *err);
+		       const struct scene_lod *lod, const struct presc_key *key, const struct draw_opts *o,
+		       const struct draw_target *tg, struct ap_err *err);
 
 /* Bytes the last frame handed the GL: buffers (sprite records; a transition's
  * positions, ranks and instances) and prescaled images with their discard scales. */

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void swr_run_threads(int n, void *(*fn)(void *), void *arg)
@@ -76,10 +77,20 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 	return 0;
 }
 
+int swr_dots(struct swr *r, const uint32_t *cell_color, struct ap_err *err)
+{
+	free(r->dots);
+	if (!(r->dots = malloc(r->a.n * sizeof *r->dots)))
+		return ap_errf(err, "swr: out of memory for %zu disc colours", r->a.n);
+	memcpy(r->dots, cell_color, r->a.n * sizeof *r->dots);
+	return 0;
+}
+
 void swr_free(struct swr *r)
 {
 	if (!r)
 		return;
+	free(r->dots);
 	free(r->cov);
 	free((void *)r->cov_state);
 	free(r->thr_cell);
@@ -112,8 +123,10 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 	struct job j = {
 		.r = r, .w = w, .h = h, .rgba = rgba,
 		.mode = o->alpha, .ch = (int)r->a.channels,
-		.thr = (float)draw_opts_threshold(o),
+		.thr = (float)draw_opts_threshold(o), .lod = sc->lod,
 	};
+	if (sc->lod.on && sc->lod.dot_alpha > 0 && !r->dots)
+		return ap_errf(err, "swr: a frame with discs, but no disc colours");
 	j.tiles_x = (w + TILE_W - 1) / TILE_W;
 	j.ntiles = j.tiles_x * ((h + STRIP - 1) / STRIP);
 	j.thr88 = swr_threshold88(j.thr);
@@ -140,8 +153,8 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 			r->key.lfloor = d.lfloor;
 		}
 	}
-	/* every source opaque: painting may overwrite */
-	j.fast = o->alpha != DRAW_BLEND && !translucent;
+	/* every source opaque: painting may overwrite (a disc's edge is not) */
+	j.fast = o->alpha != DRAW_BLEND && !translucent && !sc->lod.on;
 	swr_tile_paint(&j);
 	return 0;
 }

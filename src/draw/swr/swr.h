@@ -11,7 +11,8 @@
  * outline, premultiplied compositing over the background, straight-alpha output.
  * Minified sprites of the frame's common scale are drawn from images prescaled to it
  * (presc.h), as the shader draws them too: made as binning first meets them, kept
- * while the scale and threshold stay.
+ * while the scale and threshold stay. Discs and the cross-fade (scene_lod) are drawn
+ * in the float path, the image's part of a cross-fade first into a second float tile.
  * At native size on integer pixel positions the output is the image, byte for byte
  * (every filter weight is 0). Elsewhere filtering runs in fixed point (8-bit weights,
  * 8.8 results) and differs from llvmpipe's by a level or two per channel.
@@ -80,6 +81,10 @@ void swr_free(struct swr *r);
  * (atlas_coverage_cell on the levels already built, each cell's when a frame first
  * needs it). */
 int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
+
+/* The discs' colours, one RGBA8 per atlas cell (draw/dopts.h), copied: 0, or -1 when
+ * out of memory. Before a frame with discs. */
+int swr_dots(struct swr *r, const uint32_t *cell_color, struct ap_err *err);
 
 /* The threads swr_new and swr_frame use. */
 int swr_threads(const struct swr *r);

@@ -100,15 +100,19 @@ static void *bin_count(void *arg)
 		size_t i0, i1;
 		chunk(b, c, &i0, &i1);
 		uint32_t *cnt = r->cnt + (size_t)c * (size_t)b->ntiles;
+		const struct scene_lod *lod = &b->sc->lod;
 		memset(cnt, 0, (size_t)b->ntiles * sizeof *cnt);
 		bool translucent = false;
 		for (size_t i = i0; i < i1; i++) {
 			const struct scene_sprite *s = &b->sc->sprites[i];
 			int32_t *sp = r->span + SPAN * i;
-			sp[0] = first_centre(s->x0, b->w);
-			sp[1] = first_centre(s->x1, b->w);
-			sp[2] = first_centre(s->y0, b->h);
-			sp[3] = first_centre(s->y1, b->h);
+			float x0 = s->x0, y0 = s->y0, x1 = s->x1, y1 = s->y1;
+			if (swr_has_disc(lod, s))
+				swr_disc_box(s, lod->radius, &x0, &y0, &x1, &y1);
+			sp[0] = first_centre(x0, b->w);
+			sp[1] = first_centre(x1, b->w);
+			sp[2] = first_centre(y0, b->h);
+			sp[3] = first_centre(y1, b->h);
 			if (sp[0] >= sp[1] || sp[2] >= sp[3]) {
 				sp[3] = sp[2];
 				continue;
@@ -117,7 +121,7 @@ static void *bin_count(void *arg)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					cnt[ty * b->tiles_x + tx]++;
 			sp[4] = (int32_t)NO_PRE;
-			if (pre_match(r, s)) {
+			if (swr_has_image(lod, s) && pre_match(r, s)) {
 				sp[4] = (int32_t)cell_index(r, s);
 				pre_make(r, s, (size_t)sp[4]);
 			}

@@ -86,6 +86,7 @@ struct tls {
 	u8x16 *mask[2];              /* per mip level and LANES lanes: where their pairs lie */
 #endif
 	float *acc;                  /* a tile of premultiplied RGBA (float path) */
+	float *img;                  /* the same, for the image's part of a cross-fade */
 	float msx, msy;              /* the last sprite scale and what it gave */
 	struct lod mlod;
 };
@@ -108,6 +109,7 @@ struct swr {
 	/* Sprites of the frame's common scale when minified, drawn from their images
 	 * prescaled to it (presc.h) as binning first meets them: the scale and threshold
 	 * they were made for, and per cell the texels, their state and discard threshold. */
+	uint32_t *dots;              /* per cell: its disc's colour, RGBA8; or NULL */
 	struct {
 		bool on;                 /* this frame draws from them */
 		struct presc_cache c;    /* the images, their key and threshold */
@@ -149,6 +151,7 @@ struct job {
 	float thr;
 	float bg[4], ol[4];          /* premultiplied */
 	uint32_t bg8, ol8;           /* as the frame stores them */
+	struct scene_lod lod;        /* the frame's discs and opacity */
 	atomic_int next;
 };
 
@@ -163,6 +166,28 @@ static inline int first_centre(float v, int n)
 		return n;
 	int i = (int)x;
 	return i + (i < x);
+}
+
+/* The square whose pixels a sprite's disc may cover: its centre ± (R + 1/2). */
+static inline void swr_disc_box(const struct scene_sprite *s, float radius, float *x0, float *y0, float *x1,
+				float *y1)
+{
+	float cx = 0.5f * (s->x0 + s->x1), cy = 0.5f * (s->y0 + s->y1), e = radius + 0.5f;
+	*x0 = cx - e;
+	*y0 = cy - e;
+	*x1 = cx + e;
+	*y1 = cy + e;
+}
+
+/* Whether sprite s has a disc in this frame, and an image. */
+static inline bool swr_has_disc(const struct scene_lod *l, const struct scene_sprite *s)
+{
+	return (s->page_flags >> 16 & SCENE_DOT) && l->dot_alpha > 0;
+}
+
+static inline bool swr_has_image(const struct scene_lod *l, const struct scene_sprite *s)
+{
+	return !(s->page_flags >> 16 & SCENE_DOT) || l->img_alpha > 0;
 }
 
 /* v / pitch for a texel coordinate (v < 2^16), by multiplying: exact for pitches
@@ -199,8 +224,9 @@ size_t swr_page_layout(struct swr *r);
  * (made again when it or thr changes). 0, or -1 when out of memory. */
 int swr_pre_key(struct swr *r, const struct scene_out *sc, float thr);
 /* swr_bin.c: bin sc's sprites into the tiles of a w×h frame, making the prescaled
- * images they need; outline is the outline's colour. Returns whether some source is
- * translucent, or -1 when out of memory. */
+ * images they need; outline is the outline's colour. A sprite with a disc covers the
+ * disc's square (swr_disc_box). Returns whether some source is translucent, or -1 when
+ * out of memory. */
 int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t outline);
 
 /* swr_tile.c: paint every tile of j's frame, on up to r->threads threads. */
