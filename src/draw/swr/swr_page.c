@@ -1,7 +1,8 @@
 /*
  * swr_page: the atlas in swr's layout, built once by swr_new. Texels are stored cell
- * by cell, each cell holding all its mip levels (struct swr's cells, lvoff), from the
- * pages atlas_build_page and atlas_downsample make. Not here: the coverage table
+ * by cell, each cell holding all its mip levels (struct swr's cells, lvoff), the bytes
+ * of the pages atlas_build_page and atlas_downsample make, built a cell at a time
+ * (atlas_build_cell). Not here: the coverage table
  * (swr.c makes it empty, swr_tile.c fills a cell's row when a sprite first needs it).
  */
 #include "draw/swr/swr_priv.h"
@@ -13,45 +14,23 @@
 struct build {
 	struct swr *r;
 	const struct ap_imgset *s;
-	atomic_uint next;
-	atomic_bool failed;
+	atomic_size_t next;
 };
 
-/* Copy level k of every cell of a page from page layout to cell layout. */
-static void scatter(const struct swr *r, uint32_t k, const uint8_t *lv, uint8_t *cells)
-{
-	const struct atlas *a = &r->a;
-	size_t side = a->pitch >> k, row = side * a->channels, stride = (size_t)(a->page_w >> k) * a->channels;
-	for (uint32_t cy = 0; cy < a->rows; cy++)
-		for (uint32_t cx = 0; cx < a->cols; cx++) {
-			uint8_t *dst = cells + ((size_t)cy * a->cols + cx) * r->cell_bytes + r->lvoff[k];
-			const uint8_t *src = lv + cy * side * stride + cx * row;
-			for (size_t y = 0; y < side; y++)
-				memcpy(dst + y * row, src + y * stride, row);
-		}
-}
+/* Cells a claim: a few hundred KiB written in sequence */
+#define CHUNK 256
 
-static void *build_pages(void *arg)
+/* Each cell built where it lives, level after level (through page-sized buffers, then
+ * copied cell by cell, was twice the memory traffic) */
+static void *build_cells(void *arg)
 {
 	struct build *b = arg;
 	struct swr *r = b->r;
 	const struct atlas *a = &r->a;
-	uint8_t *lv[2] = { malloc(atlas_level_bytes(a, 0)), malloc(atlas_level_bytes(a, 0)) };
-	if (!lv[0] || !lv[1]) {
-		atomic_store(&b->failed, true);
-		goto out_free_levels;
-	}
-	for (uint32_t p; (p = atomic_fetch_add(&b->next, 1)) < a->pages;) {
-		atlas_build_page(a, b->s, p, lv[0]);
-		scatter(r, 0, lv[0], r->cells + p * r->page_bytes);
-		for (uint32_t k = 1; k < a->levels; k++) {
-			atlas_downsample(a, k - 1, lv[(k - 1) & 1], lv[k & 1]);
-			scatter(r, k, lv[k & 1], r->cells + p * r->page_bytes);
-		}
-	}
-out_free_levels:
-	free(lv[0]);
-	free(lv[1]);
+	size_t cells = (size_t)a->pages * a->cols * a->rows;
+	for (size_t c0; (c0 = atomic_fetch_add(&b->next, CHUNK)) < cells;)
+		for (size_t c = c0; c < c0 + CHUNK && c < cells; c++)
+			atlas_build_cell(a, b->s, c, r->cells + c * r->cell_bytes, r->lvoff);
 	return NULL;
 }
 
@@ -95,7 +74,6 @@ int swr_page_build(struct swr *r, const struct ap_imgset *s)
 	memset(r->cells + bytes - pad, 0, pad);
 	struct build b = { .r = r, .s = s };
 	atomic_init(&b.next, 0);
-	atomic_init(&b.failed, false);
-	swr_run_threads(r->threads, build_pages, &b);
-	return atomic_load(&b.failed) ? -1 : 0;
+	swr_run_threads(r->threads, build_cells, &b);
+	return 0;
 }
