@@ -322,9 +322,7 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	if (figure_open(&fd, &e->fig, err))
 		goto out_free;
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
-	if (!e->d.borrowed)
-		free(e->d.imgs.pix);
-	e->d.imgs.pix = NULL;
+	ds_drop_pixels(&e->d);
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
 	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
 		goto out_free;

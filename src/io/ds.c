@@ -104,7 +104,12 @@ int ds_load(const struct ds_paths *p, struct ds *d, struct ap_err *err)
 	}
 	if (p->nimages == 0)
 		return ap_errf(err, "no images: give --images FILE");
-	for (int i = 0; i < p->nimages; i++) {
+	bool dirs = false;
+	for (int i = 0; i < p->nimages; i++)
+		dirs |= is_dir(p->images[i]);
+	/* IDX and NPY files are mapped, not read; anything else, or any doubt, is read */
+	int first = !dirs && load_images_map(p->images, p->nimages, p->max_bytes, &d->imgs, &d->map) ? p->nimages : 0;
+	for (int i = first; i < p->nimages; i++) {
 		struct ap_imgset s;
 		int rc = is_dir(p->images[i]) ? imgdir_load(p->images[i], &p->dir, &s, NULL, err)
 					      : load_images(p->images[i], p->max_bytes, &s, err);
@@ -172,10 +177,17 @@ out_free:
 	return -1;
 }
 
+void ds_drop_pixels(struct ds *d)
+{
+	if (!d->borrowed && !d->map.addr)
+		free(d->imgs.pix);
+	load_unmap(&d->map);
+	d->imgs.pix = NULL;
+}
+
 void ds_free(struct ds *d)
 {
-	if (d->borrowed)
-		d->imgs.pix = NULL;
+	ds_drop_pixels(d);
 	imgset_free(&d->imgs);
 	free(d->labels);
 	lay_free(&d->lay);

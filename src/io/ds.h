@@ -35,6 +35,7 @@ struct ds {
 	int64_t nclasses;            /* largest label + 1 (2^31 for a label of INT32_MAX) */
 	struct ap_layout lay;
 	bool borrowed;               /* imgs.pix is the caller's (ds_from_arrays): not freed */
+	struct load_map map;         /* imgs.pix mapped from the files (load_images_map), or none */
 };
 
 /* A data set from arrays in memory (the public API's), checked as ds_load checks files
@@ -56,6 +57,9 @@ int ds_add_path(const char **list, int *n, const char *path, const char *what, s
 int ds_load(const struct ds_paths *p, struct ds *out, struct ap_err *err);
 /* Load only the layout at path and check it has n rows (for a second layout). */
 int ds_load_layout(const char *path, size_t n, size_t max_bytes, struct ap_layout *out, struct ap_err *err);
+/* Let the pixels go (the atlas holds them now): freed, unmapped, or forgotten when
+ * borrowed; imgs.pix NULL after, the sizes kept. */
+void ds_drop_pixels(struct ds *d);
 void ds_free(struct ds *d);
 
 #endif

@@ -4,9 +4,13 @@
  */
 #include "io/load.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NPY_MAX_SIDE 4096
 
@@ -97,6 +101,166 @@ int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struc
 		free(buf);
 		return -1;
 	}
+}
+
+/* ---- mapped ---- */
+
+#define PAGE ((size_t)4096)
+
+/* One file mapped whole (read-only), and where its pixels are. */
+struct mapped {
+	uint8_t *p;
+	size_t len, off;
+	struct ap_imgset g;          /* n, w, h, c */
+};
+
+/* path mapped, if it is a regular, uncompressed IDX3 or NPY file that load_images takes
+ * (its checks, run on the mapping: only the header's page is read). */
+static bool map_one(const char *path, size_t max, struct mapped *m)
+{
+	memset(m, 0, sizeof *m);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 8 &&
+		  (unsigned long long)st.st_size <= max;
+	if (ok) {
+		m->len = (size_t)st.st_size;
+		m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		ok = m->p != MAP_FAILED;
+		if (!ok)
+			m->p = NULL;
+	}
+	close(fd);
+	if (!ok)
+		return false;
+	struct npy a;
+	switch (sniff(m->p, m->len)) {
+	case FMT_NPY:
+		ok = npy_parse(m->p, m->len, path, &a, NULL) == 0 && images_check(&a, path, NULL) == 0;
+		if (ok) {
+			m->off = (size_t)(a.data - m->p);
+			m->g = (struct ap_imgset){ .n = a.shape[0], .w = (uint32_t)a.shape[2], .h = (uint32_t)a.shape[1],
+						   .c = (uint32_t)(a.ndim == 4 ? a.shape[3] : 1) };
+		}
+		break;
+	case FMT_IDX:
+		ok = idx_images_geometry(m->p, m->len, path, &m->g, NULL) == 0;
+		m->off = 16;
+		break;
+	default:
+		ok = false;
+	}
+	if (!ok) {
+		munmap(m->p, m->len);
+		m->p = NULL;
+	}
+	return ok;
+}
+
+static void populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+	/* the atlas reads every page, in its own order: one call instead of a fault a few pages */
+	madvise(p, len, MADV_POPULATE_READ);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* The set of files m[0..n) (checked alike): the largest mapped in place, the others
+ * copied beside it, into one reserved range. */
+static bool place(struct mapped *m, int n, const char *const *paths, struct ap_imgset *out, struct load_map *map)
+{
+	size_t slot = (size_t)m[0].g.w * m[0].g.h * m[0].g.c, total = 0, big = 0, at_big = 0;
+	for (int i = 1; i < n; i++)
+		if (m[i].g.n > m[big].g.n)
+			big = (size_t)i;
+	for (int i = 0; i < n; i++) {
+		if ((size_t)i == big)
+			at_big = total;
+		total += m[i].g.n * slot;
+	}
+	/* pixels at P: the big file's must fall on its page offset r */
+	size_t r = m[big].off % PAGE, lead = (r + PAGE - at_big % PAGE) % PAGE;
+	size_t len = lead + total + PAGE;
+	uint8_t *R = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (R == MAP_FAILED)
+		return false;
+	uint8_t *P = R + lead, *A = P + at_big - r;
+	int fd = open(paths[big], O_RDONLY | O_CLOEXEC);
+	void *fixed = fd < 0 ? MAP_FAILED
+			     : mmap(A, r + m[big].g.n * slot, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
+				    (off_t)(m[big].off - r));
+	if (fd >= 0)
+		close(fd);
+	if (fixed == MAP_FAILED) {
+		munmap(R, len);
+		return false;
+	}
+	populate(P + at_big, m[big].g.n * slot);
+	size_t at = 0;
+	for (int i = 0; i < n; i++) {
+		size_t bytes = m[i].g.n * slot;
+		if ((size_t)i != big)
+			memcpy(P + at, m[i].p + m[i].off, bytes);
+		at += bytes;
+	}
+	mprotect(R, len, PROT_READ);
+	*out = m[0].g;
+	out->n = total / slot;
+	out->pix = P;
+	*map = (struct load_map){ R, len };
+	return true;
+}
+
+bool load_images_map(const char *const *paths, int n, size_t max_bytes, struct ap_imgset *out,
+		     struct load_map *map)
+{
+	struct mapped m[64];
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, total = 0;
+	bool ok = n > 0 && n <= 64;
+	int got = 0;
+
+	memset(out, 0, sizeof *out);
+	*map = (struct load_map){ 0 };
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;
+	for (; ok && got < n; got++) {
+		ok = map_one(paths[got], max, &m[got]);
+		if (!ok)
+			break;
+		const struct ap_imgset *g = &m[got].g, *g0 = &m[0].g;
+		ok = g->w == g0->w && g->h == g0->h && g->c == g0->c && total <= SIZE_MAX - g->n;
+		total += g->n;
+	}
+	if (ok) {
+		size_t bytes;
+		ok = ap_mul_size(total, (size_t)m[0].g.w * m[0].g.h * m[0].g.c, &bytes) == 0 && bytes < SIZE_MAX - 3 * PAGE;
+	}
+	if (ok && n == 1) {
+		/* one file: its own mapping is the set */
+		populate(m[0].p + m[0].off, m[0].len - m[0].off);
+		*out = m[0].g;
+		out->pix = m[0].p + m[0].off;
+		*map = (struct load_map){ m[0].p, m[0].len };
+		return true;
+	}
+	if (ok)
+		ok = place(m, n, paths, out, map);
+	for (int i = 0; i < got && i < n; i++)
+		if (m[i].p)
+			munmap(m[i].p, m[i].len);
+	return ok;
+}
+
+void load_unmap(struct load_map *map)
+{
+	if (map->addr)
+		munmap(map->addr, map->len);
+	*map = (struct load_map){ 0 };
 }
 
 /* One little-endian integer of an NPY labels array, widened. */
