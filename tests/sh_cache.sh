@@ -26,7 +26,7 @@ check "warm = none, pixel for pixel" same "$T/none.png" "$T/warm.png"
 ATLASPLOT_CACHE=$C "$AP" render $G -o "$T/env.png" -v 2>"$T/err"
 check "ATLASPLOT_CACHE is --cache" grep -q "from the cache" "$T/err"
 check "  same pixels" same "$T/none.png" "$T/env.png"
-check "cache --list: ok" sh -c "'$AP' cache --list '$C' | grep -q '^[0-9a-f]\{16\}\.apc .* version 1  ok$'"
+check "cache --list: ok" sh -c "'$AP' cache --list '$C' | grep -q '^[0-9a-f]\{16\}\.apc .* version 2  ok$'"
 
 # an animation: every frame the same with and without
 check "animate without a cache" "$AP" animate --images "$T/imgs.npy" --from $D/syn_xy.npy --to $D/syn_xy_b.npy \
@@ -59,7 +59,7 @@ damage "a byte flipped" "corrupt (a section's checksum does not match)" \
 	python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(4096+77); b=f.read(1); f.seek(4096+77); f.write(bytes([b[0]^1]))" "$E"
 damage "a header byte flipped" "its header is corrupt" \
 	python3 -c "import sys; f=open(sys.argv[1],'r+b'); f.seek(40); b=f.read(1); f.seek(40); f.write(bytes([b[0]^1]))" "$E"
-damage "another version" "made by another version of the format (99, this is 1)" \
+damage "another version" "made by another version of the format (99, this is 2)" \
 	python3 -c "import sys,struct; f=open(sys.argv[1],'r+b'); f.seek(8); f.write(struct.pack('<I',99))" "$E"
 damage "not an entry" "not a cache entry" sh -c "echo hello >'$E'"
 

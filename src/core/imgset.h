@@ -30,7 +30,8 @@ static inline uint32_t imgset_ih(const struct ap_imgset *s, size_t i) { return s
 void imgset_free(struct ap_imgset *s);
 
 /* Append src to dst (src is consumed and zeroed). Sizes and channels must match;
- * the error names `what` (e.g. the file src came from). */
+ * the error names `what` (e.g. the file src came from). Two sets without pixels (pix
+ * NULL: their shapes known, the pixels not read) append as shapes. */
 int imgset_append(struct ap_imgset *dst, struct ap_imgset *src, const char *what, struct ap_err *err);
 
 #endif

@@ -62,6 +62,16 @@ static void cpu_free(void *be)
 
 static const struct draw_ops cpu_ops = { cpu_frame, cpu_max_size, cpu_describe, cpu_free, false };
 
+/* The images' pixels, from the store when the set came without them. */
+static int need_pixels(const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
+{
+	if (imgs->pix)
+		return 0;
+	if (!d->store || !d->store->pixels)
+		return ap_errf(err, "images: no pixels");
+	return d->store->pixels(d->store->user, err);
+}
+
 /* The key of what the cpu backend builds: everything its bytes depend on. */
 static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
 {
@@ -72,7 +82,10 @@ static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const 
 	double thr = d->coverage ? d->threshold : 0;
 	uint64_t h = hash64(geo, sizeof geo, 0);
 	h = hash64(&thr, sizeof thr, h);
-	h = hash64(imgs->pix, imgs->n * (size_t)imgs->w * imgs->h * imgs->c, h);
+	if (d->content)
+		h = hash64(&d->content, sizeof d->content, h + 2);
+	else
+		h = hash64(imgs->pix, imgs->n * (size_t)imgs->w * imgs->h * imgs->c, h);
 	if (imgs->iw)
 		h = hash64(imgs->iw, imgs->n * sizeof *imgs->iw, h);
 	if (imgs->ih)
@@ -98,6 +111,8 @@ static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_
 					 p.cells_bytes, swr_cells_bytes(&dr->atlas));
 		}
 	}
+	if (!sd.cells && need_pixels(d, imgs, err))
+		return -1;
 	struct swr *r = swr_new(&dr->atlas, imgs, &sd, err);
 	if (!r)
 		return -1;
@@ -162,6 +177,8 @@ static const struct draw_ops gl_ops = { gl_frame, gl_max_size, gl_describe, gl_f
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
 {
+	if (need_pixels(d, imgs, err))
+		return -1;
 	struct render *r = render_open(b, d->gpu_set ? d->gpu : -1, &dr->atlas, imgs, d->pages_per_group, err);
 	if (!r)
 		return -1;
@@ -176,6 +193,13 @@ static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_i
 	if (scene_src_init(&dr->src, &dr->atlas, imgs, render_pages_per_group(r), err))
 		return -1;
 	return d->coverage ? render_coverage(r, imgs, d->threshold, err) : 0;
+}
+
+static bool gpu_present(void)
+{
+	char desc[160];
+	struct ap_err ignore;
+	return render_probe(GLCTX_EGL_DEVICE, desc, sizeof desc, &ignore) == 0;
 }
 
 /* A GPU reached through an EGL device, or nothing (no error: auto falls back). */
@@ -202,7 +226,8 @@ static int open_backend(struct draw *dr, const struct draw_desc *d, const struct
 	case DRAW_EGL:
 		return open_gl(dr, d, imgs, GLCTX_EGL, err);
 	case DRAW_AUTO:
-		if (try_gpu(dr, d, imgs) == 0)
+		/* images not read yet are read for a GPU only, not to find out whether there is one */
+		if ((imgs->pix || gpu_present()) && try_gpu(dr, d, imgs) == 0)
 			return 0;
 		return open_cpu(dr, d, imgs, err);
 #else

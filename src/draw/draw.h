@@ -21,6 +21,9 @@
  *                    must be one (auto and egl; shards pick one each)
  *   store            NULL: the cpu backend builds its atlas every time; else where what it
  *                    builds at start-up may be found (struct draw_store)
+ *   content          0: the store's key hashes the images' pixels; else a hash of what
+ *                    decides them (their files' bytes and how they were read: io/dsig),
+ *                    taken instead, so that images known without reading them have a key
  * Not here: where sprites go (core/scene), files, the frame loop (app/).
  */
 #ifndef AP_DRAW_H
@@ -64,11 +67,15 @@ struct draw_parts {
 };
 
 /* A store of draw_parts, by a key draw_ computes from everything they depend on: the
- * images' bytes and sizes, the atlas plan (page size, cells, channels, levels), the
- * atlas order from the layout, coverage and its threshold, and the layout's format.
- * fetch returns 1 with out filled (the bytes stay valid until draw_close), or 0. */
+ * images (their bytes, or desc's content) and sizes, the atlas plan (page size, cells,
+ * channels, levels), the atlas order from the layout, coverage and its threshold, and
+ * the layout's format. fetch returns 1 with out filled (the bytes stay valid until
+ * draw_close), or 0. pixels (may be NULL) fills in the pixels of the set draw_open was
+ * given without them (pix NULL, its shape known: the store was expected to hold its
+ * atlas), when they are needed after all (no entry, a GL backend): 0, or -1 with err. */
 struct draw_store {
 	int (*fetch)(void *user, uint64_t key, struct draw_parts *out);
+	int (*pixels)(void *user, struct ap_err *err);
 	void *user;
 };
 
@@ -83,13 +90,15 @@ struct draw_desc {
 	bool gpu_set;
 	int gpu;
 	const struct draw_store *store;
+	uint64_t content;
 };
 
 struct draw;
 
 /* Open a session for imgs. xy (imgs->n points, may be NULL): a layout to place the atlas
  * cells by, so that sprites near each other on screen read texels near each other in
- * memory. NULL on failure, with err saying why. */
+ * memory. imgs->pix may be NULL when d has a store with pixels and a content. NULL on
+ * failure, with err saying why. */
 struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
 		       struct ap_err *err);
 /* Draw positions xy (n×2 data units) as f says into rgba (f->w × f->h × 4 bytes). */
