@@ -289,11 +289,53 @@ static size_t count_at_least(const uint8_t *p, size_t n, double t)
 	return count;
 }
 
+/* count_at_least over a gray block of rows 16 or more wide, 16 bytes a step: a row's
+ * last step overlaps the one before, its lanes already counted masked off, and the
+ * lanes' counts are summed once per 255 steps (a row at a time was a fifth of a cold
+ * MNIST still's CPU time). */
+static size_t count_block_at_least(const uint8_t *p, uint32_t w, uint32_t h, size_t stride, double t)
+{
+	typedef uint8_t u8x16 __attribute__((vector_size(16)));
+	if (t <= 0)
+		return (size_t)w * h;
+	if (t > 255)
+		return 0;
+	uint8_t t8 = (uint8_t)ceil(t);
+	uint32_t whole = w / 16, rem = w % 16, per_row = whole + (rem != 0);
+	u8x16 tail, acc = { 0 };
+	for (int i = 0; i < 16; i++)
+		tail[i] = i >= 16 - (int)rem ? 255 : 0;
+	size_t count = 0;
+	uint32_t steps = 0;
+	for (uint32_t y = 0; y < h; y++) {
+		const uint8_t *row = p + y * stride;
+		for (uint32_t k = 0; k < whole; k++) {
+			u8x16 v;
+			memcpy(&v, row + 16 * k, sizeof v);
+			acc -= (u8x16)(v >= t8);
+		}
+		if (rem) {
+			u8x16 v;
+			memcpy(&v, row + w - 16, sizeof v);
+			acc -= (u8x16)(v >= t8) & tail;
+		}
+		if ((steps += per_row) > 255 - per_row || y + 1 == h) {
+			for (int i = 0; i < 16; i++)
+				count += acc[i];
+			acc = (u8x16){ 0 };
+			steps = 0;
+		}
+	}
+	return count;
+}
+
 double atlas_pass_fraction(const struct atlas_texels *t, double threshold)
 {
 	double T = threshold * 255;
 	uint32_t w = t->w, h = t->h, ch = t->ch;
 	size_t pass = 0;
+	if (ch == 1 && w >= 16 && w <= 255 * 16)
+		return (double)count_block_at_least(t->p, w, h, t->stride, T) / ((double)w * h);
 	for (uint32_t y = 0; y < h; y++) {
 		const uint8_t *row = t->p + y * t->stride * ch;
 		if (ch == 1)

@@ -52,31 +52,65 @@ static void axis(uint32_t off, uint32_t len, float s, int k, uint32_t t, struct 
 	}
 }
 
-void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t *dst, uint32_t stride)
+/* What presc_build computes from the geometry alone: every output texel's taps. */
+struct presc_plan {
+	uint32_t ow, oh, u0, u1;         /* output texels inside the border; level columns read */
+	struct taps tx[MAX_SIDE], ty[MAX_SIDE];
+};
+
+/* false when the output is larger than a plan holds (the caller checks before). */
+static bool plan(const struct presc_src *src, int k, float sx, float sy, struct presc_plan *p)
+{
+	uint32_t w, h;
+	presc_size(src->iw, src->ih, sx, sy, &w, &h);
+	p->ow = w - 2;
+	p->oh = h - 2;
+	if (p->ow > MAX_SIDE || p->oh > MAX_SIDE)
+		return false;
+	for (uint32_t t = 0; t < p->ow; t++)
+		axis(src->ox, src->iw, sx, k, t, &p->tx[t]);
+	for (uint32_t r = 0; r < p->oh; r++)
+		axis(src->oy, src->ih, sy, k, r, &p->ty[r]);
+	p->u0 = p->tx[0].first;
+	p->u1 = p->tx[p->ow - 1].first + (uint32_t)p->tx[p->ow - 1].n;
+	return true;
+}
+
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef uint8_t u8x8 __attribute__((vector_size(8)));
+
+/* The rows' weighted sum of ty's level rows, over the row bytes [b0, b1): 8 bytes a
+ * step, each lane adding its terms in the order the plain loop does (the same floats). */
+static void column_sums(const uint8_t *lv, size_t row, const struct taps *ty, size_t b0, size_t b1, float *col)
+{
+	size_t j = b0;
+	for (; j + 8 <= b1; j += 8) {
+		f32x8 v = { 0 };
+		for (int i = 0; i < ty->n; i++) {
+			u8x8 b;
+			memcpy(&b, lv + (size_t)(ty->first + (uint32_t)i) * row + j, sizeof b);
+			v += ty->w[i] * __builtin_convertvector(b, f32x8);
+		}
+		memcpy(col + (j - b0), &v, sizeof v);
+	}
+	for (; j < b1; j++) {
+		float v = 0;
+		for (int i = 0; i < ty->n; i++)
+			v += ty->w[i] * lv[(size_t)(ty->first + (uint32_t)i) * row + j];
+		col[j - b0] = v;
+	}
+}
+
+static void build(const struct presc_plan *p, const struct presc_src *src, uint8_t *dst, uint32_t stride)
 {
 	const uint8_t *lv = src->lv;
-	uint32_t side = src->side, ch = src->ch, ox = src->ox, oy = src->oy, iw = src->iw, ih = src->ih;
-	uint32_t w, h;
-	presc_size(iw, ih, sx, sy, &w, &h);
-	uint32_t ow = w - 2, oh = h - 2;
-	struct taps tx[MAX_SIDE], ty;
-	if (ow > MAX_SIDE || oh > MAX_SIDE)
-		return;              /* the caller checks; nothing sensible to write */
-	for (uint32_t t = 0; t < ow; t++)
-		axis(ox, iw, sx, k, t, &tx[t]);
-	uint32_t u0 = tx[0].first, u1 = tx[ow - 1].first + (uint32_t)tx[ow - 1].n;
+	uint32_t ch = src->ch, ow = p->ow, oh = p->oh, u0 = p->u0, w = ow + 2, h = oh + 2;
+	const struct taps *tx = p->tx;
 	float col[(MAX_SIDE * (PRESC_MAX_TAPS - 2) + 2) * 4];
 	size_t row = (size_t)stride * ch;
 	for (uint32_t r = 0; r < oh; r++) {
 		/* the rows' weighted sum over the columns used, then each column's taps */
-		axis(oy, ih, sy, k, r, &ty);
-		for (uint32_t u = u0; u < u1; u++)
-			for (uint32_t c = 0; c < ch; c++) {
-				float v = 0;
-				for (int i = 0; i < ty.n; i++)
-					v += ty.w[i] * lv[((size_t)(ty.first + (uint32_t)i) * side + u) * ch + c];
-				col[(u - u0) * ch + c] = v;
-			}
+		column_sums(lv, (size_t)src->side * ch, &p->ty[r], (size_t)u0 * ch, (size_t)p->u1 * ch, col);
 		uint8_t *d = dst + (size_t)(r + 1) * row;
 		for (uint32_t t = 0; t < ow; t++)
 			for (uint32_t c = 0; c < ch; c++) {
@@ -91,6 +125,14 @@ void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t
 	}
 	memcpy(dst, dst + row, (size_t)w * ch);
 	memcpy(dst + (size_t)(h - 1) * row, dst + (size_t)(h - 2) * row, (size_t)w * ch);
+}
+
+void presc_build(const struct presc_src *src, int k, float sx, float sy, uint8_t *dst, uint32_t stride)
+{
+	struct presc_plan p;
+	if (plan(src, k, sx, sy, &p))
+		build(&p, src, dst, stride);
+	/* else: the caller checks; nothing sensible to write */
 }
 
 bool presc_choose(float sx0, float sy0, const struct atlas *a, struct presc_key *key)
@@ -126,10 +168,10 @@ void presc_dims(const struct presc_key *key, uint32_t iw, uint32_t ih, uint32_t 
 	}
 }
 
-float presc_image(const struct presc_key *key, const struct presc_src *src, double c0, double threshold,
-		  bool has_alpha, uint8_t *dst)
+/* The discard test's scale of a prescaled image in dst (see presc_image). */
+static float coverage(const struct presc_key *key, const struct presc_src *src, double c0, double threshold,
+		      bool has_alpha, const uint8_t *dst)
 {
-	presc_build(src, key->k, key->sx, key->sy, dst, key->w);
 	if (c0 < 0)
 		return 1;
 	uint32_t w, h, ch = src->ch;
@@ -138,6 +180,37 @@ float presc_image(const struct presc_key *key, const struct presc_src *src, doub
 	struct atlas_texels t = { .p = dst + (size_t)(key->w + 1) * ch, .w = w - 2, .h = h - 2, .stride = key->w,
 				  .ch = ch, .has_alpha = has_alpha };
 	return atlas_coverage_scale(c0, threshold, &t);
+}
+
+float presc_image(const struct presc_key *key, const struct presc_src *src, double c0, double threshold,
+		  bool has_alpha, uint8_t *dst)
+{
+	presc_build(src, key->k, key->sx, key->sy, dst, key->w);
+	return coverage(key, src, c0, threshold, has_alpha, dst);
+}
+
+float presc_cache_image(struct presc_cache *c, const struct presc_src *src, double c0, double threshold,
+			bool has_alpha, size_t cell)
+{
+	const struct presc_key *key = &c->key;
+	uint8_t *dst = presc_cache_slot(c, cell);
+	struct presc_plan *p = c->plan, own;
+	/* most images have the geometry of the first: its plan is made once, by whichever
+	 * thread meets it first */
+	if (p && once_claim(&c->plan_state)) {
+		c->plan_ok = plan(src, key->k, key->sx, key->sy, p);
+		c->plan_src = *src;
+		once_done(&c->plan_state);
+	}
+	const struct presc_src *ps = &c->plan_src;
+	if (!p || !c->plan_ok || ps->iw != src->iw || ps->ih != src->ih || ps->ox != src->ox || ps->oy != src->oy) {
+		p = &own;
+		if (!plan(src, key->k, key->sx, key->sy, p))
+			p = NULL;
+	}
+	if (p)
+		build(p, src, dst, key->w);
+	return coverage(key, src, c0, threshold, has_alpha, dst);
 }
 
 int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double thr, size_t n, size_t pad)
@@ -166,6 +239,9 @@ int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double t
 	c->n = n;
 	for (size_t i = 0; i < n; i++)
 		once_reset(&c->state[i]);
+	if (!c->plan)
+		c->plan = malloc(sizeof *c->plan);  /* none: each image plans its own */
+	once_reset(&c->plan_state);
 	c->key = *key;
 	c->thr = thr;
 	c->made = true;
@@ -179,6 +255,7 @@ void presc_cache_reset(struct presc_cache *c)
 
 void presc_cache_free(struct presc_cache *c)
 {
+	free(c->plan);
 	free(c->texels);
 	free(c->scale);
 	free((void *)c->state);

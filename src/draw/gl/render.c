@@ -473,8 +473,8 @@ static int pre_update(struct render *r, const struct scene_out *sc, const struct
 								      ((cx * a->pitch) >> k)) * ch;
 		struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (s->tex & 0xffff) - cx * a->pitch,
 					 .oy = (s->tex >> 16) - cy * a->pitch, .iw = s->size & 0xffff, .ih = s->size >> 16 };
-		presc_cache_done(pc, cell, presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
-						       r->has_alpha, presc_cache_slot(pc, cell)));
+		presc_cache_done(pc, cell, presc_cache_image(pc, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
+							     r->has_alpha, cell));
 		made = true;
 	}
 	if (!made)

@@ -58,10 +58,11 @@ static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 		/* the image's share passing at full size, kept by the prescaled image */
 		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
 					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
-		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
+		/* as a float, as the GL renderer gets it */
+		double c0 = !r->cov ? -1 : r->c0 ? r->c0[cell] : (float)atlas_pass_fraction(&img, r->cov_thr);
 		struct presc_src src = { .lv = c + r->lvoff[k], .side = a->pitch >> k, .ch = ch, .ox = ox, .oy = oy,
 					 .iw = iw, .ih = ih };
-		float scale = presc_image(&pc->key, &src, c0, r->cov_thr, r->has_alpha, presc_cache_slot(pc, cell));
+		float scale = presc_cache_image(pc, &src, c0, r->cov_thr, r->has_alpha, cell);
 		if (r->cov) {
 			r->pre.thr_f[cell] = (float)pc->thr / scale;
 			r->pre.thr88[cell] = (uint16_t)swr_threshold88(r->pre.thr_f[cell]);
