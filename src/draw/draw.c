@@ -97,7 +97,7 @@ static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const 
 
 static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
 {
-	struct swr_desc sd = { .portable_gather = d->portable_gather };
+	struct swr_desc sd = { .portable_gather = d->portable_gather, .coverage = d->coverage, .threshold = d->threshold };
 	struct draw_parts p = { 0 };
 	if (d->store) {
 		dr->store = d->store;

@@ -49,6 +49,10 @@ struct swr_desc {
 	 * gave a session of the same atlas and images, e.g. mapped from a cache): read, never
 	 * written nor freed; the caller keeps them until swr_free. */
 	const uint8_t *cells;
+	/* true: with each cell built, its image's share passing threshold at full size, the
+	 * prescaled images' coverage needs it (swr_coverage with the same threshold keeps it) */
+	bool coverage;
+	double threshold;
 };
 
 /* Bumped whenever the bytes of swr_cells or swr_extra_save change meaning, so that a

@@ -28,9 +28,20 @@ static void *build_cells(void *arg)
 	struct swr *r = b->r;
 	const struct atlas *a = &r->a;
 	size_t cells = (size_t)a->pages * a->cols * a->rows;
-	for (size_t c0; (c0 = atomic_fetch_add(&b->next, CHUNK)) < cells;)
-		for (size_t c = c0; c < c0 + CHUNK && c < cells; c++)
-			atlas_build_cell(a, b->s, c, r->cells + c * r->cell_bytes, r->lvoff);
+	uint32_t ox = (a->pitch - a->slot_w) / 2, oy = (a->pitch - a->slot_h) / 2, ch = a->channels;
+	for (size_t first; (first = atomic_fetch_add(&b->next, CHUNK)) < cells;)
+		for (size_t c = first; c < first + CHUNK && c < cells; c++) {
+			uint8_t *cell = r->cells + c * r->cell_bytes;
+			atlas_build_cell(a, b->s, c, cell, r->lvoff);
+			if (!r->c0 || c >= a->n)
+				continue;
+			/* while the cell is in the cache: the first frame's prescaled images need it */
+			size_t i = a->image_at ? a->image_at[c] : c;
+			struct atlas_texels img = { .p = cell + ((size_t)oy * a->pitch + ox) * ch, .w = imgset_iw(b->s, i),
+						    .h = imgset_ih(b->s, i), .stride = a->pitch, .ch = ch,
+						    .has_alpha = r->has_alpha };
+			r->c0[c] = (float)atlas_pass_fraction(&img, r->c0_thr);
+		}
 	return NULL;
 }
 
