@@ -322,6 +322,12 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 		goto out_free;
 	frames_log(c, "data set loaded in %.3f s%s", frames_now() - e->t_start,
 		   e->d.lazy ? " (no image read: the cache knows them)" : "");
+	if (e->sig) {
+		size_t stated, hashed;
+		dsig_counts(e->sig, &stated, &hashed);
+		frames_log(c, "cache: %zu image file(s) stated against the entry's record, %zu read and hashed", stated,
+			   hashed);
+	}
 	return open_loaded(e, err);
 out_free:
 	frames_close(e, -1, NULL);

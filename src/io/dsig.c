@@ -52,6 +52,7 @@ struct dsig {
 	struct batch *b;             /* this run's, owned */
 	size_t nb;
 	bool all_known, failed;
+	size_t stated, hashed;       /* files, for dsig_counts */
 	uint8_t *buf;                /* for hashing small files */
 	size_t buf_cap;
 };
@@ -150,12 +151,17 @@ static void parse(struct dsig *s, const void *rec, size_t bytes)
 
 struct dsig *dsig_new(const void *rec, size_t bytes)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return dsig_new_at(rec, bytes, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+struct dsig *dsig_new_at(const void *rec, size_t bytes, int64_t t0_ns)
+{
 	struct dsig *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	s->t0_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	s->t0_ns = t0_ns;
 	s->all_known = true;
 	parse(s, rec, bytes);
 	return s;
@@ -216,6 +222,7 @@ static bool hash_file(struct dsig *s, const char *path, struct file *f)
 		return false;
 	struct stat st;
 	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	s->hashed++;
 	if (ok) {
 		identity(&st, s->t0_ns, f);
 		size_t len = (size_t)st.st_size;
@@ -266,6 +273,7 @@ static bool files_match(struct dsig *s, const char *const *paths, const struct b
 {
 	for (size_t i = 0; i < rb->files; i++) {
 		struct stat st;
+		s->stated++;
 		if (stat(paths[i], &st) || !S_ISREG(st.st_mode))
 			return false;
 		identity(&st, s->t0_ns, &f[i]);
@@ -440,6 +448,12 @@ void dsig_note(struct dsig *s, const struct ap_imgset *set, const uint8_t *kept)
 		}
 	}
 	b->noted = true;
+}
+
+void dsig_counts(const struct dsig *s, size_t *stated, size_t *hashed)
+{
+	*stated = s->stated;
+	*hashed = s->hashed;
 }
 
 bool dsig_complete(const struct dsig *s)

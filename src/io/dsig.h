@@ -35,6 +35,7 @@
  *   dsig_skip       a file of the source left out (--on-bad-image skip), and why
  *   dsig_note       after reading a source: the set it gave
  *   dsig_known      every source was known: no image was read
+ *   dsig_counts     files stated, files hashed
  *   dsig_complete   every source matched or noted
  *   dsig_content    the hash the atlas key takes
  *   dsig_unchanged  the files are still as they were stated
@@ -59,6 +60,8 @@ struct dsig;
  * earlier: a record that does not parse is ignored (nothing is then known). NULL when
  * out of memory. */
 struct dsig *dsig_new(const void *rec, size_t bytes);
+/* The same for a run that began at t0_ns (CLOCK_REALTIME, ns): what "new" means (tests). */
+struct dsig *dsig_new_at(const void *rec, size_t bytes, int64_t t0_ns);
 void dsig_free(struct dsig *s);
 
 /* A source's n files, read with options whose hash is opts (what else changes the set
@@ -84,6 +87,8 @@ void dsig_skip(struct dsig *s, size_t i, const char *msg);
 void dsig_note(struct dsig *s, const struct ap_imgset *set, const uint8_t *kept);
 
 bool dsig_known(const struct dsig *s);
+/* Files stated against the record, and files read and hashed, so far. */
+void dsig_counts(const struct dsig *s, size_t *stated, size_t *hashed);
 /* Whether every source was matched or hashed and noted (a file that could not be read,
  * or memory that ran out, leaves it incomplete: no content, no record). */
 bool dsig_complete(const struct dsig *s);
