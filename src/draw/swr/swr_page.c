@@ -19,6 +19,7 @@ struct build {
 
 /* Cells a claim: a few hundred KiB written in sequence */
 #define CHUNK 256
+#define AHEAD 4
 
 /* Each cell built where it lives, level after level (through page-sized buffers, then
  * copied cell by cell, was twice the memory traffic) */
@@ -29,9 +30,17 @@ static void *build_cells(void *arg)
 	const struct atlas *a = &r->a;
 	size_t cells = (size_t)a->pages * a->cols * a->rows;
 	uint32_t ox = (a->pitch - a->slot_w) / 2, oy = (a->pitch - a->slot_h) / 2, ch = a->channels;
+	size_t slot = (size_t)b->s->w * b->s->h * b->s->c;
 	for (size_t first; (first = atomic_fetch_add(&b->next, CHUNK)) < cells;)
 		for (size_t c = first; c < first + CHUNK && c < cells; c++) {
 			uint8_t *cell = r->cells + c * r->cell_bytes;
+			/* the cells' images, in the atlas order, lie all over the set: ask for one
+			 * ahead (its first lines a cell would otherwise wait for) */
+			if (c + AHEAD < a->n && b->s->pix) {
+				const uint8_t *next = imgset_pixels(b->s, a->image_at ? a->image_at[c + AHEAD] : c + AHEAD);
+				for (size_t at = 0; at < slot; at += 64)
+					__builtin_prefetch(next + at);
+			}
 			atlas_build_cell(a, b->s, c, cell, r->lvoff);
 			if (!r->c0 || c >= a->n)
 				continue;
