@@ -89,6 +89,54 @@ else
 	for k in 1 2 3 4 5 6 7 8; do ok; done
 fi
 
+# a folder of photos: the second run decodes none of them (new files, they are read and
+# hashed, not decoded), draws the same frame and gives the same skip warning; a GL
+# backend and legend images read them after all, with the same pixels
+mkdir -p "$T/ph"
+/usr/bin/python3 - "$T/ph" <<'PYEOF'
+import sys
+from PIL import Image
+d = sys.argv[1]
+Image.new("RGB", (40, 24), (200, 40, 30)).save(d + "/a.png")
+Image.new("RGB", (18, 30), (30, 190, 60)).save(d + "/b.jpg", quality=95)
+Image.new("RGBA", (30, 30), (40, 60, 230, 160)).save(d + "/c.png")
+open(d + "/d.png", "wb").write(open(d + "/a.png", "rb").read()[:50])
+open(d + "/../ph.csv", "w").write("path,x,y,label\nph/a.png,0,0,0\nph/b.jpg,3,1,1\nph/d.png,1,1,1\nph/c.png,6,2,2\n")
+PYEOF
+printf 'x,y\n0,0\n3,1\n6,2\n' >"$T/ph_lay.csv"
+PH="--images $T/ph --layout $T/ph_lay.csv --on-bad-image skip --size 120x80 --sprite 24"
+"$AP" render $PH -o "$T/ph_none.png" 2>"$T/ph_err_none"
+"$AP" render $PH --cache "$T/c3" -o "$T/ph_cold.png" -v 2>"$T/err"
+check "photos: cold = none" same "$T/ph_none.png" "$T/ph_cold.png"
+"$AP" render $PH --cache "$T/c3" -o "$T/ph_warm.png" -v 2>"$T/err"
+check "photos: warm = none" same "$T/ph_none.png" "$T/ph_warm.png"
+check "  no image decoded" grep -q "data set loaded in .* (no image read: the cache knows them)" "$T/err"
+check "  each file stated, and hashed: too new to vouch for" \
+	grep -q "cache: 4 image file(s) stated against the entry's record, 4 read and hashed" "$T/err"
+check "  the atlas from the cache" grep -q "from the cache" "$T/err"
+check "  the skip warning as without the cache" test "$(grep warning "$T/err")" = "$(cat "$T/ph_err_none")"
+"$AP" render $PH --backend osmesa -o "$T/ph_gl_none.png" 2>/dev/null
+"$AP" render $PH --backend osmesa --cache "$T/c3" -o "$T/ph_gl.png" -v 2>"$T/err"
+check "photos, osmesa with the cache: the images read after all" grep -q "images read in" "$T/err"
+check "  the same pixels as without it" same "$T/ph_gl_none.png" "$T/ph_gl.png"
+PM="--manifest $T/ph.csv --on-bad-image skip --size 200x120 --sprite 24 --legend-images"
+"$AP" render $PM -o "$T/ph_li_none.png" 2>/dev/null
+"$AP" render $PM --cache "$T/c4" -o "$T/ph_li_cold.png" 2>/dev/null
+"$AP" render $PM --cache "$T/c4" -o "$T/ph_li.png" -v 2>"$T/err"
+check "a manifest with legend images: read for the legend" grep -q "images read in" "$T/err"
+check "  the atlas from the cache still" grep -q "from the cache" "$T/err"
+check "  the same pixels" same "$T/ph_li_none.png" "$T/ph_li.png"
+"$AP" render $PH --threshold 0.3 -o "$T/ph_t_none.png" 2>/dev/null
+"$AP" render $PH --threshold 0.3 --cache "$T/c3" -o "$T/ph_t.png" -v 2>"$T/err"
+check "known images, another threshold: the entry not reused" grep -q "made for other inputs or options" "$T/err"
+check "  the images read to build the atlas" grep -q "images read in" "$T/err"
+check "  the same pixels as without the cache" same "$T/ph_t_none.png" "$T/ph_t.png"
+/usr/bin/python3 -c "from PIL import Image; Image.new('RGB', (40, 24), (20, 40, 230)).save('$T/ph/a.png')"
+"$AP" render $PH -o "$T/ph_chg_none.png" 2>/dev/null
+"$AP" render $PH --cache "$T/c3" -o "$T/ph_chg.png" -v 2>"$T/err"
+check "a photo changed: decoded again" sh -c "! grep -q 'no image read' '$T/err'"
+check "  its new pixels" same "$T/ph_chg_none.png" "$T/ph_chg.png"
+
 # the command
 check "cache --help" sh -c "'$AP' cache --help | grep -q '^usage: atlasplot cache'"
 expect_err "cache with no action" 2 "atlasplot: cache: give one of --list DIR or --clear DIR (see 'atlasplot cache --help')" "$AP" cache
