@@ -313,6 +313,54 @@ static void test_pass_fraction_block(void)
 	free(p);
 }
 
+/* atlas_coverage_scale's searches against a value at a time (its first form), on
+ * blocks of few values and of many, with empty runs of values, and shares from none
+ * to all. */
+static float ref_scale(double c0, double threshold, const uint8_t *p, size_t nk)
+{
+	double T = threshold * 255;
+	if (!(c0 > 0) || !(T > 0))
+		return 1;
+	uint32_t hist[256] = { 0 };
+	for (size_t i = 0; i < nk; i++)
+		if (p[i])
+			hist[p[i]]++;
+	size_t m = (size_t)(c0 * (double)nk + 0.5);
+	if (m == 0)
+		m = 1;
+	int v = 255;
+	for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+		;
+	int below = v - 1;
+	while (below > 0 && !hist[below])
+		below--;
+	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+	double alpha = mid > 0 ? T / mid : 16;
+	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+}
+
+static void test_coverage_search(void)
+{
+	uint8_t p[4096];
+	uint32_t r = 11;
+	int bad = 0, n = 0;
+	for (int trial = 0; trial < 3000; trial++) {
+		size_t nk = 1 + (size_t)(trial * 37 % 600);
+		/* few distinct values, spread or bunched, many zeros */
+		int spread = 1 + trial % 9, base = trial % 256;
+		for (size_t i = 0; i < nk; i++) {
+			r = r * 1103515245u + 12345u;
+			p[i] = (r >> 16) % 3 == 0 ? 0 : (uint8_t)(base + (int)((r >> 20) % 7) * spread * (1 + trial % 5));
+		}
+		double c0 = (trial % 11) / 10.0, thr = 0.1 + (trial % 7) * 0.13;
+		struct atlas_texels t = { .p = p, .w = (uint32_t)nk, .h = 1, .stride = nk, .ch = 1 };
+		bad += atlas_coverage_scale(c0, thr, &t) != ref_scale(c0, thr, p, nk);
+		n++;
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(n, 3000);
+}
+
 static void test_coverage(void)
 {
 	struct ap_imgset s = { .n = 2, .w = 28, .h = 28, .c = 1 };
@@ -441,6 +489,7 @@ int main(void)
 	test_atlas_build_cell();
 	test_pass_fraction_block();
 	test_coverage();
+	test_coverage_search();
 	test_texel_block();
 	test_pal_opts();
 	return t_done();

@@ -7,8 +7,19 @@
 #include "base/fnum.h"
 #include "core/atlas.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 
 #define MAX_SIDE PRESC_MAX_SIDE
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
 
 /* One output texel along an axis: the level's texels from first on, and their weights. */
 struct taps {
@@ -77,22 +88,44 @@ static bool plan(const struct presc_src *src, int k, float sx, float sy, struct 
 }
 
 typedef float f32x8 __attribute__((vector_size(32)));
-typedef uint8_t u8x8 __attribute__((vector_size(8)));
+typedef float f32x4 __attribute__((vector_size(16)));
+
+/* n (4 or 8) texel bytes as floats, exactly (GCC makes a conversion a lane of a vector
+ * conversion of bytes, without SSE2's unpacking) */
+static inline void bytes_to_floats(const uint8_t *p, int n, f32x4 *lo, f32x4 *hi)
+{
+#if defined(__SSE2__)
+	__m128i b = n == 8 ? _mm_loadl_epi64((const __m128i *)(const void *)p) : _mm_cvtsi32_si128((int)rd32(p));
+	__m128i z = _mm_setzero_si128(), w = _mm_unpacklo_epi8(b, z);
+	*lo = (f32x4)_mm_cvtepi32_ps(_mm_unpacklo_epi16(w, z));
+	*hi = (f32x4)_mm_cvtepi32_ps(_mm_unpackhi_epi16(w, z));
+#else
+	for (int i = 0; i < 4; i++) {
+		(*lo)[i] = p[i];
+		(*hi)[i] = n == 8 ? p[4 + i] : 0;
+	}
+#endif
+}
 
 /* The rows' weighted sum of ty's level rows, over the row bytes [b0, b1): 8 bytes a
- * step, each lane adding its terms in the order the plain loop does (the same floats). */
+ * step, then 4, each lane adding its terms in the order the plain loop does (the same
+ * floats). */
 static void column_sums(const uint8_t *lv, size_t row, const struct taps *ty, size_t b0, size_t b1, float *col)
 {
 	size_t j = b0;
-	for (; j + 8 <= b1; j += 8) {
-		f32x8 v = { 0 };
-		for (int i = 0; i < ty->n; i++) {
-			u8x8 b;
-			memcpy(&b, lv + (size_t)(ty->first + (uint32_t)i) * row + j, sizeof b);
-			v += ty->w[i] * __builtin_convertvector(b, f32x8);
+	for (int step = 8; step >= 4; step -= 4)
+		for (; j + (size_t)step <= b1; j += (size_t)step) {
+			f32x4 lo = { 0 }, hi = { 0 };
+			for (int i = 0; i < ty->n; i++) {
+				f32x4 a, b;
+				bytes_to_floats(lv + (size_t)(ty->first + (uint32_t)i) * row + j, step, &a, &b);
+				lo += ty->w[i] * a;
+				hi += ty->w[i] * b;
+			}
+			memcpy(col + (j - b0), &lo, sizeof lo);
+			if (step == 8)
+				memcpy(col + (j - b0) + 4, &hi, sizeof hi);
 		}
-		memcpy(col + (j - b0), &v, sizeof v);
-	}
 	for (; j < b1; j++) {
 		float v = 0;
 		for (int i = 0; i < ty->n; i++)
@@ -101,25 +134,46 @@ static void column_sums(const uint8_t *lv, size_t row, const struct taps *ty, si
 	}
 }
 
+/* Output rows a group: one lane each. */
+#define GROUP 8
+#define MAX_COLS ((MAX_SIDE * (PRESC_MAX_TAPS - 2) + 2) * 4)
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+/* A group of output rows at once: each row's column sums (along its row, as the plain
+ * loop's), kept by column, so that every output texel is a few taps of whole columns
+ * for all the rows of the group (a texel at a time, its taps' loop was most of an
+ * image's cost). Each lane adds its terms as the plain loop does: the same floats. */
 static void build(const struct presc_plan *p, const struct presc_src *src, uint8_t *dst, uint32_t stride)
 {
-	const uint8_t *lv = src->lv;
 	uint32_t ch = src->ch, ow = p->ow, oh = p->oh, u0 = p->u0, w = ow + 2, h = oh + 2;
+	size_t cols = (size_t)(p->u1 - u0) * ch, row = (size_t)stride * ch;
 	const struct taps *tx = p->tx;
-	float col[(MAX_SIDE * (PRESC_MAX_TAPS - 2) + 2) * 4];
-	size_t row = (size_t)stride * ch;
-	for (uint32_t r = 0; r < oh; r++) {
-		/* the rows' weighted sum over the columns used, then each column's taps */
-		column_sums(lv, (size_t)src->side * ch, &p->ty[r], (size_t)u0 * ch, (size_t)p->u1 * ch, col);
-		uint8_t *d = dst + (size_t)(r + 1) * row;
+	float col[MAX_COLS];
+	f32x8 by_col[MAX_COLS];
+	for (uint32_t r0 = 0; r0 < oh; r0 += GROUP) {
+		uint32_t nr = oh - r0 < GROUP ? oh - r0 : GROUP;
+		for (uint32_t r = 0; r < GROUP; r++) {
+			if (r < nr)
+				column_sums(src->lv, (size_t)src->side * ch, &p->ty[r0 + r], (size_t)u0 * ch,
+					    (size_t)p->u1 * ch, col);
+			for (size_t j = 0; j < cols; j++)
+				by_col[j][r] = r < nr ? col[j] : 0;
+		}
 		for (uint32_t t = 0; t < ow; t++)
 			for (uint32_t c = 0; c < ch; c++) {
-				float v = 0;
+				f32x8 v = { 0 };
+				const f32x8 *at = &by_col[(size_t)(tx[t].first - u0) * ch + c];
 				for (int i = 0; i < tx[t].n; i++)
-					v += tx[t].w[i] * col[(tx[t].first + (uint32_t)i - u0) * ch + c];
-				d[(t + 1) * ch + c] = (uint8_t)(v + 0.5f);
+					v += tx[t].w[i] * at[(size_t)i * ch];
+				i32x8 q = __builtin_convertvector(v + 0.5f, i32x8);
+				uint8_t *d = dst + (size_t)(r0 + 1) * row + (size_t)(t + 1) * ch + c;
+				for (uint32_t r = 0; r < nr; r++)
+					d[r * row] = (uint8_t)q[r];
 			}
+	}
+	for (uint32_t r = 0; r < oh; r++) {
 		/* the border: the first and last texel again */
+		uint8_t *d = dst + (size_t)(r + 1) * row;
 		memcpy(d, d + ch, ch);
 		memcpy(d + (size_t)(w - 1) * ch, d + (size_t)(w - 2) * ch, ch);
 	}
