@@ -2,6 +2,10 @@
 
 #include "base/fnum.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -378,16 +382,95 @@ double atlas_pass_fraction(const struct atlas_texels *t, double threshold)
 	return (double)pass / ((double)w * h);
 }
 
+/* A gray block of at most this many texels is searched by counting, not by histogram. */
+#define SMALL_BLOCK 256
+
+static void hist_search(const struct atlas_texels *t, size_t m, int *v_out, int *below_out);
+
+/* The 16 byte lanes' sum (SSE2's sum of absolute differences from 0). */
+static inline size_t sum_lanes(__attribute__((vector_size(16))) uint8_t acc)
+{
+#if defined(__SSE2__)
+	__m128i s = _mm_sad_epu8((__m128i)acc, _mm_setzero_si128());
+	return (size_t)_mm_cvtsi128_si32(s) + (size_t)_mm_extract_epi16(s, 4);
+#else
+	size_t n = 0;
+	for (int i = 0; i < 16; i++)
+		n += acc[i];
+	return n;
+#endif
+}
+
+/* hist_search's v and below for a small gray block: the block copied into 16-byte
+ * vectors (zeros after it, which no count takes), v found by halving [1, 255] on how
+ * many values are at least a candidate, below as the largest value under v: some 20
+ * vector steps for a prescaled image instead of a 256-slot histogram. */
+static void small_block_search(const struct atlas_texels *t, size_t m, int *v_out, int *below_out)
+{
+	typedef uint8_t u8x16 __attribute__((vector_size(16)));
+	u8x16 q[SMALL_BLOCK / 16];
+	uint8_t *b = (uint8_t *)q;
+	size_t nk = (size_t)t->w * t->h, nv = (nk + 15) / 16;
+	for (uint32_t y = 0; y < t->h; y++)
+		memcpy(b + (size_t)y * t->w, t->p + (size_t)y * t->stride, t->w);
+	memset(b + nk, 0, nv * 16 - nk);
+	/* the largest v in [1, 255] with at least m values >= v, if there is one */
+	int lo = 0, hi = 255;
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		u8x16 acc = { 0 };
+		for (size_t k = 0; k < nv; k++)
+			acc -= (u8x16)(q[k] >= (uint8_t)mid);
+		size_t count = sum_lanes(acc);
+		if (count >= m)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	/* (16 lanes count at most 16 texels each: no lane wraps) */
+	int v = lo;
+	u8x16 top = { 0 };
+	for (size_t k = 0; k < nv; k++) {
+		u8x16 x = q[k] & (u8x16)(q[k] < (uint8_t)v), gt = (u8x16)(x > top);
+		top = (x & gt) | (top & ~gt);
+	}
+	int below = 0;
+	for (int i = 0; i < 16; i++)
+		below = top[i] > below ? top[i] : below;
+	*v_out = v;
+	*below_out = v == 0 ? -1 : below;
+}
+
 float atlas_coverage_scale(double c0, double threshold, const struct atlas_texels *t)
+{
+	double T = threshold * 255;
+	if (!(c0 > 0) || !(T > 0))
+		return 1;
+	size_t nk = (size_t)t->w * t->h;
+	size_t m = (size_t)(c0 * (double)nk + 0.5);
+	if (m == 0)
+		m = 1;               /* something passed at level 0: keep at least a texel */
+	/* v: the m-th largest value; the threshold goes midway between it and the next
+	 * smaller value present, as 0.5 lies between 127 and 128, so that filtering's last
+	 * bit does not decide */
+	int v, below;
+	if (t->ch == 1 && nk <= SMALL_BLOCK)
+		small_block_search(t, m, &v, &below);
+	else
+		hist_search(t, m, &v, &below);
+	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+	double alpha = mid > 0 ? T / mid : 16;
+	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+}
+
+/* v: the m-th largest value of a block's non-zero ones (0 when fewer); below: the
+ * largest present under v (0 when none, -1 when v is 0). A histogram of the values. */
+static void hist_search(const struct atlas_texels *t, size_t m, int *v_out, int *below_out)
 {
 	const uint8_t *texels = t->p;
 	uint32_t w = t->w, h = t->h, ch = t->ch;
 	size_t stride = t->stride;
 	bool has_alpha = t->has_alpha;
-	double T = threshold * 255;
-	if (!(c0 > 0) || !(T > 0))
-		return 1;
-	size_t nk = (size_t)w * h;
 	/* 0 is never looked at below, and most texels are 0: counting them would chain
 	 * every increment through one slot. Each value also counts in its sixteenth, so
 	 * that the searches below step over empty runs 16 values at a time (a value at a
@@ -403,12 +486,6 @@ float atlas_coverage_scale(double c0, double threshold, const struct atlas_texel
 				coarse[v >> 4]++;
 			}
 		}
-	size_t m = (size_t)(c0 * (double)nk + 0.5);
-	if (m == 0)
-		m = 1;               /* something passed at level 0: keep at least a texel */
-	/* v: the m-th largest value (0 when fewer pass); the threshold goes midway between
-	 * it and the next smaller value present, as 0.5 lies between 127 and 128, so that
-	 * filtering's last bit does not decide */
 	int v = 0, b = 15;
 	size_t seen = 0;
 	while (b > 0 && seen + coarse[b] < m)
@@ -429,9 +506,8 @@ float atlas_coverage_scale(double c0, double threshold, const struct atlas_texel
 		while (below > 0 && !hist[below])
 			below--;
 	}
-	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
-	double alpha = mid > 0 ? T / mid : 16;
-	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+	*v_out = v;
+	*below_out = below;
 }
 
 void atlas_coverage_cell(const struct atlas *a, const uint8_t *const *levels, bool has_alpha, double threshold,

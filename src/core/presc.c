@@ -9,6 +9,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <xmmintrin.h>
 #endif
 
 
@@ -107,37 +108,65 @@ static inline void bytes_to_floats(const uint8_t *p, int n, f32x4 *lo, f32x4 *hi
 #endif
 }
 
-/* The rows' weighted sum of ty's level rows, over the row bytes [b0, b1): 8 bytes a
- * step, then 4, each lane adding its terms in the order the plain loop does (the same
- * floats). */
-static void column_sums(const uint8_t *lv, size_t row, const struct taps *ty, size_t b0, size_t b1, float *col)
-{
-	size_t j = b0;
-	for (int step = 8; step >= 4; step -= 4)
-		for (; j + (size_t)step <= b1; j += (size_t)step) {
-			f32x4 lo = { 0 }, hi = { 0 };
-			for (int i = 0; i < ty->n; i++) {
-				f32x4 a, b;
-				bytes_to_floats(lv + (size_t)(ty->first + (uint32_t)i) * row + j, step, &a, &b);
-				lo += ty->w[i] * a;
-				hi += ty->w[i] * b;
-			}
-			memcpy(col + (j - b0), &lo, sizeof lo);
-			if (step == 8)
-				memcpy(col + (j - b0) + 4, &hi, sizeof hi);
-		}
-	for (; j < b1; j++) {
-		float v = 0;
-		for (int i = 0; i < ty->n; i++)
-			v += ty->w[i] * lv[(size_t)(ty->first + (uint32_t)i) * row + j];
-		col[j - b0] = v;
-	}
-}
-
 /* Output rows a group: one lane each. */
 #define GROUP 8
 #define MAX_COLS ((MAX_SIDE * (PRESC_MAX_TAPS - 2) + 2) * 4)
 typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+/* The rows' weighted sum of ty's level rows, over the row bytes [b0, b1), into col:
+ * 8 bytes a step, then 4, each lane adding its terms in the order the plain loop does
+ * (the same floats); the last step's missing bytes are read as 0, its sums up to the
+ * next multiple of 4 written. */
+static void column_sums(const uint8_t *lv, size_t row, const struct taps *ty, size_t b0, size_t b1, float *col)
+{
+	for (size_t j = b0; j < b1;) {
+		size_t left = b1 - j;
+		int step = left >= 8 ? 8 : 4;
+		f32x4 lo = { 0 }, hi = { 0 };
+		for (int i = 0; i < ty->n; i++) {
+			const uint8_t *p = lv + (size_t)(ty->first + (uint32_t)i) * row + j;
+			uint8_t part[4] = { 0 };
+			if (left < 4) {
+				/* byte by byte: a call for 1 to 3 bytes costs more than they do */
+				part[0] = p[0];
+				part[1] = left > 1 ? p[1] : 0;
+				part[2] = left > 2 ? p[2] : 0;
+			}
+			f32x4 a, b;
+			bytes_to_floats(left < 4 ? part : p, step, &a, &b);
+			lo += ty->w[i] * a;
+			hi += ty->w[i] * b;
+		}
+		memcpy(col + (j - b0), &lo, sizeof lo);
+		if (step == 8)
+			memcpy(col + (j - b0) + 4, &hi, sizeof hi);
+		j += (size_t)step;
+	}
+}
+
+/* by_col[j] lane r = col[r][j], for j < cols (4 at a time: col's rows hold sums up to
+ * the next multiple of 4). */
+static void by_column(float (*col)[MAX_COLS + 4], size_t cols, f32x8 *by_col)
+{
+#if defined(__SSE2__)
+	for (size_t j = 0; j < cols; j += 4)
+		for (int h = 0; h < 2; h++) {
+			__m128 a = _mm_loadu_ps(col[4 * h] + j), b = _mm_loadu_ps(col[4 * h + 1] + j);
+			__m128 c = _mm_loadu_ps(col[4 * h + 2] + j), d = _mm_loadu_ps(col[4 * h + 3] + j);
+			_MM_TRANSPOSE4_PS(a, b, c, d);
+			float *at = (float *)&by_col[j] + 4 * h;
+			_mm_storeu_ps(at, a);
+			_mm_storeu_ps(at + 8, b);
+			_mm_storeu_ps(at + 16, c);
+			_mm_storeu_ps(at + 24, d);
+		}
+#else
+	for (size_t j = 0; j < cols; j++)
+		for (int r = 0; r < 8; r++)
+			by_col[j][r] = col[r][j];
+#endif
+}
+
 
 /* A group of output rows at once: each row's column sums (along its row, as the plain
  * loop's), kept by column, so that every output texel is a few taps of whole columns
@@ -148,17 +177,18 @@ static void build(const struct presc_plan *p, const struct presc_src *src, uint8
 	uint32_t ch = src->ch, ow = p->ow, oh = p->oh, u0 = p->u0, w = ow + 2, h = oh + 2;
 	size_t cols = (size_t)(p->u1 - u0) * ch, row = (size_t)stride * ch;
 	const struct taps *tx = p->tx;
-	float col[MAX_COLS];
-	f32x8 by_col[MAX_COLS];
+	float col[GROUP][MAX_COLS + 4];
+	f32x8 by_col[MAX_COLS + 4];
 	for (uint32_t r0 = 0; r0 < oh; r0 += GROUP) {
 		uint32_t nr = oh - r0 < GROUP ? oh - r0 : GROUP;
 		for (uint32_t r = 0; r < GROUP; r++) {
 			if (r < nr)
 				column_sums(src->lv, (size_t)src->side * ch, &p->ty[r0 + r], (size_t)u0 * ch,
-					    (size_t)p->u1 * ch, col);
-			for (size_t j = 0; j < cols; j++)
-				by_col[j][r] = r < nr ? col[j] : 0;
+					    (size_t)p->u1 * ch, col[r]);
+			else
+				memset(col[r], 0, (cols + 4) * sizeof col[r][0]);
 		}
+		by_column(col, cols, by_col);
 		for (uint32_t t = 0; t < ow; t++)
 			for (uint32_t c = 0; c < ch; c++) {
 				f32x8 v = { 0 };
@@ -293,6 +323,7 @@ int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double t
 	c->n = n;
 	for (size_t i = 0; i < n; i++)
 		once_reset(&c->state[i]);
+	atomic_init(&c->done, 0);
 	if (!c->plan)
 		c->plan = malloc(sizeof *c->plan);  /* none: each image plans its own */
 	once_reset(&c->plan_state);

@@ -84,6 +84,7 @@ struct presc_cache {
 	size_t cap;                  /* bytes texels holds */
 	float *scale;                /* per cell: its discard test's coverage scale */
 	_Atomic uint8_t *state;      /* per cell: once_ state */
+	atomic_size_t done;          /* cells made */
 	/* the taps of the geometry the first image made had (most share it), made once */
 	struct presc_plan *plan;
 	struct presc_src plan_src;
@@ -114,6 +115,7 @@ static inline uint8_t *presc_cache_slot(const struct presc_cache *c, size_t cell
 static inline void presc_cache_done(struct presc_cache *c, size_t cell, float scale)
 {
 	c->scale[cell] = scale;
+	atomic_fetch_add_explicit(&c->done, 1, memory_order_relaxed);
 	once_done(&c->state[cell]);
 }
 

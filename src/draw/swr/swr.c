@@ -101,6 +101,7 @@ void swr_free(struct swr *r)
 	free(r->cnt);
 	free(r->tile_off);
 	free(r->items);
+	free(r->pre_at);
 	free(r);
 }
 

@@ -138,6 +138,8 @@ struct swr {
 	size_t cap_cnt;
 	struct item *items;          /* tile after tile, each in draw order */
 	size_t cap_items;
+	uint32_t *pre_at;            /* per cell: a sprite whose prescaled image to make first */
+	size_t cap_pre_at;
 };
 
 /* What one frame's threads share. */
