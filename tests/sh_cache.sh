@@ -89,6 +89,16 @@ else
 	for k in 1 2 3 4 5 6 7 8; do ok; done
 fi
 
+# a file over --max-memory: the reader's error, as without the cache (the cap is no part
+# of what the entry knows)
+cp $D/syn_gray.npy "$T/cap.npy"
+"$AP" render --images "$T/cap.npy" --layout $D/syn_xy.npy --size 64x48 --cache "$T/c5" -o "$T/cap.png" 2>/dev/null
+"$AP" render --images "$T/cap.npy" --layout $D/syn_xy.npy --size 64x48 --cache "$T/c5" -o "$T/cap2.png" -v 2>"$T/err"
+check "a known file" grep -q "no image read" "$T/err"
+expect_err "  over --max-memory: refused as without the cache" 1 \
+	"atlasplot: images '$T/cap.npy': too large: over the limit of 4096 bytes (file is $(wc -c <"$T/cap.npy") bytes)" \
+	"$AP" render --images "$T/cap.npy" --layout $D/syn_xy.npy --size 64x48 --cache "$T/c5" --max-memory 4K -o "$T/cap3.png"
+
 # a folder of photos: the second run decodes none of them (new files, they are read and
 # hashed, not decoded), draws the same frame and gives the same skip warning; a GL
 # backend and legend images read them after all, with the same pixels

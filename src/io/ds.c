@@ -72,9 +72,17 @@ static bool is_dir(const char *path)
 /* The image files' bytes alone decide their pixels: no options to sign. */
 #define FILES_OPTS 0x6964786e7079ull
 
-/* Whether sig knows the set of these files (then its shape is in out). */
-static bool known_files(struct dsig *sig, const char *const *paths, int n, struct ap_imgset *out)
+/* Whether sig knows the set of these files (then its shape is in out). A file over the
+ * cap is left to the reader, whose error it is: the cap is no part of the set. */
+static bool known_files(struct dsig *sig, const char *const *paths, int n, size_t max_bytes,
+			struct ap_imgset *out)
 {
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES;
+	for (int i = 0; sig && i < n; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) == 0 && (unsigned long long)st.st_size > max)
+			return false;
+	}
 	return sig && dsig_match(sig, paths, (size_t)n, FILES_OPTS, out, NULL, NULL, NULL) == 1;
 }
 
@@ -107,7 +115,7 @@ static int load_sources(const struct ds_paths *p, struct dsig *sig, struct ds *d
 	for (int i = 0; i < p->nimages; i++)
 		dirs |= is_dir(p->images[i]);
 	if (!dirs) {
-		if (known_files(sig, p->images, p->nimages, &d->imgs))
+		if (known_files(sig, p->images, p->nimages, p->max_bytes, &d->imgs))
 			return 0;
 		if (sig && dsig_matching(sig))
 			return 1;
@@ -123,7 +131,7 @@ static int load_sources(const struct ds_paths *p, struct dsig *sig, struct ds *d
 		int rc = 0;
 		if (is_dir(p->images[i]))
 			rc = imgdir_load(p->images[i], &dir, &s, NULL, err);
-		else if (known_files(sig, &p->images[i], 1, &s))
+		else if (known_files(sig, &p->images[i], 1, p->max_bytes, &s))
 			rc = 0;
 		else if (sig && dsig_matching(sig))
 			rc = 1;
