@@ -303,9 +303,11 @@ int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double t
 		return 0;
 	c->made = false;
 	size_t bytes = key->slot * n + pad;
-	if (bytes > c->cap) {
+	if (bytes > c->cap || c->adopted) {
 		/* a store that grows loses its contents: the images are made again anyway */
-		free(c->texels);
+		if (!c->adopted)
+			free(c->texels);
+		c->adopted = false;
 		c->cap = 0;
 		if (!(c->texels = calloc(1, bytes)))
 			return -1;
@@ -338,10 +340,20 @@ void presc_cache_reset(struct presc_cache *c)
 	c->made = false;
 }
 
+void presc_cache_adopt(struct presc_cache *c, const uint8_t *texels)
+{
+	if (!c->adopted)
+		free(c->texels);
+	c->texels = (uint8_t *)texels;
+	c->cap = 0;
+	c->adopted = true;
+}
+
 void presc_cache_free(struct presc_cache *c)
 {
 	free(c->plan);
-	free(c->texels);
+	if (!c->adopted)
+		free(c->texels);
 	free(c->scale);
 	free((void *)c->state);
 	memset(c, 0, sizeof *c);

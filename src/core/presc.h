@@ -82,6 +82,7 @@ struct presc_cache {
 	size_t n;                    /* cells */
 	uint8_t *texels;             /* n slots of key.slot bytes, then padding */
 	size_t cap;                  /* bytes texels holds */
+	bool adopted;                /* texels are someone else's, every slot made: never written */
 	float *scale;                /* per cell: its discard test's coverage scale */
 	_Atomic uint8_t *state;      /* per cell: once_ state */
 	atomic_size_t done;          /* cells made */
@@ -96,6 +97,10 @@ struct presc_cache {
  * last slot (a kernel's overread): 0 when it already does (what is made stays), 1 when
  * it was emptied for them, -1 when out of memory (then c is empty). */
 int presc_cache_use(struct presc_cache *c, const struct presc_key *key, double thr, size_t n, size_t pad);
+/* Take texels (n slots of the key's, then the pad, kept by the caller) as the store of
+ * a cache that presc_cache_use just made for them, every cell's image there: nothing is
+ * written into them (a new key or threshold gets a store of its own). */
+void presc_cache_adopt(struct presc_cache *c, const uint8_t *texels);
 /* Forget what was made (the coverage it was made for changed). */
 void presc_cache_reset(struct presc_cache *c);
 void presc_cache_free(struct presc_cache *c);
