@@ -70,7 +70,7 @@ int imgset_append(struct ap_imgset *dst, struct ap_imgset *src, const char *what
 		fill_sizes(iw, ih, dst);
 		fill_sizes(iw + dst->n, ih + dst->n, src);
 	}
-	assert(!dst->pix == !src->pix);
+	assert(!dst->pix == !src->pix && !dst->part && !src->part);
 	if (dst->pix) {
 		pix = realloc(dst->pix, bytes);
 		if (!pix)

@@ -82,10 +82,15 @@ static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const 
 	double thr = d->coverage ? d->threshold : 0;
 	uint64_t h = hash64(geo, sizeof geo, 0);
 	h = hash64(&thr, sizeof thr, h);
+	size_t slot = (size_t)imgs->w * imgs->h * imgs->c;
 	if (d->content)
 		h = hash64(&d->content, sizeof d->content, h + 2);
-	else
-		h = hash64(imgs->pix, imgs->n * (size_t)imgs->w * imgs->h * imgs->c, h);
+	else if (!imgs->part)
+		h = hash64(imgs->pix, imgs->n * slot, h);
+	for (uint32_t k = 0; !d->content && k < imgs->nparts; k++) {
+		size_t to = k + 1 < imgs->nparts ? imgs->part[k + 1].first : imgs->n;
+		h = hash64(imgs->part[k].pix, (to - imgs->part[k].first) * slot, h + k);
+	}
 	if (imgs->iw)
 		h = hash64(imgs->iw, imgs->n * sizeof *imgs->iw, h);
 	if (imgs->ih)

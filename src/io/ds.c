@@ -245,8 +245,11 @@ int ds_load_pixels(struct ds *d, const struct ds_paths *p, struct ap_err *err)
 			    (!a->iw || (!memcmp(a->iw, b->iw, a->n * 2) && !memcmp(a->ih, b->ih, a->n * 2)));
 		if (same) {
 			d->imgs.pix = r.imgs.pix;
+			d->imgs.part = r.imgs.part;
+			d->imgs.nparts = r.imgs.nparts;
 			d->map = r.map;
 			r.imgs.pix = NULL;
+			r.imgs.part = NULL;
 			r.map = (struct load_map){ 0 };
 			d->lazy = false;
 		} else {
@@ -264,8 +267,8 @@ int ds_from_arrays(const struct ds_arrays *a, struct ds *d, struct ap_err *err)
 	if (images_check(&a->images, a->images_name, err))
 		return -1;
 	const struct npy *im = &a->images;
-	d->imgs = (struct ap_imgset){ im->shape[0], (uint32_t)im->shape[2], (uint32_t)im->shape[1],
-				      (uint32_t)(im->ndim == 4 ? im->shape[3] : 1), (uint8_t *)im->data, NULL, NULL };
+	d->imgs = (struct ap_imgset){ .n = im->shape[0], .w = (uint32_t)im->shape[2], .h = (uint32_t)im->shape[1],
+				      .c = (uint32_t)(im->ndim == 4 ? im->shape[3] : 1), .pix = (uint8_t *)im->data };
 	d->borrowed = true;
 	size_t n = d->imgs.n;
 	if (a->has_layout) {
@@ -291,10 +294,12 @@ out_free:
 
 void ds_drop_pixels(struct ds *d)
 {
-	if (!d->borrowed && !d->map.addr)
+	if (!d->borrowed && !d->map.n)
 		free(d->imgs.pix);
 	load_unmap(&d->map);
 	d->imgs.pix = NULL;
+	d->imgs.part = NULL;
+	d->imgs.nparts = 0;
 }
 
 void ds_free(struct ds *d)

@@ -105,8 +105,6 @@ int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struc
 
 /* ---- mapped ---- */
 
-#define PAGE ((size_t)4096)
-
 /* One file mapped whole (read-only), and where its pixels are. */
 struct mapped {
 	uint8_t *p;
@@ -159,108 +157,54 @@ static bool map_one(const char *path, size_t max, struct mapped *m)
 	return ok;
 }
 
-static void populate(void *p, size_t len)
-{
-#ifdef MADV_POPULATE_READ
-	/* the atlas reads every page, in its own order: one call instead of a fault a few pages */
-	madvise(p, len, MADV_POPULATE_READ);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
-/* The set of files m[0..n) (checked alike): the largest mapped in place, the others
- * copied beside it, into one reserved range. */
-static bool place(struct mapped *m, int n, const char *const *paths, struct ap_imgset *out, struct load_map *map)
-{
-	size_t slot = (size_t)m[0].g.w * m[0].g.h * m[0].g.c, total = 0, big = 0, at_big = 0;
-	for (int i = 1; i < n; i++)
-		if (m[i].g.n > m[big].g.n)
-			big = (size_t)i;
-	for (int i = 0; i < n; i++) {
-		if ((size_t)i == big)
-			at_big = total;
-		total += m[i].g.n * slot;
-	}
-	/* pixels at P: the big file's must fall on its page offset r */
-	size_t r = m[big].off % PAGE, lead = (r + PAGE - at_big % PAGE) % PAGE;
-	size_t len = lead + total + PAGE;
-	uint8_t *R = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (R == MAP_FAILED)
-		return false;
-	uint8_t *P = R + lead, *A = P + at_big - r;
-	int fd = open(paths[big], O_RDONLY | O_CLOEXEC);
-	void *fixed = fd < 0 ? MAP_FAILED
-			     : mmap(A, r + m[big].g.n * slot, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
-				    (off_t)(m[big].off - r));
-	if (fd >= 0)
-		close(fd);
-	if (fixed == MAP_FAILED) {
-		munmap(R, len);
-		return false;
-	}
-	populate(P + at_big, m[big].g.n * slot);
-	size_t at = 0;
-	for (int i = 0; i < n; i++) {
-		size_t bytes = m[i].g.n * slot;
-		if ((size_t)i != big)
-			memcpy(P + at, m[i].p + m[i].off, bytes);
-		at += bytes;
-	}
-	mprotect(R, len, PROT_READ);
-	*out = m[0].g;
-	out->n = total / slot;
-	out->pix = P;
-	*map = (struct load_map){ R, len };
-	return true;
-}
-
 bool load_images_map(const char *const *paths, int n, size_t max_bytes, struct ap_imgset *out,
 		     struct load_map *map)
 {
-	struct mapped m[64];
-	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, total = 0;
-	bool ok = n > 0 && n <= 64;
-	int got = 0;
+	struct mapped m;
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, total = 0, bytes;
+	struct imgset_part *part = NULL;
 
 	memset(out, 0, sizeof *out);
-	*map = (struct load_map){ 0 };
+	memset(map, 0, sizeof *map);
+	if (n <= 0 || n > LOAD_MAP_MAX || (n > 1 && !(part = malloc((size_t)n * sizeof *part))))
+		return false;
+	map->part = part;
 	if (max > SIZE_MAX - 2)
 		max = SIZE_MAX - 2;
-	for (; ok && got < n; got++) {
-		ok = map_one(paths[got], max, &m[got]);
-		if (!ok)
-			break;
-		const struct ap_imgset *g = &m[got].g, *g0 = &m[0].g;
-		ok = g->w == g0->w && g->h == g0->h && g->c == g0->c && total <= SIZE_MAX - g->n;
-		total += g->n;
+	for (int i = 0; i < n; i++) {
+		if (!map_one(paths[i], max, &m))
+			goto out_unmap;
+		map->addr[i] = m.p;
+		map->len[i] = m.len;
+		map->n = i + 1;
+		if (i == 0) {
+			*out = m.g;
+			out->pix = m.p + m.off;
+		} else if (m.g.w != out->w || m.g.h != out->h || m.g.c != out->c || total > SIZE_MAX - m.g.n) {
+			goto out_unmap;
+		}
+		if (part)
+			part[i] = (struct imgset_part){ total, m.p + m.off };
+		total += m.g.n;
 	}
-	if (ok) {
-		size_t bytes;
-		ok = ap_mul_size(total, (size_t)m[0].g.w * m[0].g.h * m[0].g.c, &bytes) == 0 && bytes < SIZE_MAX - 3 * PAGE;
-	}
-	if (ok && n == 1) {
-		/* one file: its own mapping is the set */
-		populate(m[0].p + m[0].off, m[0].len - m[0].off);
-		*out = m[0].g;
-		out->pix = m[0].p + m[0].off;
-		*map = (struct load_map){ m[0].p, m[0].len };
-		return true;
-	}
-	if (ok)
-		ok = place(m, n, paths, out, map);
-	for (int i = 0; i < got && i < n; i++)
-		if (m[i].p)
-			munmap(m[i].p, m[i].len);
-	return ok;
+	if (ap_mul_size(total, (size_t)out->w * out->h * out->c, &bytes) < 0)
+		goto out_unmap;
+	out->n = total;
+	out->part = part;
+	out->nparts = part ? (uint32_t)n : 0;
+	return true;
+out_unmap:
+	load_unmap(map);
+	memset(out, 0, sizeof *out);
+	return false;
 }
 
 void load_unmap(struct load_map *map)
 {
-	if (map->addr)
-		munmap(map->addr, map->len);
-	*map = (struct load_map){ 0 };
+	for (int i = 0; i < map->n; i++)
+		munmap(map->addr[i], map->len[i]);
+	free(map->part);
+	memset(map, 0, sizeof *map);
 }
 
 /* One little-endian integer of an NPY labels array, widened. */

@@ -74,19 +74,21 @@ int idx_parse_labels(const struct load_buf *b, int32_t **labels, size_t *n, stru
  * (or ×1), told apart by content; the file is read once, so pipes work. */
 int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
 /* Images of several files as one set, their pixels mapped from the files rather than
- * read and copied: each path a regular, uncompressed IDX3 or NPY file that load_images
- * would take (the same checks, max_bytes the same cap), all of one size and channel
- * count. The set's pixels are one read-only range: the largest file's pages are mapped
- * there (MAP_PRIVATE: the page cache's, shared, nothing allocated or copied), the others
- * copied in beside it (a file can be mapped only where its pixels fall on its page
- * offset). Free with load_unmap, not imgset_free. Returns false, with nothing held,
- * when any file is not like that (a pipe, gzip, a bad or mismatched file, no memory):
- * then read them with load_images, which says what is wrong. A file truncated while
- * mapped makes its pages unreadable (SIGBUS): hold the mapping only while the atlas is
- * built from it. */
+ * read and copied (MAP_PRIVATE, read-only: the page cache's pages, shared, nothing
+ * allocated or copied): each path a regular, uncompressed IDX3 or NPY file that
+ * load_images would take (the same checks, max_bytes the same cap), all of one size and
+ * channel count. Several files make a set in parts (imgset's part: read it through
+ * imgset_pixels). Free with load_unmap, not imgset_free. Returns false, with nothing
+ * held, when any file is not like that (a pipe, gzip, a bad or mismatched file, no
+ * memory): then read them with load_images, which says what is wrong. A file truncated
+ * while mapped makes its pages unreadable (SIGBUS): hold the mapping only while the
+ * atlas is built from it. */
+#define LOAD_MAP_MAX 64
 struct load_map {
-	void *addr;
-	size_t len;
+	int n;
+	void *addr[LOAD_MAP_MAX];
+	size_t len[LOAD_MAP_MAX];
+	struct imgset_part *part;    /* the set's parts, when n > 1 */
 };
 bool load_images_map(const char *const *paths, int n, size_t max_bytes, struct ap_imgset *out,
 	struct load_map *map);
