@@ -71,22 +71,6 @@ static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 	}
 }
 
-/* Sprites ahead whose level a prescaled image is made from to ask the cache for: the
- * cells are read in draw order, all over the atlas, and a first frame makes 70,000. */
-#define PRE_AHEAD 8
-
-static void pre_prefetch(const struct swr *r, const struct scene_sprite *s)
-{
-	const struct presc_cache *pc = &r->pre.c;
-	if (!pre_match(r, s) || atomic_load_explicit(&pc->state[cell_index(r, s)], memory_order_relaxed) == ONCE_DONE)
-		return;
-	int k = pc->key.k;
-	uintptr_t from = (uintptr_t)(cell_texels(r, s) + r->lvoff[k]);
-	uintptr_t to = from + (size_t)(r->a.pitch >> k) * (r->a.pitch >> k) * r->a.channels;
-	for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
-		__builtin_prefetch((const void *)a);
-}
-
 /* Many sprites' prescaled images are made before binning, in cell order: marked from
  * the sprites (per cell, a sprite that needs it), then made a run of cells at a time on
  * every thread, so that the atlas is read and the store written in sequence rather
@@ -174,8 +158,6 @@ static void *bin_count(void *arg)
 		for (size_t i = i0; i < i1; i++) {
 			const struct scene_sprite *s = &b->sc->sprites[i];
 			int32_t *sp = r->span + SPAN * i;
-			if (r->pre.on && i + PRE_AHEAD < i1)
-				pre_prefetch(r, &b->sc->sprites[i + PRE_AHEAD]);
 			sp[0] = first_centre(s->x0, b->w);
 			sp[1] = first_centre(s->x1, b->w);
 			sp[2] = first_centre(s->y0, b->h);
