@@ -14,8 +14,9 @@ Scene collection (not in the default list: it writes a folder of BENCH_COLLECTIO
 default 20000, with scripts/make_collection.py --jpeg, about 100 MB and a minute, and its
 cache entry is some 700 MB): a 1080p still of the folder's manifest, rendered twice into
 an empty --cache per run (first: decodes, builds, writes the entry; second: maps it),
-then 4 stills at once on the warm cache, each a quarter of the view, their proportional
-memory (Pss, polled from /proc) against their resident memory:
+then 4 stills at once on the warm cache, each a quarter of the view, and the most memory
+they held at once: resident (Rss, summed) and proportional (Pss, summed: shared pages
+counted once), polled from /proc:
   bench collection first_s=... second_s=... ratio=... shards_s=... shards_rss_mb=... shards_pss_mb=...
 Usage: scripts/bench.py [SCENE...] (env BENCH_BACKEND picks --backend).
 """
@@ -76,21 +77,24 @@ def atlasplot_cmd(scene, out):
 
 
 def run_polled(cmds):
-    """Run the commands at once; their wall time (all done), and per command its output
-    and the peak Rss and Pss (MB) seen in /proc/PID/smaps_rollup while it ran."""
+    """Run the commands at once; their wall time (all done), their outputs, and the
+    largest sums over them of Rss and of Pss (MB) that one poll of their
+    /proc/PID/smaps_rollup saw: pages they share count once in the Pss sum."""
     t0 = time.monotonic()
     ps = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for c in cmds]
-    peak = [[0.0, 0.0] for _ in ps]
+    peak = [0.0, 0.0]
     while any(p.poll() is None for p in ps):
-        for k, p in enumerate(ps):
+        now = [0.0, 0.0]
+        for p in ps:
             try:
                 with open("/proc/%d/smaps_rollup" % p.pid) as f:
                     for line in f:
                         for j, name in enumerate(("Rss:", "Pss:")):
                             if line.startswith(name):
-                                peak[k][j] = max(peak[k][j], int(line.split()[1]) / 1024.0)
+                                now[j] += int(line.split()[1]) / 1024.0
             except OSError:
                 pass
+        peak = [max(peak[j], now[j]) for j in range(2)]
         time.sleep(0.002)
     wall = time.monotonic() - t0
     outs = []
@@ -137,10 +141,10 @@ def collection():
             shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(tmp, ignore_errors=True)
         f, sec = statistics.median(firsts), statistics.median(seconds)
-        rss, pss = sum(p[0] for p in peak), sum(p[1] for p in peak)
+        rss, pss = peak
         print("%-13s %d JPEGs: first render %.2f s, second %.3f s with the cache: %.1fx (median of %d runs)"
               % ("collection", n, f, sec, f / sec, RUNS))
-        print("%-13s 4 shards at once on the warm entry: %.3f s; peak Rss %.0f MB together, Pss %.0f MB"
+        print("%-13s 4 shards at once on the warm entry: %.3f s; at most Rss %.0f MB, Pss %.0f MB together"
               % ("", wall, rss, pss), flush=True)
         return ("bench collection first_s=%.3f second_s=%.3f ratio=%.1f shards_s=%.3f shards_rss_mb=%.0f "
                 "shards_pss_mb=%.0f" % (f, sec, f / sec, wall, rss, pss))
