@@ -272,36 +272,38 @@ void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uin
 }
 
 /* A gray block of side 8, 4 or 2 (its rows back to back) halved as atlas_downsample
- * halves it: two rows' texel pairs at once in 16-bit lanes, so that the last levels of a
- * cell, a texel at a time, do not cost as much as the first (they did: a fifth of the
- * atlas's start-up). */
+ * halves it: each row's texel pairs summed in 16-bit lanes, and two rows' lanes added
+ * as the wider words holding them (a lane's sum stays under 1024: nothing carries into
+ * the next), so that the last levels of a cell, a texel at a time, do not cost as much
+ * as the first (they did: a fifth of the atlas's start-up). */
 static void halve_small(const uint8_t *src, uint32_t side, uint8_t *dst)
 {
 	typedef uint16_t u16x8 __attribute__((vector_size(16)));
+	typedef uint32_t u32x4 __attribute__((vector_size(16)));
+	typedef uint64_t u64x2 __attribute__((vector_size(16)));
 	if (side == 2) {
 		dst[0] = (uint8_t)((src[0] + src[1] + src[2] + src[3] + 2) / 4);
 		return;
 	}
 	if (side == 4) {
-		/* lanes: row 0's two pairs, row 1's, row 2's, row 3's */
+		/* 32-bit words: row 0's two pairs, row 1's, row 2's, row 3's */
 		u16x8 p;
 		memcpy(&p, src, sizeof p);
-		u16x8 pair = (p & 255) + (p >> 8);
-		u16x8 sum = (pair + __builtin_shuffle(pair, (u16x8){ 2, 3, 0, 1, 6, 7, 4, 5 }) + 2) >> 2;
-		dst[0] = (uint8_t)sum[0];
-		dst[1] = (uint8_t)sum[1];
-		dst[2] = (uint8_t)sum[4];
-		dst[3] = (uint8_t)sum[5];
+		u32x4 w = (u32x4)((p & 255) + (p >> 8));
+		uint32_t rows[2] = { w[0] + w[1], w[2] + w[3] };
+		for (int y = 0; y < 2; y++)
+			for (int x = 0; x < 2; x++)
+				dst[2 * y + x] = (uint8_t)(((rows[y] >> (16 * x) & 0xffff) + 2) >> 2);
 		return;
 	}
-	/* side 8: an output row from 16 bytes, two rows of four pairs */
+	/* side 8: an output row from 16 bytes, 64-bit words of two rows' four pairs */
 	for (uint32_t y = 0; y < 4; y++) {
 		u16x8 p;
 		memcpy(&p, src + 16 * y, sizeof p);
-		u16x8 pair = (p & 255) + (p >> 8);
-		u16x8 sum = (pair + __builtin_shuffle(pair, (u16x8){ 4, 5, 6, 7, 0, 1, 2, 3 }) + 2) >> 2;
+		u64x2 w = (u64x2)((p & 255) + (p >> 8));
+		uint64_t sum = w[0] + w[1];
 		for (int x = 0; x < 4; x++)
-			dst[4 * y + x] = (uint8_t)sum[x];
+			dst[4 * y + x] = (uint8_t)(((sum >> (16 * x) & 0xffff) + 2) >> 2);
 	}
 }
 

@@ -100,7 +100,9 @@ static bool parse_batch(struct rd *r, struct batch *b)
 	b->w = u[0];
 	b->h = u[1];
 	b->c = u[2];
-	if (b->files > (size_t)(r->end - r->p) / sizeof(struct file) ||
+	/* what no reader makes: a set the checksum passed but nothing would have written */
+	if (b->files > (size_t)(r->end - r->p) / sizeof(struct file) || b->n == 0 || b->n > UINT32_MAX ||
+	    !b->w || !b->h || b->w > 32768 || b->h > 32768 || (b->c != 1 && b->c != 3 && b->c != 4) ||
 	    (u[3] & ~(uint32_t)(SIZES | KEPT)) || skip > (size_t)(r->end - r->p))
 		return false;
 	/* the record is hashed in its entry, and copied to 8-byte alignment: these are safe */
