@@ -1096,11 +1096,16 @@ static void test_idx_parse(void)
 static const char *put_idx_random(const char *name, uint32_t n, uint32_t w, uint32_t h, uint32_t seed)
 {
 	struct bb b = idx3(n, h, w, 0);
-	for (size_t i = 0; i < (size_t)n * w * h; i++) {
+	size_t bytes = (size_t)n * w * h;
+	uint8_t *px = malloc(bytes);
+	if (!px)
+		exit(2);
+	for (size_t i = 0; i < bytes; i++) {
 		seed = seed * 1103515245u + 12345u;
-		uint8_t v = (uint8_t)(seed >> 16);
-		bb_put(&b, &v, 1);
+		px[i] = (uint8_t)(seed >> 16);
 	}
+	bb_put(&b, px, bytes);           /* at once: a byte a call reallocates a byte a call */
+	free(px);
 	const char *p = put(name, b.p, b.n);
 	bb_free(&b);
 	return p;
