@@ -12,6 +12,14 @@ median: frames/s end to end (whole process, load included, PNGs on disk), render
 ms/frame, encode ms/frame, peak RSS (getrusage of the child). Ends with one line per scene:
   bench SCENE fps=... render_ms=... encode_ms=... rss_mb=... baseline_fps=... speedup=... proc_s=...
 (proc_s: the whole process, start to exit, median; baseline_proc_s the numpy one's).
+Scene collection (not in the default list: it writes a folder of BENCH_COLLECTION JPEGs,
+default 20000, with scripts/make_collection.py --jpeg, about 100 MB and a minute, and its
+cache entry is some 700 MB): a 1080p still of the folder's manifest, rendered twice into
+an empty --cache per run (first: decodes, builds, writes the entry; second: maps it),
+then 4 stills at once on the warm cache, each a quarter of the view, and the most memory
+they held at once: resident (Rss, summed) and proportional (Pss, summed: shared pages
+counted once), polled from /proc:
+  bench collection first_s=... second_s=... ratio=... shards_s=... shards_rss_mb=... shards_pss_mb=...
 Usage: scripts/bench.py [SCENE...] (env BENCH_BACKEND picks --backend).
 """
 import os, re, shutil, statistics, subprocess, sys, tempfile, time
@@ -75,6 +83,82 @@ def atlasplot_cmd(scene, out):
                                      "--frames", frames, "--sprite", "8", "-o", out + "/f_%05d.png", "-v"] + size + backend
 
 
+def run_polled(cmds):
+    """Run the commands at once; their wall time (all done), their outputs, and the
+    largest sums over them of Rss and of Pss (MB) that one poll of their
+    /proc/PID/smaps_rollup saw: pages they share count once in the Pss sum."""
+    t0 = time.monotonic()
+    ps = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for c in cmds]
+    peak = [0.0, 0.0]
+    while any(p.poll() is None for p in ps):
+        now = [0.0, 0.0]
+        for p in ps:
+            try:
+                with open("/proc/%d/smaps_rollup" % p.pid) as f:
+                    for line in f:
+                        for j, name in enumerate(("Rss:", "Pss:")):
+                            if line.startswith(name):
+                                now[j] += int(line.split()[1]) / 1024.0
+            except OSError:
+                pass
+        peak = [max(peak[j], now[j]) for j in range(2)]
+        time.sleep(0.002)
+    wall = time.monotonic() - t0
+    outs = []
+    for p in ps:
+        outs.append(p.stdout.read().decode())
+        if p.wait() != 0:
+            sys.exit("bench: a shard failed:\n" + outs[-1])
+    return wall, outs, peak
+
+
+def collection():
+    n = int(os.environ.get("BENCH_COLLECTION", "20000"))
+    d = tempfile.mkdtemp(prefix="apbench_col")
+    try:
+        subprocess.run(["/usr/bin/python3", os.path.join(here, "make_collection.py"), d, str(n), "--jpeg"],
+                       check=True, stdout=subprocess.DEVNULL)
+        mani = os.path.join(d, "manifest.csv")
+        backend = ["--backend", os.environ["BENCH_BACKEND"]] if os.environ.get("BENCH_BACKEND") else []
+        def still(cache, out, extra=()):
+            return [AP, "render", "--manifest", mani, "--cache", cache, "-o", out, "-v"] + list(extra) + backend
+        firsts, seconds = [], []
+        for _ in range(RUNS):
+            cache, tmp = tempfile.mkdtemp(prefix="apbench_cc"), tempfile.mkdtemp(prefix="apbench")
+            try:
+                text, _, first = run(still(cache, tmp + "/a.png"))
+                text, _, second = run(still(cache, tmp + "/b.png"))
+                if "no image read" not in text or "from the cache" not in text:
+                    sys.exit("bench: the second run did not use the cache:\n" + text)
+                firsts.append(first)
+                seconds.append(second)
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.rmtree(tmp, ignore_errors=True)
+        # 4 shards on one warm entry: a quarter of the view each
+        cache, tmp = tempfile.mkdtemp(prefix="apbench_cc"), tempfile.mkdtemp(prefix="apbench")
+        try:
+            run(still(cache, tmp + "/w.png"))
+            cams = ["%g,%g,2" % (x, y) for x in (-0.7, 0.7) for y in (-0.7, 0.7)]
+            wall, outs, peak = run_polled([still(cache, "%s/s%d.png" % (tmp, k), ["--camera", c])
+                                           for k, c in enumerate(cams)])
+            if sum("from the cache" in o for o in outs) != 4:
+                sys.exit("bench: not every shard mapped the entry:\n" + "\n".join(outs))
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+        f, sec = statistics.median(firsts), statistics.median(seconds)
+        rss, pss = peak
+        print("%-13s %d JPEGs: first render %.2f s, second %.3f s with the cache: %.1fx (median of %d runs)"
+              % ("collection", n, f, sec, f / sec, RUNS))
+        print("%-13s 4 shards at once on the warm entry: %.3f s; at most Rss %.0f MB, Pss %.0f MB together"
+              % ("", wall, rss, pss), flush=True)
+        return ("bench collection first_s=%.3f second_s=%.3f ratio=%.1f shards_s=%.3f shards_rss_mb=%.0f "
+                "shards_pss_mb=%.0f" % (f, sec, f / sec, wall, rss, pss))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def median_of(runs, key):
     return statistics.median(r[key] for r in runs)
 
@@ -84,6 +168,9 @@ def main():
     have_tsne = os.path.exists(os.path.join(root, "data", "mnist_tsne.npy"))
     lines = []
     for scene in scenes:
+        if scene == "collection":
+            lines.append(collection())
+            continue
         if scene.startswith("transition") and not have_tsne:
             print("bench %s skipped: data/mnist_tsne.npy missing (scripts/embed.py)" % scene)
             continue

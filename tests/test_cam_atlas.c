@@ -310,6 +310,190 @@ static void test_atlas_order(void)
 	CHECK_EQ_INT(image_at[15], 15);   /* the last chunk: one image */
 }
 
+/* The radix sort against the order its comment promises: Morton code, ties by index
+ * (a qsort of the same keys), on points with many equal codes. */
+static uint64_t spread_ref(uint32_t v)
+{
+	uint64_t x = 0;
+	for (int b = 0; b < 16; b++)
+		x |= (uint64_t)(v >> b & 1) << (2 * b);
+	return x;
+}
+
+struct ref_key {
+	uint64_t key;
+	uint32_t i;
+};
+
+static int cmp_ref(const void *a, const void *b)
+{
+	const struct ref_key *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key ? 1 : (x->i > y->i) - (x->i < y->i);
+}
+
+static void test_atlas_order_sort(void)
+{
+	enum { N = 5000 };
+	static double xy[2 * N];
+	static uint32_t cell_of[N], image_at[N];
+	static struct ref_key ref[N];
+	uint32_t r = 1;
+	for (int i = 0; i < N; i++) {
+		r = r * 1103515245u + 12345u;
+		/* 40 distinct x and y values: codes repeat, ties decide */
+		xy[2 * i] = (r >> 8) % 40 * 0.25;
+		xy[2 * i + 1] = (r >> 20) % 40 * -1.5;
+	}
+	double x0 = 0, x1 = 39 * 0.25, y0 = 39 * -1.5, y1 = 0;
+	for (int i = 0; i < N; i++) {
+		uint32_t gx = (uint32_t)((xy[2 * i] - x0) * (65535 / (x1 - x0)));
+		uint32_t gy = (uint32_t)((xy[2 * i + 1] - y0) * (65535 / (y1 - y0)));
+		ref[i] = (struct ref_key){ spread_ref(gx) | spread_ref(gy) << 1, (uint32_t)i };
+	}
+	qsort(ref, N, sizeof *ref, cmp_ref);
+	atlas_order(N, xy, 0, cell_of, image_at);
+	int bad = 0;
+	for (int c = 0; c < N; c++)
+		bad += image_at[c] != ref[c].i || cell_of[ref[c].i] != (uint32_t)c;
+	CHECK_EQ_INT(bad, 0);
+}
+
+/* atlas_build_cell gives each cell the bytes of its page's levels: gray and colour, an
+ * atlas order, the empty cells after the last image. */
+static void test_atlas_build_cell(void)
+{
+	for (int colour = 0; colour < 2; colour++) {
+		enum { N = 11 };
+		uint32_t c = colour ? 4 : 1, w = colour ? 9 : 13, h = colour ? 7 : 13;
+		uint8_t *pix = malloc((size_t)N * w * h * c);
+		uint32_t r = 7;
+		for (size_t i = 0; i < (size_t)N * w * h * c; i++) {
+			r = r * 1103515245u + 12345u;
+			pix[i] = (uint8_t)(r >> 16);
+		}
+		struct ap_imgset s = { .n = N, .w = w, .h = h, .c = c, .pix = pix };
+		struct atlas a;
+		struct ap_err err;
+		CHECK(atlas_plan(&s, 64, &a, &err) == 0);
+		uint32_t cell_of[N], image_at[N];
+		for (uint32_t i = 0; i < N; i++) {
+			cell_of[i] = (i * 5 + 3) % N;
+			image_at[cell_of[i]] = i;
+		}
+		a.cell_of = cell_of;
+		a.image_at = image_at;
+		uint32_t P = a.pitch, ch = a.channels;
+		size_t off[ATLAS_MAX_LEVELS + 1] = { 0 };
+		for (uint32_t k = 0; k < a.levels; k++)
+			off[k + 1] = off[k] + (size_t)(P >> k) * (P >> k) * ch;
+		uint8_t *lv[ATLAS_MAX_LEVELS], *cell = malloc(off[a.levels]);
+		for (uint32_t k = 0; k < a.levels; k++)
+			lv[k] = malloc(atlas_level_bytes(&a, k));
+		int bad = 0, cells = 0;
+		for (uint32_t p = 0; p < a.pages; p++) {
+			atlas_build_page(&a, &s, p, lv[0]);
+			for (uint32_t k = 1; k < a.levels; k++)
+				atlas_downsample(&a, k - 1, lv[k - 1], lv[k]);
+			for (uint32_t cy = 0; cy < a.rows; cy++)
+				for (uint32_t cx = 0; cx < a.cols; cx++, cells++) {
+					size_t at = (size_t)p * a.cols * a.rows + (size_t)cy * a.cols + cx;
+					atlas_build_cell(&a, &s, at, cell, off);
+					for (uint32_t k = 0; k < a.levels; k++) {
+						size_t side = P >> k, stride = (size_t)(a.page_w >> k) * ch;
+						for (size_t y = 0; y < side; y++)
+							bad += memcmp(cell + off[k] + y * side * ch,
+								      lv[k] + (cy * side + y) * stride + cx * side * ch,
+								      side * ch) != 0;
+					}
+				}
+		}
+		CHECK(cells > N);            /* empty cells were compared too */
+		CHECK_EQ_INT(bad, 0);
+		for (uint32_t k = 0; k < a.levels; k++)
+			free(lv[k]);
+		free(cell);
+		free(pix);
+	}
+}
+
+/* The block count's 16-byte steps and masked last step against a texel at a time, for
+ * widths around the step, odd strides, thresholds on and between values. */
+static void test_pass_fraction_block(void)
+{
+	uint8_t *p = malloc(300 * 300);
+	uint32_t r = 3;
+	for (int i = 0; i < 300 * 300; i++) {
+		r = r * 1103515245u + 12345u;
+		p[i] = (uint8_t)((r >> 16) % 4 == 0 ? 0 : r >> 20);
+	}
+	static const double thr[] = { 0, 0.001, 0.5, 127.5 / 255, 128.0 / 255, 0.99, 1 };
+	int bad = 0, checked = 0;
+	for (uint32_t w = 1; w <= 290; w += w < 40 ? 1 : 23)
+		for (uint32_t h = 1; h <= 290; h += h < 3 ? 1 : 67)
+			for (size_t k = 0; k < sizeof thr / sizeof *thr; k++) {
+				size_t stride = w + 3, pass = 0;
+				if ((size_t)(h - 1) * stride + w > 300 * 300)
+					continue;
+				for (uint32_t y = 0; y < h; y++)
+					for (uint32_t x = 0; x < w; x++)
+						pass += p[y * stride + x] >= thr[k] * 255;
+				struct atlas_texels t = { .p = p, .w = w, .h = h, .stride = stride, .ch = 1 };
+				bad += atlas_pass_fraction(&t, thr[k]) != (double)pass / ((double)w * h);
+				checked++;
+			}
+	CHECK(checked > 500);
+	CHECK_EQ_INT(bad, 0);
+	free(p);
+}
+
+/* atlas_coverage_scale's searches against a value at a time (its first form), on
+ * blocks of few values and of many, with empty runs of values, and shares from none
+ * to all. */
+static float ref_scale(double c0, double threshold, const uint8_t *p, size_t nk)
+{
+	double T = threshold * 255;
+	if (!(c0 > 0) || !(T > 0))
+		return 1;
+	uint32_t hist[256] = { 0 };
+	for (size_t i = 0; i < nk; i++)
+		if (p[i])
+			hist[p[i]]++;
+	size_t m = (size_t)(c0 * (double)nk + 0.5);
+	if (m == 0)
+		m = 1;
+	int v = 255;
+	for (size_t seen = hist[255]; seen < m && v > 0; seen += hist[--v])
+		;
+	int below = v - 1;
+	while (below > 0 && !hist[below])
+		below--;
+	double mid = below < 0 ? v / 2.0 : (v + below) / 2.0;
+	double alpha = mid > 0 ? T / mid : 16;
+	return (float)(alpha < 1.0 / 16 ? 1.0 / 16 : alpha > 16 ? 16 : alpha);
+}
+
+static void test_coverage_search(void)
+{
+	uint8_t p[4096];
+	uint32_t r = 11;
+	int bad = 0, n = 0;
+	for (int trial = 0; trial < 3000; trial++) {
+		size_t nk = 1 + (size_t)(trial * 37 % 600);
+		/* few distinct values, spread or bunched, many zeros */
+		int spread = 1 + trial % 9, base = trial % 256;
+		for (size_t i = 0; i < nk; i++) {
+			r = r * 1103515245u + 12345u;
+			p[i] = (r >> 16) % 3 == 0 ? 0 : (uint8_t)(base + (int)((r >> 20) % 7) * spread * (1 + trial % 5));
+		}
+		double c0 = (trial % 11) / 10.0, thr = 0.1 + (trial % 7) * 0.13;
+		struct atlas_texels t = { .p = p, .w = (uint32_t)nk, .h = 1, .stride = nk, .ch = 1 };
+		bad += atlas_coverage_scale(c0, thr, &t) != ref_scale(c0, thr, p, nk);
+		n++;
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(n, 3000);
+}
+
 static void test_coverage(void)
 {
 	struct ap_imgset s = { .n = 2, .w = 28, .h = 28, .c = 1 };
@@ -436,7 +620,11 @@ int main(void)
 	test_atlas_no_bleed();
 	test_atlas_extrude();
 	test_atlas_order();
+	test_atlas_order_sort();
+	test_atlas_build_cell();
+	test_pass_fraction_block();
 	test_coverage();
+	test_coverage_search();
 	test_texel_block();
 	test_pal_opts();
 	return t_done();

@@ -1091,6 +1091,106 @@ static void test_idx_parse(void)
 	CHECK(lab == NULL && n == 0);
 }
 
+/* An IDX3 file of n w×h images whose bytes come from seed (no period a misplaced copy
+ * could hide in). */
+static const char *put_idx_random(const char *name, uint32_t n, uint32_t w, uint32_t h, uint32_t seed)
+{
+	struct bb b = idx3(n, h, w, 0);
+	size_t bytes = (size_t)n * w * h;
+	uint8_t *px = malloc(bytes);
+	if (!px)
+		exit(2);
+	for (size_t i = 0; i < bytes; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (uint8_t)(seed >> 16);
+	}
+	bb_put(&b, px, bytes);           /* at once: a byte a call reallocates a byte a call */
+	free(px);
+	const char *p = put(name, b.p, b.n);
+	bb_free(&b);
+	return p;
+}
+
+/* The same images as load_images and imgset_append give, or false. */
+static int mapped_as_read(const char *const *paths, int n)
+{
+	struct ap_imgset m, r = { 0 }, s;
+	struct load_map map;
+	if (!load_images_map(paths, n, 0, &m, &map))
+		return 0;
+	/* a file a part, each part where its file is mapped */
+	int same = map.n == n && (n == 1 ? !m.part : m.part && m.nparts == (uint32_t)n);
+	for (int i = 0; i < n; i++) {
+		CHECK_OK(load_images(paths[i], 0, &s, &err));
+		if (i == 0)
+			r = s;
+		else
+			CHECK_OK(imgset_append(&r, &s, paths[i], &err));
+	}
+	same &= m.n == r.n && m.w == r.w && m.h == r.h && m.c == r.c && !m.iw && m.pix == imgset_pixels(&m, 0);
+	size_t slot = (size_t)r.w * r.h * r.c;
+	for (size_t i = 0; i < r.n; i++)
+		same &= memcmp(imgset_pixels(&m, i), imgset_pixels(&r, i), slot) == 0;
+	imgset_free(&r);
+	load_unmap(&map);
+	CHECK(map.n == 0 && map.part == NULL);
+	return same;
+}
+
+static void test_map(void)
+{
+	/* files of every size in every order; an NPY among IDX files; one file alone */
+	const char *a = put_idx_random("m_a.idx", 3, 28, 28, 1), *b = put_idx_random("m_b.idx", 2000, 28, 28, 2);
+	const char *c = put_idx_random("m_c.idx", 5, 28, 28, 3);
+	uint8_t px[7 * 28 * 28];
+	for (size_t i = 0; i < sizeof px; i++)
+		px[i] = (uint8_t)(i * 131 + i / 977);
+	const char *d = put_npy("m_d.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (7, 28, 28), }", px,
+				sizeof px);
+	CHECK(mapped_as_read((const char *[]){ b, a, c }, 3));
+	CHECK(mapped_as_read((const char *[]){ a, b, c }, 3));
+	CHECK(mapped_as_read((const char *[]){ a, c, d, b }, 4));
+	CHECK(mapped_as_read((const char *[]){ d, b }, 2));
+	CHECK(mapped_as_read((const char *[]){ b }, 1));
+	CHECK(mapped_as_read((const char *[]){ d }, 1));
+
+	/* anything it would not take is left to load_images, which says what is wrong */
+	struct ap_imgset m;
+	struct load_map map;
+	struct bb raw = idx3(2, 3, 3, 18), cut = idx3(2, 3, 3, 17);
+	const char *gz = put_gz("m_gz.idx.gz", raw.p, raw.n), *short_ = put("m_cut.idx", cut.p, cut.n);
+	const char *other = put_idx_random("m_other.idx", 2, 20, 28, 4);
+	CHECK(!load_images_map((const char *[]){ a, gz }, 2, 0, &m, &map));
+	CHECK(!load_images_map((const char *[]){ short_ }, 1, 0, &m, &map));
+	CHECK(!load_images_map((const char *[]){ a, other }, 2, 0, &m, &map));
+	CHECK(!load_images_map((const char *[]){ a, P("m_none.idx") }, 2, 0, &m, &map));
+	CHECK(!load_images_map((const char *[]){ dir }, 1, 0, &m, &map));
+	/* the cap, as load_file's: the file's size against it before anything is mapped */
+	CHECK(!load_images_map((const char *[]){ b }, 1, 2000 * 28 * 28, &m, &map));
+	CHECK(load_images_map((const char *[]){ b }, 1, 2000 * 28 * 28 + 16, &m, &map));
+	load_unmap(&map);
+	CHECK(m.pix && map.n == 0);
+	CHECK(!load_images_map((const char *[]){ a }, 0, 0, &m, &map));
+	bb_free(&raw);
+	bb_free(&cut);
+
+	/* a pipe is read, never mapped */
+	int fd[2];
+	char path[64];
+	if (access("/dev/fd/0", F_OK) == 0 && pipe(fd) == 0) {
+		struct bb p = idx3(2, 3, 3, 18);
+		CHECK_EQ_INT(write(fd[1], p.p, p.n), (long long)p.n);
+		close(fd[1]);
+		snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+		CHECK(!load_images_map((const char *[]){ path }, 1, 0, &m, &map));
+		CHECK_OK(load_images(path, 0, &m, &err));      /* and still all there to read */
+		CHECK_EQ_INT(m.n, 2);
+		imgset_free(&m);
+		close(fd[0]);
+		bb_free(&p);
+	}
+}
+
 static void rm_dir(void)
 {
 	char cmd[128];
@@ -1119,6 +1219,7 @@ int main(void)
 	test_imgset();
 	test_pipe();
 	test_idx_parse();
+	test_map();
 	rm_dir();
 	return t_done();
 }

@@ -235,16 +235,46 @@ static uint64_t dataset_id(const struct ds_paths *p)
 	return h;
 }
 
+/* The entry's sections: what draw_parts holds, then the images' record (io/dsig). */
+enum { SEC_CELLS, SEC_EXTRA, SEC_INPUTS, NSEC };
+
+/* Before the images are read: the entry's path, and its record of them (the header and
+ * that section checked) as the signature to match their files against. An entry that
+ * cannot be used is said so once, here, and not looked at again. */
+static int cache_begin(struct frames_engine *e, struct ap_err *err)
+{
+	struct frames_desc *c = e->c;
+	if (acache_path(c->cache, dataset_id(&c->paths), e->cache_path, sizeof e->cache_path))
+		return ap_errf(err, "--cache '%s': the path is too long", c->cache);
+	char note[4096 + 256];
+	void *rec;
+	size_t bytes;
+	int rc = acache_peek(e->cache_path, SEC_INPUTS, &rec, &bytes, note, sizeof note);
+	if (rc < 0) {
+		e->cache_bad = true;
+		if (c->warn)
+			c->warn(c->user, note);
+	}
+	e->sig = dsig_new(rc == 1 ? rec : NULL, rc == 1 ? bytes : 0);
+	free(rec);
+	if (!e->sig)
+		return ap_errf(err, "out of memory");
+	c->paths.sig = e->sig;
+	return 0;
+}
+
 static int cache_fetch(void *user, uint64_t key, struct draw_parts *out)
 {
 	struct frames_engine *e = user;
 	const struct frames_desc *c = e->c;
 	char note[4096 + 256];
+	if (e->cache_bad)
+		return 0;
 	double t0 = frames_now();
 	int rc = acache_open(e->cache_path, key, &e->entry, note, sizeof note);
-	if (rc == 1 && e->entry.nsec != 2) {
+	if (rc == 1 && e->entry.nsec != NSEC) {
 		acache_close(&e->entry);
-		snprintf(note, sizeof note, "cache '%s': not %d sections; building it again", e->cache_path, 2);
+		snprintf(note, sizeof note, "cache '%s': not %d sections; building it again", e->cache_path, NSEC);
 		rc = -1;
 	}
 	if (rc < 0 && c->warn)
@@ -253,13 +283,28 @@ static int cache_fetch(void *user, uint64_t key, struct draw_parts *out)
 		frames_log(c, "cache: no entry '%s' yet", e->cache_path);
 	if (rc != 1)
 		return 0;
-	*out = (struct draw_parts){ e->entry.sec[0].p, e->entry.sec[0].bytes, e->entry.sec[1].p, e->entry.sec[1].bytes };
+	*out = (struct draw_parts){ e->entry.sec[SEC_CELLS].p, e->entry.sec[SEC_CELLS].bytes, e->entry.sec[SEC_EXTRA].p,
+				    e->entry.sec[SEC_EXTRA].bytes };
 	frames_log(c, "cache: mapped and checked '%s' (%.1f MB) in %.1f ms", e->cache_path,
 		   (double)e->entry.map_bytes / 1e6, (frames_now() - t0) * 1e3);
 	return 1;
 }
 
-/* After the frames: the entry, unless it was mapped (a failure is a warning only). */
+/* The images were known from the record, but the atlas is to be built after all. */
+static int cache_pixels(void *user, struct ap_err *err)
+{
+	struct frames_engine *e = user;
+	double t0 = frames_now();
+	if (!e->d.lazy)
+		return 0;
+	if (ds_load_pixels(&e->d, &e->c->paths, err))
+		return -1;
+	frames_log(e->c, "images read in %.3f s", frames_now() - t0);
+	return 0;
+}
+
+/* After the frames: the entry, unless it was mapped (a failure is a warning only), nor
+ * when an image file changed since it was read (its record would not hold). */
 static void cache_write(struct frames_engine *e)
 {
 	const struct frames_desc *c = e->c;
@@ -267,10 +312,22 @@ static void cache_write(struct frames_engine *e)
 	struct draw_parts p;
 	if (!e->dr || draw_fetched(e->dr) || !draw_parts_get(e->dr, &key, &p))
 		return;
+	if (e->sig && !dsig_unchanged(e->sig)) {
+		frames_log(c, "cache: an image file changed (or could not be read) while it was used: no entry written");
+		return;
+	}
+	size_t rec_bytes = e->sig ? dsig_bytes(e->sig) : 0;
+	uint8_t *rec = malloc(rec_bytes ? rec_bytes : 1);
+	if (!rec)
+		return;
+	if (e->sig)
+		dsig_save(e->sig, rec);
 	double t0 = frames_now();
-	struct acache_section sec[2] = { { p.cells, p.cells_bytes }, { p.extra, p.extra_bytes } };
+	struct acache_section sec[NSEC] = { { p.cells, p.cells_bytes }, { p.extra, p.extra_bytes }, { rec, rec_bytes } };
 	struct ap_err werr;
-	if (acache_write(e->cache_path, key, sec, 2, &werr)) {
+	int rc = acache_write(e->cache_path, key, sec, NSEC, &werr);
+	free(rec);
+	if (rc) {
 		if (c->warn) {
 			char line[sizeof werr.msg + 64];
 			snprintf(line, sizeof line, "%s (the cache is not written)", werr.msg);
@@ -279,7 +336,7 @@ static void cache_write(struct frames_engine *e)
 		return;
 	}
 	frames_log(c, "cache: wrote '%s' (%.1f MB) in %.3f s", e->cache_path,
-		   (double)(p.cells_bytes + p.extra_bytes) / 1e6, frames_now() - t0);
+		   (double)(p.cells_bytes + p.extra_bytes + rec_bytes) / 1e6, frames_now() - t0);
 }
 
 static int open_loaded(struct frames_engine *e, struct ap_err *err);
@@ -292,10 +349,22 @@ int frames_open(struct frames_engine *e, struct frames_desc *c, const char *comm
 	e->command = command;
 	frames_resolve(c);
 	note_inputs(e);
+	if (c->cache && *c->cache && cache_begin(e, err))
+		goto out_free;
 	if (ds_load(&c->paths, &e->d, err))
-		return -1;
-	frames_log(c, "data set loaded in %.3f s", frames_now() - e->t_start);
+		goto out_free;
+	frames_log(c, "data set loaded in %.3f s%s", frames_now() - e->t_start,
+		   e->d.lazy ? " (no image read: the cache knows them)" : "");
+	if (e->sig) {
+		size_t stated, hashed;
+		dsig_counts(e->sig, &stated, &hashed);
+		frames_log(c, "cache: %zu image file(s) stated against the entry's record, %zu read and hashed", stated,
+			   hashed);
+	}
 	return open_loaded(e, err);
+out_free:
+	frames_close(e, -1, NULL);
+	return -1;
 }
 
 int frames_open_ds(struct frames_engine *e, struct frames_desc *c, struct ds *d, struct ap_err *err)
@@ -316,15 +385,23 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	if (prepare(c, &e->d, &e->tint, err))
 		goto out_free;
 	c->draw.store = NULL;
+	c->draw.content = 0;
 	if (c->cache && *c->cache) {
-		if (acache_path(c->cache, dataset_id(&c->paths), e->cache_path, sizeof e->cache_path)) {
+		if (!e->cache_path[0] &&
+		    acache_path(c->cache, dataset_id(&c->paths), e->cache_path, sizeof e->cache_path)) {
 			ap_errf(err, "--cache '%s': the path is too long", c->cache);
 			goto out_free;
 		}
-		e->store = (struct draw_store){ cache_fetch, e };
+		e->store = (struct draw_store){ .fetch = cache_fetch, .pixels = cache_pixels, .user = e };
 		c->draw.store = &e->store;
+		/* the key from the files' hashes: the same whether the images were read or known */
+		if (e->sig && dsig_complete(e->sig))
+			c->draw.content = dsig_content(e->sig);
 	}
 	uint32_t *dots;
+	/* mean colours for discs without labels need the pixels, when the cache knew them */
+	if (c->ro.dots_below > 0 && !e->d.labels && cache_pixels(e, err))
+		goto out_free;
 	if (dot_colors(c, &e->d, &dots, err))
 		goto out_free;
 	c->draw.dot_color = dots;
@@ -358,15 +435,15 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 		      a->page_w, a->page_h, draw_fetched(e->dr) ? "from the cache" : "built", frames_now() - t0, desc);
 	}
 	/* the legend's images are copied from the loaded pixels (data-set layout: for
-	 * animate, frame 0's), so before they go */
+	 * animate, frame 0's), so before they go; known from the cache, they are read now */
+	if (c->text.legend_images && cache_pixels(e, err))
+		goto out_free;
 	struct figure_desc fd = { &c->text, c->w, c->h, c->ro.background, e->d.labels, e->d.nclasses,
 				  &e->d.imgs, e->d.lay.xy, c->paths.max_bytes, c->warn, c->user };
 	if (figure_open(&fd, &e->fig, err))
 		goto out_free;
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
-	if (!e->d.borrowed)
-		free(e->d.imgs.pix);
-	e->d.imgs.pix = NULL;
+	ds_drop_pixels(&e->d);
 	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
 	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
 		goto out_free;
@@ -598,8 +675,11 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 	}
 	if (rc == 0 && e->c && e->c->draw.store)
 		cache_write(e);
-	if (e->c)
+	if (e->c) {
 		e->c->draw.store = NULL;
+		e->c->paths.sig = NULL;
+	}
+	dsig_free(e->sig);
 	figure_close(e->fig);
 	draw_close(e->dr);
 	acache_close(&e->entry);

@@ -63,6 +63,7 @@
 #include "io/acache.h"
 #include "io/afile.h"
 #include "io/ds.h"
+#include "io/dsig.h"
 
 #define FRAMES_DEFAULT_W 1920
 #define FRAMES_DEFAULT_H 1080
@@ -145,6 +146,8 @@ struct frames_engine {
 	struct draw_store store;     /* the cache, when c->cache */
 	struct acache entry;         /* the entry mapped, or none */
 	char cache_path[4096];
+	bool cache_bad;              /* the entry cannot be used (said once): not opened again */
+	struct dsig *sig;            /* the images' signature, when c->cache (io/dsig.h) */
 };
 
 /* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for

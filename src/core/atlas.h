@@ -65,6 +65,12 @@ void atlas_build_page(const struct atlas *a, const struct ap_imgset *s, uint32_t
 /* Build level k+1 from level k (dst: atlas_level_bytes(a, k+1) bytes). */
 void atlas_downsample(const struct atlas *a, uint32_t k, const uint8_t *src, uint8_t *dst);
 
+/* Cell c (counted over all pages) alone, every level: level k's (P>>k)² texels, in rows
+ * of P>>k, at dst + off[k]; the bytes that atlas_build_page and atlas_downsample give
+ * that cell of its page (zero for a cell no image fills). For a backend that keeps
+ * texels cell by cell and builds them on its own threads. */
+void atlas_build_cell(const struct atlas *a, const struct ap_imgset *s, size_t c, uint8_t *dst, const size_t *off);
+
 /*
  * Coverage for the discard test. Box-filtered mip levels dim thin strokes, so a digit
  * drawn at a few pixels would lose most of its texels to the threshold and vanish. For

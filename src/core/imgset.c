@@ -4,6 +4,7 @@
  */
 #include "core/imgset.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,11 +70,14 @@ int imgset_append(struct ap_imgset *dst, struct ap_imgset *src, const char *what
 		fill_sizes(iw, ih, dst);
 		fill_sizes(iw + dst->n, ih + dst->n, src);
 	}
-	pix = realloc(dst->pix, bytes);
-	if (!pix)
-		goto out_free_sizes;
-	memcpy(pix + dst->n * slot, src->pix, src->n * slot);
-	dst->pix = pix;
+	assert(!dst->pix == !src->pix && !dst->part && !src->part);
+	if (dst->pix) {
+		pix = realloc(dst->pix, bytes);
+		if (!pix)
+			goto out_free_sizes;
+		memcpy(pix + dst->n * slot, src->pix, src->n * slot);
+		dst->pix = pix;
+	}
 	dst->n = total;
 	if (iw) {
 		free(dst->iw);

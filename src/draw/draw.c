@@ -84,6 +84,16 @@ static void cpu_free(void *be)
 static const struct draw_ops cpu_ops = { cpu_frame, cpu_dots, cpu_max_size, cpu_describe, cpu_free, false,
 					 NULL, NULL, NULL };
 
+/* The images' pixels, from the store when the set came without them. */
+static int need_pixels(const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
+{
+	if (imgs->pix)
+		return 0;
+	if (!d->store || !d->store->pixels)
+		return ap_errf(err, "images: no pixels");
+	return d->store->pixels(d->store->user, err);
+}
+
 /* The key of what the cpu backend builds: everything its bytes depend on. */
 static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs)
 {
@@ -94,7 +104,15 @@ static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const 
 	double thr = d->coverage ? d->threshold : 0;
 	uint64_t h = hash64(geo, sizeof geo, 0);
 	h = hash64(&thr, sizeof thr, h);
-	h = hash64(imgs->pix, imgs->n * (size_t)imgs->w * imgs->h * imgs->c, h);
+	size_t slot = (size_t)imgs->w * imgs->h * imgs->c;
+	if (d->content)
+		h = hash64(&d->content, sizeof d->content, h + 2);
+	else if (!imgs->part)
+		h = hash64(imgs->pix, imgs->n * slot, h);
+	for (uint32_t k = 0; !d->content && k < imgs->nparts; k++) {
+		size_t to = k + 1 < imgs->nparts ? imgs->part[k + 1].first : imgs->n;
+		h = hash64(imgs->part[k].pix, (to - imgs->part[k].first) * slot, h + k);
+	}
 	if (imgs->iw)
 		h = hash64(imgs->iw, imgs->n * sizeof *imgs->iw, h);
 	if (imgs->ih)
@@ -106,7 +124,7 @@ static uint64_t cpu_key(const struct draw *dr, const struct draw_desc *d, const 
 
 static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
 {
-	struct swr_desc sd = { .portable_gather = d->portable_gather };
+	struct swr_desc sd = { .portable_gather = d->portable_gather, .coverage = d->coverage, .threshold = d->threshold };
 	struct draw_parts p = { 0 };
 	if (d->store) {
 		dr->store = d->store;
@@ -120,6 +138,8 @@ static int open_cpu(struct draw *dr, const struct draw_desc *d, const struct ap_
 					 p.cells_bytes, swr_cells_bytes(&dr->atlas));
 		}
 	}
+	if (!sd.cells && need_pixels(d, imgs, err))
+		return -1;
 	struct swr *r = swr_new(&dr->atlas, imgs, &sd, err);
 	if (!r)
 		return -1;
@@ -212,6 +232,8 @@ static const struct draw_ops gl_ops = { gl_frame, gl_dots, gl_max_size, gl_descr
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
 {
+	if (need_pixels(d, imgs, err))
+		return -1;
 	struct render *r = render_open(b, d->gpu_set ? d->gpu : -1, &dr->atlas, imgs, d->pages_per_group, err);
 	if (!r)
 		return -1;
@@ -226,6 +248,13 @@ static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_i
 	if (scene_src_init(&dr->src, &dr->atlas, imgs, render_pages_per_group(r), err))
 		return -1;
 	return d->coverage ? render_coverage(r, imgs, d->threshold, err) : 0;
+}
+
+static bool gpu_present(void)
+{
+	char desc[160];
+	struct ap_err ignore;
+	return render_probe(GLCTX_EGL_DEVICE, desc, sizeof desc, &ignore) == 0;
 }
 
 /* A GPU reached through an EGL device, or nothing (no error: auto falls back). */
@@ -252,7 +281,8 @@ static int open_backend(struct draw *dr, const struct draw_desc *d, const struct
 	case DRAW_EGL:
 		return open_gl(dr, d, imgs, GLCTX_EGL, err);
 	case DRAW_AUTO:
-		if (try_gpu(dr, d, imgs) == 0)
+		/* images not read yet are read for a GPU only, not to find out whether there is one */
+		if ((imgs->pix || gpu_present()) && try_gpu(dr, d, imgs) == 0)
 			return 0;
 		return open_cpu(dr, d, imgs, err);
 #else

@@ -23,6 +23,9 @@
  *                    builds at start-up may be found (struct draw_store)
  *   dot_color        NULL: frames may not ask for discs; else each image's disc colour,
  *                    RGBA8 in data-set order (copied; draw/dopts.h's rule)
+ *   content          0: the store's key hashes the images' pixels; else a hash of what
+ *                    decides them (their files' bytes and how they were read: io/dsig),
+ *                    taken instead, so that images known without reading them have a key
  * Transitions (draw_tween_*): a plan set once, the points' start and end positions
  * (and departure ranks, stagger, ease), and each frame drawn from its timeline t alone.
  * The cpu backend tweens on the CPU and draws as draw_frame does; the GL backends keep
@@ -74,11 +77,15 @@ struct draw_parts {
 };
 
 /* A store of draw_parts, by a key draw_ computes from everything they depend on: the
- * images' bytes and sizes, the atlas plan (page size, cells, channels, levels), the
- * atlas order from the layout, coverage and its threshold, and the layout's format.
- * fetch returns 1 with out filled (the bytes stay valid until draw_close), or 0. */
+ * images (their bytes, or desc's content) and sizes, the atlas plan (page size, cells,
+ * channels, levels), the atlas order from the layout, coverage and its threshold, and
+ * the layout's format. fetch returns 1 with out filled (the bytes stay valid until
+ * draw_close), or 0. pixels (may be NULL) fills in the pixels of the set draw_open was
+ * given without them (pix NULL, its shape known: the store was expected to hold its
+ * atlas), when they are needed after all (no entry, a GL backend): 0, or -1 with err. */
 struct draw_store {
 	int (*fetch)(void *user, uint64_t key, struct draw_parts *out);
+	int (*pixels)(void *user, struct ap_err *err);
 	void *user;
 };
 
@@ -94,13 +101,15 @@ struct draw_desc {
 	int gpu;
 	const struct draw_store *store;
 	const uint32_t *dot_color;
+	uint64_t content;
 };
 
 struct draw;
 
 /* Open a session for imgs. xy (imgs->n points, may be NULL): a layout to place the atlas
  * cells by, so that sprites near each other on screen read texels near each other in
- * memory. NULL on failure, with err saying why. */
+ * memory. imgs->pix may be NULL when d has a store with pixels and a content. NULL on
+ * failure, with err saying why. */
 struct draw *draw_open(const struct draw_desc *d, const struct ap_imgset *imgs, const double *xy,
 		       struct ap_err *err);
 /* Draw positions xy (n×2 data units) as f says into rgba (f->w × f->h × 4 bytes). */

@@ -10,6 +10,7 @@
 
 /* larger sides are a corrupt header, not a data set anyone can plot */
 #define IDX_MAX_SIDE 4096
+#define IDX3_HEADER 16
 
 static uint32_t be32(const uint8_t *p)
 {
@@ -41,58 +42,55 @@ static int idx_check_header(const uint8_t *buf, size_t len, unsigned ndims, cons
 	return 0;
 }
 
-int idx_parse_images(const struct load_buf *b, struct ap_imgset *out, struct ap_err *err)
+int idx_images_geometry(const uint8_t *buf, size_t len, const char *path, struct ap_imgset *out,
+	struct ap_err *err)
 {
-	uint8_t *buf = b->p;
-	size_t len = b->len;
-	const char *path = b->path;
-	uint8_t *pix;
 	size_t have, body;
 	uint32_t n, rows, cols;
-	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (idx_check_header(buf, len, 3, "images", path, err) < 0)
-		goto out_free_buf;
+		return -1;
 	n = be32(buf + 4);
 	rows = be32(buf + 8);
 	cols = be32(buf + 12);
-	if (n == 0) {
-		ap_errf(err, "images '%s': no images", path);
-		goto out_free_buf;
-	}
-	if (rows == 0 || cols == 0 || rows > IDX_MAX_SIDE || cols > IDX_MAX_SIDE) {
-		ap_errf(err, "images '%s': image size %ux%u is out of range (1 to %d per side)",
+	if (n == 0)
+		return ap_errf(err, "images '%s': no images", path);
+	if (rows == 0 || cols == 0 || rows > IDX_MAX_SIDE || cols > IDX_MAX_SIDE)
+		return ap_errf(err, "images '%s': image size %ux%u is out of range (1 to %d per side)",
 			path, cols, rows, IDX_MAX_SIDE);
-		goto out_free_buf;
-	}
 	/* n * rows * cols < 2^56: exact in 64 bits, whatever size_t is */
-	have = len - 16;
-	if (ap_mul_size((size_t)rows * cols, n, &body) < 0 || body > have) {
-		ap_errf(err, "images '%s': truncated: header says %u images of %ux%u (%llu bytes), "
+	have = len - IDX3_HEADER;
+	if (ap_mul_size((size_t)rows * cols, n, &body) < 0 || body > have)
+		return ap_errf(err, "images '%s': truncated: header says %u images of %ux%u (%llu bytes), "
 			"file has %zu bytes after the header",
 			path, n, cols, rows, (unsigned long long)n * rows * cols, have);
-		goto out_free_buf;
-	}
-	if (body < have) {
-		ap_errf(err, "images '%s': header says %u images of %ux%u (%zu bytes), "
+	if (body < have)
+		return ap_errf(err, "images '%s': header says %u images of %ux%u (%zu bytes), "
 			"file has %zu bytes after the header (%zu extra)",
 			path, n, cols, rows, body, have, have - body);
-		goto out_free_buf;
-	}
-	/* the pixels are the file minus its header: keep the buffer */
-	memmove(buf, buf + 16, body);
-	pix = realloc(buf, body);
-	out->pix = pix ? pix : buf;
-	buf = NULL;
 	out->n = n;
 	out->w = cols;
 	out->h = rows;
 	out->c = 1;
-	rc = 0;
-out_free_buf:
-	free(buf);
-	return rc;
+	return 0;
+}
+
+int idx_parse_images(const struct load_buf *b, struct ap_imgset *out, struct ap_err *err)
+{
+	uint8_t *buf = b->p, *pix;
+	size_t body;
+
+	if (idx_images_geometry(buf, b->len, b->path, out, err) < 0) {
+		free(buf);
+		return -1;
+	}
+	/* the pixels are the file minus its header: keep the buffer */
+	body = out->n * (size_t)out->w * out->h;
+	memmove(buf, buf + IDX3_HEADER, body);
+	pix = realloc(buf, body);
+	out->pix = pix ? pix : buf;
+	return 0;
 }
 
 int idx_parse_labels(const struct load_buf *b, int32_t **labels, size_t *n, struct ap_err *err)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <jpeglib.h>
+#include <png.h>
 #include <jerror.h>
 
 static int sys_err(struct ap_err *err, const char *what, const char *path, const char *doing, int e)
@@ -373,4 +374,13 @@ int imgdec_probe(const char *path, size_t max, uint32_t *w, uint32_t *h, struct 
 	if (size_reason(why, sizeof why, *w, *h, max) < 0)
 		return ap_errf(err, "images '%s': %s", path, why);
 	return 0;
+}
+
+uint64_t imgdec_version(void)
+{
+	return (uint64_t)IMGDEC_FORMAT << 48 ^ (uint64_t)png_access_version_number() << 16 ^ (uint64_t)JPEG_LIB_VERSION
+#ifdef LIBJPEG_TURBO_VERSION_NUMBER
+	       ^ (uint64_t)LIBJPEG_TURBO_VERSION_NUMBER << 24
+#endif
+		;
 }

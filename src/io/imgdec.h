@@ -39,4 +39,11 @@ int imgdec_file(const char *path, struct imgdec_slot *d, struct ap_err *err);
  * max bytes decoded. */
 int imgdec_probe(const char *path, size_t max, uint32_t *w, uint32_t *h, struct ap_err *err);
 
+/* What decides the pixels a file decodes to besides its bytes and the slot: the
+ * decoders' versions (libpng's at run time, libjpeg's as built) and IMGDEC_FORMAT,
+ * which goes up whenever imgdec's or imgscale's output changes for the same input.
+ * For keys of what was decoded (io/dsig). */
+#define IMGDEC_FORMAT 1
+uint64_t imgdec_version(void);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include "io/imgdir.h"
 
+#include "base/hash.h"
 #include "io/dirlist.h"
 #include "io/imgdec.h"
 #include "io/load.h"
@@ -103,7 +104,44 @@ static int plan_cell(struct imgdir_batch *b, const struct imgdir_opts *o, uint32
 	return rc;
 }
 
+static int decode_batch(struct imgdir_batch *b, const struct imgdir_opts *ro, struct ap_imgset *out,
+	struct ap_err *err);
+
+/* The options that change the set the same files give, for the signature. */
+static uint64_t sig_opts(const struct imgdir_opts *o)
+{
+	uint64_t v[4] = { o->cell, (uint64_t)o->on_bad, o->max_bytes, imgdec_version() };
+	return hash64(v, sizeof v, 0x696d67646972ull);
+}
+
+struct replay {
+	const struct imgdir_batch *b;
+	const struct imgdir_opts *o;
+};
+
+/* A known set's files left out, told as decoding them told it. */
+static void replay_skip(void *user, size_t i, const char *msg)
+{
+	const struct replay *r = user;
+	if (r->o->on_skip)
+		r->o->on_skip(r->o->user, r->b->paths[i], msg);
+}
+
 int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *ro, struct ap_imgset *out,
+	struct ap_err *err)
+{
+	if (ro->sig) {
+		struct replay r = { b, ro };
+		if (dsig_match(ro->sig, (const char *const *)b->paths, b->n, sig_opts(ro), out, b->kept, replay_skip,
+			       &r) == 1)
+			return 0;
+		if (dsig_matching(ro->sig))
+			return 1;
+	}
+	return decode_batch(b, ro, out, err);
+}
+
+static int decode_batch(struct imgdir_batch *b, const struct imgdir_opts *ro, struct ap_imgset *out,
 	struct ap_err *err)
 {
 	struct imgdir_opts planned = *ro, *o = &planned;
@@ -150,6 +188,8 @@ int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *ro, stru
 			}
 			if (o->on_skip)
 				o->on_skip(o->user, b->paths[i], e.msg);
+			if (o->sig)
+				dsig_skip(o->sig, i, e.msg);
 			continue;
 		}
 		scan(d.dst, o->cell, d.ow, d.oh, &alpha, &colour);
@@ -177,6 +217,8 @@ int imgdir_batch_load(struct imgdir_batch *b, const struct imgdir_opts *ro, stru
 	out->iw = iw;
 	out->ih = ih;
 	free(t);
+	if (o->sig)
+		dsig_note(o->sig, out, b->kept);
 	return 0;
 
 out_free:
@@ -270,7 +312,7 @@ int imgdir_load(const char *dir, const struct imgdir_opts *o, struct ap_imgset *
 	for (size_t i = 0; i < n; i++)
 		if (!(b.paths[i] = dirlist_join(dir, names[i])))
 			goto out_oom;
-	if (imgdir_batch_load(&b, &opts, out, err) < 0)
+	if ((rc = imgdir_batch_load(&b, &opts, out, err)) != 0)
 		goto out_free;
 	/* the names of the images kept, in place */
 	for (size_t i = 0; i < n; i++) {

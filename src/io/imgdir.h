@@ -31,6 +31,11 @@
  *   on_skip    NULL        void (*)(void *user, const char *path, const char *msg):
  *                          msg is the error the file would have given under FAIL
  *   user       NULL        passed to on_skip
+ *   sig        NULL        or the data set's signature (io/dsig.h): a list of files the
+ *                          record knows for their bytes and these options is not read
+ *                          at all (its set's shape, which files are kept and the skip
+ *                          messages, passed to on_skip as they were, come from it);
+ *                          otherwise the files are hashed, read, and the set noted
  *
  * Folder rules (dirlist_read's, shared with `atlasplot diff`): regular files (or links
  * to them) named *.png, *.jpg, *.jpeg (any case), not in subfolders, not hidden (a
@@ -59,6 +64,7 @@
 
 #include "base/err.h"
 #include "core/imgset.h"
+#include "io/dsig.h"
 
 #define IMGDIR_CELL_DEFAULT 64u
 #define IMGDIR_CELL_MAX 1024u
@@ -74,6 +80,7 @@ struct imgdir_opts {
 	size_t max_bytes;
 	void (*on_skip)(void *user, const char *path, const char *msg);
 	void *user;
+	struct dsig *sig;
 };
 
 /* Every PNG/JPEG file in dir (see the folder rules above), sorted by name (strcmp),

@@ -4,9 +4,13 @@
  */
 #include "io/load.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define NPY_MAX_SIDE 4096
 
@@ -97,6 +101,110 @@ int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struc
 		free(buf);
 		return -1;
 	}
+}
+
+/* ---- mapped ---- */
+
+/* One file mapped whole (read-only), and where its pixels are. */
+struct mapped {
+	uint8_t *p;
+	size_t len, off;
+	struct ap_imgset g;          /* n, w, h, c */
+};
+
+/* path mapped, if it is a regular, uncompressed IDX3 or NPY file that load_images takes
+ * (its checks, run on the mapping: only the header's page is read). */
+static bool map_one(const char *path, size_t max, struct mapped *m)
+{
+	memset(m, 0, sizeof *m);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 8 &&
+		  (unsigned long long)st.st_size <= max;
+	if (ok) {
+		m->len = (size_t)st.st_size;
+		m->p = mmap(NULL, m->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		ok = m->p != MAP_FAILED;
+		if (!ok)
+			m->p = NULL;
+	}
+	close(fd);
+	if (!ok)
+		return false;
+	struct npy a;
+	switch (sniff(m->p, m->len)) {
+	case FMT_NPY:
+		ok = npy_parse(m->p, m->len, path, &a, NULL) == 0 && images_check(&a, path, NULL) == 0;
+		if (ok) {
+			m->off = (size_t)(a.data - m->p);
+			m->g = (struct ap_imgset){ .n = a.shape[0], .w = (uint32_t)a.shape[2], .h = (uint32_t)a.shape[1],
+						   .c = (uint32_t)(a.ndim == 4 ? a.shape[3] : 1) };
+		}
+		break;
+	case FMT_IDX:
+		ok = idx_images_geometry(m->p, m->len, path, &m->g, NULL) == 0;
+		m->off = 16;
+		break;
+	default:
+		ok = false;
+	}
+	if (!ok) {
+		munmap(m->p, m->len);
+		m->p = NULL;
+	}
+	return ok;
+}
+
+bool load_images_map(const char *const *paths, int n, size_t max_bytes, struct ap_imgset *out,
+		     struct load_map *map)
+{
+	struct mapped m;
+	size_t max = max_bytes ? max_bytes : AP_LOAD_MAX_BYTES, total = 0, bytes;
+	struct imgset_part *part = NULL;
+
+	memset(out, 0, sizeof *out);
+	memset(map, 0, sizeof *map);
+	if (n <= 0 || n > LOAD_MAP_MAX || (n > 1 && !(part = malloc((size_t)n * sizeof *part))))
+		return false;
+	map->part = part;
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;
+	for (int i = 0; i < n; i++) {
+		if (!map_one(paths[i], max, &m))
+			goto out_unmap;
+		map->addr[i] = m.p;
+		map->len[i] = m.len;
+		map->n = i + 1;
+		if (i == 0) {
+			*out = m.g;
+			out->pix = m.p + m.off;
+		} else if (m.g.w != out->w || m.g.h != out->h || m.g.c != out->c || total > SIZE_MAX - m.g.n) {
+			goto out_unmap;
+		}
+		if (part)
+			part[i] = (struct imgset_part){ total, m.p + m.off };
+		total += m.g.n;
+	}
+	if (ap_mul_size(total, (size_t)out->w * out->h * out->c, &bytes) < 0)
+		goto out_unmap;
+	out->n = total;
+	out->part = part;
+	out->nparts = part ? (uint32_t)n : 0;
+	return true;
+out_unmap:
+	load_unmap(map);
+	memset(out, 0, sizeof *out);
+	return false;
+}
+
+void load_unmap(struct load_map *map)
+{
+	for (int i = 0; i < map->n; i++)
+		munmap(map->addr[i], map->len[i]);
+	free(map->part);
+	memset(map, 0, sizeof *map);
 }
 
 /* One little-endian integer of an NPY labels array, widened. */

@@ -13,6 +13,7 @@
 #ifndef AP_LOAD_H
 #define AP_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,11 +64,36 @@ struct load_buf {
 	size_t max_bytes;        /* caps what the parser allocates; 0 = AP_LOAD_MAX_BYTES */
 };
 int idx_parse_images(const struct load_buf *b, struct ap_imgset *out, struct ap_err *err);
+/* idx_parse_images' checks alone, on len bytes of a whole file that stay the caller's:
+ * out gets n, w, h, c (pix NULL; the pixels are the bytes from 16 on). */
+int idx_images_geometry(const uint8_t *buf, size_t len, const char *path, struct ap_imgset *out,
+	struct ap_err *err);
 int idx_parse_labels(const struct load_buf *b, int32_t **labels, size_t *n, struct ap_err *err);
 
 /* Images from any supported file: IDX3 (raw/.gz) or NPY uint8 N×H×W, N×H×W×3, N×H×W×4
  * (or ×1), told apart by content; the file is read once, so pipes work. */
 int load_images(const char *path, size_t max_bytes, struct ap_imgset *out, struct ap_err *err);
+/* Images of several files as one set, their pixels mapped from the files rather than
+ * read and copied (MAP_PRIVATE, read-only: the page cache's pages, shared, nothing
+ * allocated or copied): each path a regular, uncompressed IDX3 or NPY file that
+ * load_images would take (the same checks, max_bytes the same cap), all of one size and
+ * channel count. Several files make a set in parts (imgset's part: read it through
+ * imgset_pixels). Free with load_unmap, not imgset_free. Returns false, with nothing
+ * held, when any file is not like that (a pipe, gzip, a bad or mismatched file, no
+ * memory): then read them with load_images, which says what is wrong. A file truncated
+ * while mapped makes its pages unreadable (SIGBUS): hold the mapping only while the
+ * atlas is built from it. */
+#define LOAD_MAP_MAX 64
+struct load_map {
+	int n;
+	void *addr[LOAD_MAP_MAX];
+	size_t len[LOAD_MAP_MAX];
+	struct imgset_part *part;    /* the set's parts, when n > 1 */
+};
+bool load_images_map(const char *const *paths, int n, size_t max_bytes, struct ap_imgset *out,
+	struct load_map *map);
+void load_unmap(struct load_map *map);
+
 /* Labels from IDX1 (raw/.gz) or an NPY integer array of shape (N,) (any int/uint width;
  * each value must be 0 to INT32_MAX). The format is told by content, not by name. */
 int load_labels(const char *path, size_t max_bytes, int32_t **labels, size_t *n, struct ap_err *err);

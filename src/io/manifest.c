@@ -215,7 +215,7 @@ int manifest_load(const char *csv, const struct imgdir_opts *o, struct ap_imgset
 			goto out_free;
 		}
 	}
-	if (imgdir_batch_load(&b, &opts, out, err) < 0)
+	if ((rc = imgdir_batch_load(&b, &opts, out, err)) != 0)
 		goto out_free;
 	for (size_t i = 0; i < m.n; i++) {
 		if (!b.kept[i])

@@ -554,8 +554,8 @@ static int pre_make(struct render *r, const struct presc_key *key, uint32_t tex,
 							      ((cx * a->pitch) >> k)) * ch;
 	struct presc_src src = { .lv = lv, .side = (uint32_t)side, .ch = ch, .ox = (tex & 0xffff) - cx * a->pitch,
 				 .oy = (tex >> 16) - cy * a->pitch, .iw = size & 0xffff, .ih = size >> 16 };
-	presc_cache_done(pc, cell, presc_image(key, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
-					       r->has_alpha, presc_cache_slot(pc, cell)));
+	presc_cache_done(pc, cell, presc_cache_image(pc, &src, r->use_cov ? r->c0[cell] : -1, r->cov_thr,
+						     r->has_alpha, cell));
 	*made = true;
 	return 0;
 }

@@ -48,8 +48,11 @@ struct swr *swr_new(const struct atlas *a, const struct ap_imgset *s, const stru
 		swr_page_layout(r);
 		r->cells = (uint8_t *)d->cells;
 		r->cells_adopted = true;
-	} else if (swr_page_build(r, s)) {
-		goto out_oom;
+	} else {
+		if (d && d->coverage && (r->c0 = malloc((a->n ? a->n : 1) * sizeof *r->c0)))
+			r->c0_thr = d->threshold;
+		if (swr_page_build(r, s))
+			goto out_oom;
 	}
 	return r;
 out_oom:
@@ -73,6 +76,10 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err)
 		once_reset(&r->cov_state[i]);
 	r->key.thr = -1;             /* no key: swr_frame sets one */
 	r->cov_thr = threshold;
+	if (r->c0 && r->c0_thr != threshold) {
+		free(r->c0);
+		r->c0 = NULL;
+	}
 	presc_cache_reset(&r->pre.c); /* prescaled thresholds: made again */
 	return 0;
 }
@@ -94,6 +101,7 @@ void swr_free(struct swr *r)
 	free(r->cov);
 	free((void *)r->cov_state);
 	free(r->thr_cell);
+	free(r->c0);
 	presc_cache_free(&r->pre.c);
 	free(r->pre.thr_f);
 	free(r->pre.thr88);
@@ -104,6 +112,7 @@ void swr_free(struct swr *r)
 	free(r->cnt);
 	free(r->tile_off);
 	free(r->items);
+	free(r->pre_at);
 	free(r);
 }
 

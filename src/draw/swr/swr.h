@@ -50,11 +50,15 @@ struct swr_desc {
 	 * gave a session of the same atlas and images, e.g. mapped from a cache): read, never
 	 * written nor freed; the caller keeps them until swr_free. */
 	const uint8_t *cells;
+	/* true: with each cell built, its image's share passing threshold at full size, the
+	 * prescaled images' coverage needs it (swr_coverage with the same threshold keeps it) */
+	bool coverage;
+	double threshold;
 };
 
 /* Bumped whenever the bytes of swr_cells or swr_extra_save change meaning, so that a
  * key folding it in never matches an older layout. */
-#define SWR_CACHE_FORMAT 1
+#define SWR_CACHE_FORMAT 2
 
 /* The bytes of the atlas a in swr's cell layout, every level, padding included. */
 size_t swr_cells_bytes(const struct atlas *a);
@@ -66,8 +70,9 @@ const uint8_t *swr_cells(const struct swr *r);
 size_t swr_extra_bytes(const struct swr *r);
 void swr_extra_save(const struct swr *r, uint8_t *dst);
 /* Take them back into a session of the same atlas, images and coverage threshold
- * (copied: they change as frames need more): 0, or -1 when they do not fit it (then
- * nothing is taken) or memory runs out. */
+ * (copied, as frames add to them; but prescaled images kept for every cell are drawn
+ * from src where it lies, so src stays until swr_free, as swr_desc's cells do): 0, or
+ * -1 when they do not fit it (then nothing is taken) or memory runs out. */
 int swr_extra_load(struct swr *r, const uint8_t *src, size_t bytes);
 
 /* Build every page of the atlas a of s, with all its mip levels, in memory (one byte

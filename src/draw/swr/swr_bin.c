@@ -58,16 +58,69 @@ static void pre_make(struct swr *r, const struct scene_sprite *s, size_t cell)
 		/* the image's share passing at full size, kept by the prescaled image */
 		struct atlas_texels img = { .p = c + ((size_t)oy * a->pitch + ox) * ch, .w = iw, .h = ih,
 					    .stride = a->pitch, .ch = ch, .has_alpha = r->has_alpha };
-		double c0 = r->cov ? (float)atlas_pass_fraction(&img, r->cov_thr) : -1;   /* as a float, as the GL renderer gets it */
+		/* as a float, as the GL renderer gets it */
+		double c0 = !r->cov ? -1 : r->c0 ? r->c0[cell] : (float)atlas_pass_fraction(&img, r->cov_thr);
 		struct presc_src src = { .lv = c + r->lvoff[k], .side = a->pitch >> k, .ch = ch, .ox = ox, .oy = oy,
 					 .iw = iw, .ih = ih };
-		float scale = presc_image(&pc->key, &src, c0, r->cov_thr, r->has_alpha, presc_cache_slot(pc, cell));
+		float scale = presc_cache_image(pc, &src, c0, r->cov_thr, r->has_alpha, cell);
 		if (r->cov) {
 			r->pre.thr_f[cell] = (float)pc->thr / scale;
 			r->pre.thr88[cell] = (uint16_t)swr_threshold88(r->pre.thr_f[cell]);
 		}
 		presc_cache_done(pc, cell, scale);
 	}
+}
+
+/* Many sprites' prescaled images are made before binning, in cell order: marked from
+ * the sprites (per cell, a sprite that needs it), then made a run of cells at a time on
+ * every thread, so that the atlas is read and the store written in sequence rather
+ * than in the sprites' order all over both (most of a first frame's time was waiting
+ * for those cache lines). Binning then finds them made. */
+#define PRE_ALL_MIN 4096
+#define PRE_RUN 512
+
+struct pre_all {
+	struct swr *r;
+	const struct scene_out *sc;
+	atomic_size_t next;
+};
+
+static void *pre_run(void *arg)
+{
+	struct pre_all *p = arg;
+	struct swr *r = p->r;
+	size_t n = r->a.n;
+	for (size_t c0; (c0 = atomic_fetch_add(&p->next, PRE_RUN)) < n;)
+		for (size_t c = c0; c < c0 + PRE_RUN && c < n; c++)
+			if (r->pre_at[c] != UINT32_MAX)
+				pre_make(r, &p->sc->sprites[r->pre_at[c]], c);
+	return NULL;
+}
+
+static int pre_make_all(struct swr *r, const struct scene_out *sc)
+{
+	size_t n = r->a.n, marked = 0;
+	if (!r->pre.on || sc->nsprites < PRE_ALL_MIN || atomic_load(&r->pre.c.done) == n)
+		return 0;
+	if (ap_grow((void **)&r->pre_at, &r->cap_pre_at, n, sizeof *r->pre_at))
+		return -1;
+	memset(r->pre_at, 0xff, n * sizeof *r->pre_at);
+	for (size_t i = 0; i < sc->nsprites; i++) {
+		const struct scene_sprite *s = &sc->sprites[i];
+		if (!pre_match(r, s))
+			continue;
+		size_t c = cell_index(r, s);
+		if (r->pre_at[c] == UINT32_MAX && atomic_load_explicit(&r->pre.c.state[c], memory_order_relaxed) != ONCE_DONE) {
+			r->pre_at[c] = (uint32_t)i;
+			marked++;
+		}
+	}
+	if (marked < PRE_ALL_MIN)
+		return 0;            /* few: binning makes them as it meets them */
+	struct pre_all p = { .r = r, .sc = sc };
+	atomic_init(&p.next, 0);
+	swr_run_threads(r->threads, pre_run, &p);
+	return 0;
 }
 
 /* ---- binning ---- */
@@ -162,7 +215,8 @@ int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t ou
 			     .nchunks = sc->nsprites < 4096 ? 1 : r->threads, .outline = outline };
 	b.ntiles = b.tiles_x * ((h + STRIP - 1) / STRIP);
 	size_t n = sc->nsprites, ns = (size_t)b.ntiles;
-	if (ap_grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
+	if (pre_make_all(r, sc) ||
+	    ap_grow((void **)&r->span, &r->cap_span, SPAN * n, sizeof *r->span) ||
 	    ap_grow((void **)&r->tile_off, &r->cap_off, ns + 1, sizeof *r->tile_off) ||
 	    ap_grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
 		return -1;

@@ -44,9 +44,13 @@ static size_t cov_bytes(const struct swr *r)
 	return up8(r->a.n) + up8(r->a.n * r->a.levels * sizeof(float));
 }
 
+/* The texels have the kernel's pad after them (PRE_PAD), so that a session can draw
+ * from them where they are mapped. */
+#define PRE_PAD 64
+
 static size_t pre_bytes(const struct swr *r, size_t slot)
 {
-	return up8(r->a.n) + up8(r->a.n * sizeof(float)) + up8(r->a.n * slot);
+	return up8(r->a.n) + up8(r->a.n * sizeof(float)) + up8(r->a.n * slot) + PRE_PAD;
 }
 
 size_t swr_extra_bytes(const struct swr *r)
@@ -122,7 +126,14 @@ static int load_pre(struct swr *r, const struct keep_hdr *h, const uint8_t *p)
 	}
 	const float *scale = (const float *)(p + up8(n));
 	const uint8_t *tex = p + up8(n) + up8(n * sizeof(float));
-	memcpy(c->texels, tex, n * h->slot);
+	size_t made = 0;
+	for (size_t i = 0; i < n; i++)
+		made += p[i] != 0;
+	/* every image there: drawn from where it lies (mapped), nothing to add to it */
+	if (made == n)
+		presc_cache_adopt(c, tex);
+	else
+		memcpy(c->texels, tex, n * h->slot);
 	for (size_t i = 0; i < n; i++) {
 		if (!p[i])
 			continue;

@@ -106,6 +106,9 @@ struct swr {
 		int lfloor;
 	} key;
 	double cov_thr;              /* the threshold cov was made for */
+	float *c0;                   /* per cell: its image's share passing c0_thr at full size,
+	                              * made with the cells (swr_desc's coverage), or NULL */
+	double c0_thr;
 	/* Sprites of the frame's common scale when minified, drawn from their images
 	 * prescaled to it (presc.h) as binning first meets them: the scale and threshold
 	 * they were made for, and per cell the texels, their state and discard threshold. */
@@ -137,6 +140,8 @@ struct swr {
 	size_t cap_cnt;
 	struct item *items;          /* tile after tile, each in draw order */
 	size_t cap_items;
+	uint32_t *pre_at;            /* per cell: a sprite whose prescaled image to make first */
+	size_t cap_pre_at;
 };
 
 /* What one frame's threads share. */
