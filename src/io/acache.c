@@ -126,25 +126,34 @@ static void fill(struct acache *c, const struct hdr *h)
 		c->sec[i] = (struct acache_section){ (uint8_t *)c->map + h->sec[i].off, h->sec[i].bytes };
 }
 
+/* The entry at path opened and its header read and checked, for acache_open and
+ * acache_peek: *fd < 0 when there is none; else *fd is open (the caller closes it), *h
+ * and *size are read, and the result is NULL, or what is wrong with the entry. */
+static const char *open_entry(const char *path, int *fd, struct hdr *h, size_t *size, char *why, size_t wlen)
+{
+	struct stat st;
+	const char *bad = NULL;
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(*fd, &st) || !S_ISREG(st.st_mode))
+		bad = "not a regular file";
+	else if (pread(*fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+		memset(h, 0, sizeof *h);
+	*size = bad ? 0 : (size_t)st.st_size;
+	return bad ? bad : check(h, *size, NULL, why, wlen);
+}
+
 int acache_open(const char *path, uint64_t key, struct acache *c, char *note, size_t len)
 {
 	memset(c, 0, sizeof *c);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	struct stat st;
+	int fd;
 	struct hdr h;
 	char why[160];
-	const char *bad = NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		bad = "not a regular file";
-		goto out_close;
-	}
-	ssize_t got = pread(fd, &h, sizeof h, 0);
-	if (got != (ssize_t)sizeof h)
-		memset(&h, 0, sizeof h);
-	size_t size = (size_t)st.st_size;
-	if ((bad = check(&h, size, NULL, why, sizeof why)))
+	size_t size;
+	const char *bad = open_entry(path, &fd, &h, &size, why, sizeof why);
+	if (fd < 0)
+		return 0;
+	if (bad)
 		goto out_close;
 	if (h.key != key) {
 		bad = "made for other inputs or options";
@@ -175,21 +184,15 @@ int acache_peek(const char *path, uint32_t sec, void **out, size_t *bytes, char 
 {
 	*out = NULL;
 	*bytes = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	struct stat st;
+	int fd;
 	struct hdr h;
 	char why[160];
-	const char *bad = NULL;
+	size_t size;
 	void *buf = NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		bad = "not a regular file";
-		goto out_close;
-	}
-	if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
-		memset(&h, 0, sizeof h);
-	if ((bad = check(&h, (size_t)st.st_size, NULL, why, sizeof why)))
+	const char *bad = open_entry(path, &fd, &h, &size, why, sizeof why);
+	if (fd < 0)
+		return 0;
+	if (bad)
 		goto out_close;
 	if (sec >= h.nsec) {
 		bad = "its header is corrupt";
