@@ -276,12 +276,15 @@ typedef struct ap_job ap_job;
 enum { AP_JOB_FAILED = -1, AP_JOB_USAGE = -2, AP_JOB_STOPPED = 1 };
 
 /* An option: its name without the dashes, whether it takes a value, its one-letter
- * form ('o' for "output", 'v' for "verbose"; 0 none). */
+ * form ('o' for "output", 'v' for "verbose"; 0 none), and its key: a number unique
+ * among the command's options (the letter when it has one, else 256 and up), what
+ * getopt_long may be told to return for it. */
 typedef enum ap_arg { AP_ARG_NONE = 0, AP_ARG_REQUIRED, AP_ARG_OPTIONAL } ap_arg;
 typedef struct ap_option {
 	const char *name;
 	ap_arg arg;
 	int letter;
+	int key;
 } ap_option;
 
 /* Where an animation stands, for a progress line. */

@@ -20,7 +20,12 @@ static void test_options(void)
 		if (!strcmp(o[i].name, "legend"))
 			legend = (int)i;
 	}
-	CHECK(out >= 0 && o[out].letter == 'o' && o[out].arg == AP_ARG_REQUIRED);
+	CHECK(out >= 0 && o[out].letter == 'o' && o[out].arg == AP_ARG_REQUIRED && o[out].key == 'o');
+	int dup = 0;
+	for (size_t i = 0; o && i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			dup += o[i].key == o[k].key || !strcmp(o[i].name, o[k].name);
+	CHECK_EQ_INT(dup, 0);        /* keys and names unique: what getopt_long returns names one */
 	CHECK(resume >= 0 && o[resume].arg == AP_ARG_NONE && !o[resume].letter);
 	CHECK(legend >= 0 && o[legend].arg == AP_ARG_OPTIONAL);
 	CHECK(ap_job_options("diff", &n) == NULL);

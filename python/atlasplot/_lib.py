@@ -81,7 +81,7 @@ class TransitionDesc(ctypes.Structure):
 
 
 class Option(ctypes.Structure):
-    _fields_ = [("name", ctypes.c_char_p), ("arg", _i), ("letter", _i)]
+    _fields_ = [("name", ctypes.c_char_p), ("arg", _i), ("letter", _i), ("key", _i)]
 
 
 class JobProgress(ctypes.Structure):

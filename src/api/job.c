@@ -51,7 +51,7 @@ enum {
 
 #define MAX_FRAMES ANIM_MAX_FRAMES
 
-static const struct job_opt render_opts[] = {
+static const ap_option render_opts[] = {
 	JOB_COMMON_OPTS,
 	{ "layout", AP_ARG_REQUIRED, 0, OPT_LAYOUT_R },
 	{ "camera", AP_ARG_REQUIRED, 0, OPT_CAMERA },
@@ -59,7 +59,7 @@ static const struct job_opt render_opts[] = {
 	{ "output", AP_ARG_REQUIRED, 'o', 'o' },
 };
 
-static const struct job_opt animate_opts[] = {
+static const ap_option animate_opts[] = {
 	JOB_COMMON_OPTS,
 	{ "from", AP_ARG_REQUIRED, 0, OPT_FROM },
 	{ "to", AP_ARG_REQUIRED, 0, OPT_TO },
@@ -374,7 +374,7 @@ static int animate_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 
 
 /* A command's table, and its length. */
-static const struct job_opt *table(const char *command, size_t *n, enum job_kind *kind)
+static const ap_option *table(const char *command, size_t *n, enum job_kind *kind)
 {
 	if (command && !strcmp(command, "render")) {
 		*n = NAMES_COUNT(render_opts);
@@ -391,18 +391,8 @@ static const struct job_opt *table(const char *command, size_t *n, enum job_kind
 
 const ap_option *ap_job_options(const char *command, size_t *n)
 {
-	/* ap_option is job_opt's first three fields: one array each, made once, read-only */
-	static ap_option render[NAMES_COUNT(render_opts)], animate[NAMES_COUNT(animate_opts)];
 	enum job_kind kind;
-	size_t k;
-	const struct job_opt *t = table(command, &k, &kind);
-	if (!t)
-		return NULL;
-	ap_option *o = kind == JOB_RENDER ? render : animate;
-	for (size_t i = 0; i < k; i++)
-		o[i] = (ap_option){ t[i].name, t[i].arg, t[i].letter };
-	*n = k;
-	return o;
+	return table(command, n, &kind);
 }
 
 char *ap_job_help(const char *command)
@@ -471,12 +461,12 @@ int ap_job_set(ap_job *j, const char *name, const char *value, ap_error *out)
 	struct ap_err err;
 	enum job_kind kind;
 	size_t k;
-	const struct job_opt *t = table(j->kind == JOB_RENDER ? "render" : "animate", &k, &kind);
+	const ap_option *t = table(j->kind == JOB_RENDER ? "render" : "animate", &k, &kind);
 	if (name && !strcmp(name, JOB_OPT_NO_PRESCALE)) {
 		j->c.draw.no_prescale = true;
 		return 0;
 	}
-	const struct job_opt *o = NULL;
+	const ap_option *o = NULL;
 	for (size_t i = 0; name && i < k && !o; i++)
 		if (!strcmp(t[i].name, name) || (t[i].letter && name[0] == t[i].letter && !name[1]))
 			o = &t[i];
@@ -496,9 +486,9 @@ int ap_job_set(ap_job *j, const char *name, const char *value, ap_error *out)
 	if (value && !v)
 		return fail(out, &err, AP_JOB_FAILED);
 	j->checked = false;
-	int r = job_common_opt(&j->c, o->id, v, &err);
+	int r = job_common_opt(&j->c, o->key, v, &err);
 	if (r == 0)
-		r = j->kind == JOB_RENDER ? render_opt(j, o->id, v, &err) : animate_opt(j, o->id, v, &err);
+		r = j->kind == JOB_RENDER ? render_opt(j, o->key, v, &err) : animate_opt(j, o->key, v, &err);
 	if (r == 1)
 		return 0;
 	return fail(out, &err, r == -2 ? AP_JOB_FAILED : AP_JOB_USAGE);

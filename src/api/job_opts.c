@@ -105,7 +105,7 @@ void job_common_help(char *buf, size_t len)
 		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
 
-const struct job_opt job_common_opts[] = { JOB_COMMON_OPTS, { NULL, 0, 0, 0 } };
+const ap_option job_common_opts[] = { JOB_COMMON_OPTS, { NULL, 0, 0, 0 } };
 
 void job_common_free(struct frames_desc *c)
 {

@@ -24,15 +24,7 @@ enum {
 	OPT_COMMAND_BASE = 512,      /* command-specific options start here */
 };
 
-/* An option: ap_option's fields and the id the parsers switch on (a letter's own code,
- * or an OPT_ value). */
-struct job_opt {
-	const char *name;
-	ap_arg arg;
-	int letter;
-	int id;
-};
-
+/* ap_option entries; the key is what the parsers switch on. */
 #define JOB_COMMON_OPTS \
 	{ "images", AP_ARG_REQUIRED, 0, OPT_IMAGES }, \
 	{ "labels", AP_ARG_REQUIRED, 0, OPT_LABELS }, \
@@ -76,7 +68,7 @@ struct job_opt {
 	{ "verbose", AP_ARG_NONE, 'v', 'v' }
 
 /* The shared options, JOB_COMMON_OPTS, ended by a zero entry. */
-extern const struct job_opt job_common_opts[];
+extern const ap_option job_common_opts[];
 
 /* Hidden options: not in any table (so not on the command line), for what the
  * environment switches there (ATLASPLOT_NO_PRESCALE). */

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <atlasplot.h>
+
 #include "app/frames.h"
 #include "base/err.h"
 
@@ -33,14 +35,18 @@ int cli_job(const char *cmd, int argc, char **argv, const char *command_line);
 /* atlas and info: the shared options' frames_desc, with what only a command line sets
  * (the warnings on stderr, the environment's switches); free with job_common_free. */
 void cli_common_init(struct frames_desc *c);
-/* The getopt table of two job_opt tables (each ended by a NULL name) and -h, in out
+/* The getopt table of two option tables (each ended by a NULL name) and -h, in out
  * (CLI_MAX_OPTS entries). */
 #define CLI_MAX_OPTS 96
-struct job_opt;
-void cli_longopts(const struct job_opt *a, const struct job_opt *b, struct option *out);
+void cli_longopts(const ap_option *a, const ap_option *b, struct option *out);
 
 /* "Software", "Command" tEXt values: argv joined by spaces, cut to len. */
 void cli_command_line(int argc, char **argv, char *buf, size_t len);
+
+/* The log and warning callbacks of the commands: "atlasplot: LINE" and "atlasplot:
+ * warning: LINE" on stderr. */
+void cli_log_line(void *user, const char *line);
+void cli_warn_line(void *user, const char *line);
 
 /* Print "atlasplot: <msg>" to stderr and return code. */
 int cli_fail(int code, const struct ap_err *err);

@@ -81,7 +81,7 @@ static int atlas_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 static int parse(int argc, char **argv, struct frames_desc *c, const char **out, int want_out, bool *table,
 		 struct ap_err *err)
 {
-	static const struct job_opt own[] = {
+	static const ap_option own[] = {
 		{ "layout", AP_ARG_REQUIRED, 0, OPT_LAYOUT_I },
 		{ "sprite-table", AP_ARG_NONE, 0, OPT_SPRITE_TABLE },
 		{ "output", AP_ARG_REQUIRED, 'o', 'o' },

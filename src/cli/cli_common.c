@@ -139,28 +139,34 @@ static void warn_skip(void *user, const char *path, const char *msg)
 	fprintf(stderr, "atlasplot: warning: %s (skipped)\n", msg);
 }
 
-static void warn_line(void *user, const char *line)
+void cli_warn_line(void *user, const char *line)
 {
 	(void)user;
 	fprintf(stderr, "atlasplot: warning: %s\n", line);
+}
+
+void cli_log_line(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "atlasplot: %s\n", line);
 }
 
 void cli_common_init(struct frames_desc *c)
 {
 	memset(c, 0, sizeof *c);
 	c->paths.dir.on_skip = warn_skip;
-	c->warn = warn_line;
+	c->warn = cli_warn_line;
 	c->draw.no_prescale = getenv("ATLASPLOT_NO_PRESCALE") != NULL;
 }
 
-void cli_longopts(const struct job_opt *a, const struct job_opt *b, struct option *out)
+void cli_longopts(const ap_option *a, const ap_option *b, struct option *out)
 {
 	static const int has[] = { no_argument, required_argument, optional_argument };
-	const struct job_opt *tables[2] = { a, b };
+	const ap_option *tables[2] = { a, b };
 	size_t n = 0;
 	for (int k = 0; k < 2; k++)
-		for (const struct job_opt *t = tables[k]; t && t->name && n + 2 < CLI_MAX_OPTS; t++)
-			out[n++] = (struct option){ t->name, has[t->arg], NULL, t->id };
+		for (const ap_option *t = tables[k]; t && t->name && n + 2 < CLI_MAX_OPTS; t++)
+			out[n++] = (struct option){ t->name, has[t->arg], NULL, t->key };
 	out[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	out[n] = (struct option){ NULL, 0, NULL, 0 };
 }

@@ -15,8 +15,6 @@
 #include "api/job_opts.h"
 #include "cli/cli.h"
 
-#define LETTER_BASE 1024         /* getopt values of options without a letter: this + index */
-
 struct job_ctx {
 	ap_job *j;
 	const ap_option *opts;
@@ -29,13 +27,9 @@ static int job_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 {
 	struct job_ctx *x = ctx;
 	const ap_option *o = NULL;
-	if (opt >= LETTER_BASE && (size_t)(opt - LETTER_BASE) < x->n) {
-		o = &x->opts[opt - LETTER_BASE];
-	} else {
-		for (size_t i = 0; i < x->n && !o; i++)
-			if (x->opts[i].letter == opt)
-				o = &x->opts[i];
-	}
+	for (size_t i = 0; i < x->n && !o; i++)
+		if (x->opts[i].key == opt)
+			o = &x->opts[i];
 	if (!o)
 		return 0;
 	if (o->letter == 'o')
@@ -53,30 +47,17 @@ static int job_opt(void *ctx, int opt, const char *arg, struct ap_err *err)
 
 /* The getopt tables of the job's options, with -h: longopts (n + 2 entries) and the
  * short letters. */
-static int tables(const ap_option *o, size_t n, struct option *lo, char *so, size_t solen)
+static void tables(const ap_option *o, size_t n, struct option *lo, char *so, size_t solen)
 {
 	size_t at = (size_t)snprintf(so, solen, ":h");
 	for (size_t i = 0; i < n; i++) {
 		static const int has[] = { no_argument, required_argument, optional_argument };
-		lo[i] = (struct option){ o[i].name, has[o[i].arg], NULL, o[i].letter ? o[i].letter : LETTER_BASE + (int)i };
+		lo[i] = (struct option){ o[i].name, has[o[i].arg], NULL, o[i].key };
 		if (o[i].letter && at + 3 < solen)
 			at += (size_t)snprintf(so + at, solen - at, "%c%s", o[i].letter, o[i].arg ? ":" : "");
 	}
 	lo[n] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n + 1] = (struct option){ NULL, 0, NULL, 0 };
-	return 0;
-}
-
-static void log_line(void *user, const char *line)
-{
-	(void)user;
-	fprintf(stderr, "atlasplot: %s\n", line);
-}
-
-static void warn_line(void *user, const char *line)
-{
-	(void)user;
-	fprintf(stderr, "atlasplot: warning: %s\n", line);
 }
 
 /* The progress line: on a terminal, redrawn at most 4 times a second; with -v, a line
@@ -180,8 +161,8 @@ int cli_job(const char *cmd, int argc, char **argv, const char *command_line)
 	struct cli_stop stop;
 	struct hook_user hu = { { isatty(2), x.verbose, 0 }, &stop };
 	ap_job_hooks h = {
-		.log = log_line,
-		.warn = warn_line,
+		.log = cli_log_line,
+		.warn = cli_warn_line,
 		.progress = animate ? hook_progress : NULL,
 		.ready = hook_ready,
 		.user = &hu,
