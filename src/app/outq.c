@@ -9,6 +9,7 @@ struct job {
 	uint8_t *buf;
 	char *path;
 	uint32_t w, h;
+	size_t seq;                 /* submission order */
 	struct pngio_wopts o;
 	struct pngio_text text[OUTQ_MAX_TEXT];
 	char *strs[2 * OUTQ_MAX_TEXT];
@@ -26,7 +27,9 @@ struct outq {
 	int head, count;
 	int closing;
 	int failed;
+	size_t failed_seq;          /* the earliest failed frame's, so the error does not depend on thread timing */
 	struct ap_err err;
+	size_t submitted;
 	uint8_t **all;
 	int busy;                   /* jobs taken by a worker, not yet done */
 	size_t written;
@@ -75,8 +78,9 @@ static void *worker(void *arg)
 			q->written++;
 			q->encode_s += dt;
 		}
-		if (rc && !q->failed) {
+		if (rc && (!q->failed || j.seq < q->failed_seq)) {
 			q->failed = 1;
+			q->failed_seq = j.seq;
 			q->err = err;
 		}
 		q->free_bufs[q->nfree++] = j.buf;
@@ -178,8 +182,10 @@ int outq_submit(struct outq *q, uint8_t *buf, const char *path, uint32_t w, uint
 		j.text[i].value = j.strs[2 * i + 1] = dup_or_null(o->text[i].value, &oom);
 	}
 	pthread_mutex_lock(&q->mu);
+	j.seq = q->submitted++;
 	if (oom && !q->failed) {
 		q->failed = 1;
+		q->failed_seq = j.seq;
 		ap_errf(&q->err, "output '%s': out of memory", path);
 	}
 	if (q->failed) {

@@ -2,8 +2,8 @@
  * outq: encode and write frames on worker threads while the next frame renders.
  * The producer takes a free frame buffer (blocking while all are in flight), fills
  * it, and submits it with its path; a worker encodes it with pngio_write (atomic)
- * and returns the buffer. The first error stops further submits and is reported by
- * outq_close. Buffers are reused, so memory stays at depth frames.
+ * and returns the buffer. An error stops further submits; outq_close reports the
+ * earliest frame's (in submission order, not in the order the threads finished). Buffers are reused, so memory stays at depth frames.
  */
 #ifndef AP_OUTQ_H
 #define AP_OUTQ_H
@@ -39,7 +39,7 @@ void outq_drain(struct outq *q);
 void outq_stats(struct outq *q, size_t *frames, double *encode_s);
 
 /* Wait for every queued write, stop the workers, free everything. Returns 0, or -1
- * with the first write error in err. */
+ * with the earliest frame's write error in err. */
 int outq_close(struct outq *q, struct ap_err *err);
 
 #endif

@@ -47,7 +47,6 @@ static const char help[] =
 	"  -v, --verbose        the grid, method, cost and time on stderr\n"
 	"  -h, --help           this help\n"
 	"\n"
-	"\n"
 	"A contact sheet without overlap: render the grid with --sprite-growth 1 and --sprite\n"
 	"the grid's pitch, min(W / (C - 1), H / (R - 1)) / (1 + 2 * margin) pixels for a WxH\n"
 	"frame (3.72 for 265 x 265 cells in 1080x1080 with the default margin).\n"
