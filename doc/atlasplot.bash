@@ -9,7 +9,7 @@ _atlasplot_draw_opts='--size --margin --clamp-camera --sprite --sprite-mode --sp
 	--alpha --threshold --coverage --color-by --dots-below --dots-fade --opacity --background
 	--highlight --highlight-scale --outline
 	--label-names --legend --legend-images --title --caption --font-size --text-color --dpi
-	--backend --gpu --page-size --pages-per-array --cache --png-level --max-memory --verbose --help'
+	--backend --gpu --page-size --pages-per-array --cache --png-level --encoders --max-memory --verbose --help'
 
 # The words to offer after option $1 of command $2; returns 1 when $1 takes no value.
 # Sets _atlasplot_kind to file, dir, word or none (no completion: a number, a colour).
@@ -40,7 +40,7 @@ _atlasplot_value()
 		if [ "$2" = atlas ]; then _atlasplot_kind=dir; else _atlasplot_kind=file; fi ;;
 	--camera | --camera-from | --camera-to | --size | --margin | --sprite-growth | \
 	--sprite-min | --sprite-max | --threshold | --background | --highlight | \
-	--highlight-scale | --outline | --gpu | --page-size | --pages-per-array | --png-level | \
+	--highlight-scale | --outline | --gpu | --page-size | --pages-per-array | --png-level | --encoders | \
 	--max-memory | --cell | --frames | --duration | --fps | --hold-start | --hold-end | \
 	--stagger | --shard | --range | --title | --caption | --title-from | --title-to | \
 	--font-size | --text-color | --dpi | --dots-below | --dots-fade | -t | --tolerance | -p | --max-pixels | -r | --max-rms)

@@ -60,6 +60,9 @@ for b in egl cpu; do
 	# the transition kept resident: what its frames handed the GL
 	line=$(sed -n "s/^atlasplot: gl uploads: /$b  uploads:  /p" "$T/anim.err")
 	[ -z "$line" ] || { echo "$line"; summary="$summary$line\n"; }
+	# frames overlapping: how long the loop waited for each frame's read-back
+	line=$(sed -n "s/^atlasplot: gl read-back: /$b  read-back: /p" "$T/anim.err")
+	[ -z "$line" ] || { echo "$line"; summary="$summary$line\n"; }
 	rm -rf "$T/png_$b"
 	# shellcheck disable=SC2086
 	"$AP" animate $imgs --from data/mnist_umap.npy --to data/mnist_tsne.npy --frames "$frames" --sprite 8 \

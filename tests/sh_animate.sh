@@ -114,6 +114,16 @@ pixels "osmesa: last frame is render of B (scaled, shifted)" rb2.png g/f_04.png
 pixels "osmesa: linear midpoint is render of the midpoints" rmid.png g/f_02.png
 same "osmesa: uploads by the first frame only" "$(sed -n 's/^atlasplot: gl uploads: //p' "$T/err")" \
 	"$((6 * (3 * 16 + 4 + 16))) bytes of sprite data in 1 of 5 frames, 0 bytes of prescaled images in 0"
+same "osmesa: PNG frames read back two in flight" \
+	"$(sed -n 's/^atlasplot: gl read-back: \([0-9]* frames, [0-9]* in flight\).*/\1/p' "$T/err")" "5 frames, 2 in flight"
+"$AP" animate $O --from a.npy --to b2.npy --frames 5 --ease linear --backend osmesa -o - >g/raw.bin
+check "osmesa: the PNG frames (in flight) are the raw frames (drawn one at a time)" "$PY" -c "
+import numpy as np
+from PIL import Image
+raw = np.fromfile('g/raw.bin', np.uint8).reshape(5, 48, 64, 4)
+for k in range(5):
+    assert (raw[k] == np.array(Image.open('g/f_%02d.png' % k).convert('RGBA'))).all(), k
+"
 run "$AP" animate $O --from a.npy --to b2.npy --frames 4 --camera-from 4,3,2 --camera-to 2,2,1 --backend osmesa -v \
 	-o 'g/c_%d.png'
 rc_is "osmesa camera move" 0
@@ -279,6 +289,13 @@ expect_err "pattern needed" 2 "atlasplot: output 'x.png': several frames need a 
 expect_err "missing --from" 2 "atlasplot: missing --from LAYOUT$H" "$AP" animate $O -o 'x_%d.png'
 expect_err "missing -o" 2 "atlasplot: missing -o OUT (a pattern like frames/frame_%05d.png, or - for raw frames on stdout)$H" $A
 expect_err "unknown option" 2 "atlasplot: unknown option '--bogus'$H" $A --bogus -o 'x_%d.png'
+expect_err "encoders 0" 2 "atlasplot: --encoders '0': expected 1 to 64$H" $A --encoders 0 -o 'x_%d.png'
+expect_err "encoders 65" 2 "atlasplot: --encoders '65': expected 1 to 64$H" $A --encoders 65 -o 'x_%d.png'
+mkdir enc
+run $A --frames 3 --encoders 3 -v -o 'enc/x_%d.png'
+rc_is "three encoders" 0
+same "three encoder threads, said by -v" "$(grep -c '^atlasplot: 3 PNG encoder thread(s)$' "$T/err")" "1"
+same "three encoders: three frames" "$(ls enc | wc -l)" "3"
 expect_err "missing folder" 1 "atlasplot: output 'nodir/x_0.png': No such file or directory" $A --frames 2 -o 'nodir/x_%d.png'
 check "one frame needs no pattern" $A --frames 1 -o one.png
 pixels "one frame is render of A" ra.png one.png

@@ -490,11 +490,85 @@ out_free:
 }
 #endif
 
+/* Frames in flight: started frames finish oldest first, each into its own buffer,
+ * with the bytes of the same frame drawn at once; the limits say what is wrong. */
+static void test_inflight(enum draw_backend backend)
+{
+	struct scene sc;
+	scene_init(&sc);
+	struct ap_err err;
+	struct draw_desc d = { .backend = backend, .coverage = true, .threshold = 0.5 };
+	struct draw *dr = draw_open(&d, &sc.s, sc.a, &err);
+	CHECK(dr != NULL);
+	if (!dr)
+		return;
+	CHECK(draw_tween_set(dr, &sc.tw, &err) == 0);
+	enum { K = 10, DEPTH = 3 };
+	uint8_t *want = malloc((size_t)K * W * H * 4), *got = calloc((size_t)K, W * H * 4);
+	double *xy = malloc(N * 2 * sizeof *xy);
+	struct scene_frame f[K];
+	double t[K];
+	/* even frames from the plan, odd ones from the CPU's points, each at its own camera */
+	for (int k = 0; k < K; k++) {
+		t[k] = frame_at(dr, &sc, k, &f[k], xy);
+		f[k].cam.zoom = 1 + 0.25 * k;
+		int rc = k % 2 ? draw_frame(dr, xy, &f[k], &discard, want + (size_t)k * W * H * 4, &err)
+			       : draw_tween_frame(dr, t[k], &f[k], &discard, want + (size_t)k * W * H * 4, &err);
+		CHECK_EQ_INT(rc, 0);
+	}
+	CHECK_EQ_INT(draw_set_inflight(dr, 0, &err), -1);
+	CHECK_STR(err.msg, "draw: 0 frames in flight: expected 1 to 4");
+	CHECK_EQ_INT(draw_set_inflight(dr, 5, &err), -1);
+	CHECK_STR(err.msg, "draw: 5 frames in flight: expected 1 to 4");
+	CHECK(draw_finish(dr, &err) == NULL);
+	CHECK_STR(err.msg, "draw: no frame in flight");
+	CHECK_EQ_INT(draw_set_inflight(dr, DEPTH, &err), 0);
+	int next = 0, order_ok = 1;
+	for (int k = 0; k < K; k++) {
+		uint8_t *buf = got + (size_t)k * W * H * 4;
+		if (k % 2 == 0) {
+			memcpy(xy, draw_tween_points(dr, t[k]), N * 2 * sizeof *xy);
+			CHECK_EQ_INT(draw_tween_start(dr, t[k], &f[k], &discard, buf, &err), 0);
+		} else {
+			memcpy(xy, draw_tween_points(dr, t[k]), N * 2 * sizeof *xy);
+			CHECK_EQ_INT(draw_frame_start(dr, xy, &f[k], &discard, buf, &err), 0);
+		}
+		if (draw_inflight(dr) == DEPTH) {
+			CHECK_EQ_INT(draw_frame_start(dr, xy, &f[k], &discard, want, &err), -1);
+			CHECK_STR(err.msg, "draw: 3 frames in flight already (draw_finish one first)");
+			CHECK_EQ_INT(draw_frame(dr, xy, &f[k], &discard, want, &err), -1);
+			CHECK_STR(err.msg, "draw: 3 frames in flight (draw_finish them first)");
+			CHECK_EQ_INT(draw_set_inflight(dr, 2, &err), -1);
+			CHECK_STR(err.msg, "draw: 3 frames still in flight");
+			order_ok &= draw_finish(dr, &err) == got + (size_t)next++ * W * H * 4;
+		}
+	}
+	while (draw_inflight(dr))
+		order_ok &= draw_finish(dr, &err) == got + (size_t)next++ * W * H * 4;
+	CHECK(order_ok);
+	CHECK_EQ_INT(next, K);
+	for (int k = 0; k < K; k++)
+		CHECK(memcmp(got + (size_t)k * W * H * 4, want + (size_t)k * W * H * 4, W * H * 4) == 0);
+	/* the frames differ from each other, so a mixed-up buffer would show */
+	CHECK(memcmp(want, want + (size_t)2 * W * H * 4, W * H * 4) != 0);
+	/* back to one at a time */
+	CHECK_EQ_INT(draw_set_inflight(dr, 1, &err), 0);
+	CHECK_EQ_INT(draw_tween_frame(dr, t[4], &f[4], &discard, got, &err), 0);
+	CHECK(memcmp(got, want + (size_t)4 * W * H * 4, W * H * 4) == 0);
+	free(want);
+	free(got);
+	free(xy);
+	draw_close(dr);
+	scene_free(&sc);
+}
+
 int main(void)
 {
 	uint8_t *cpu_frames = malloc((size_t)10 * W * H * 4);
 	test_cpu(cpu_frames);
+	test_inflight(DRAW_CPU);
 #ifndef AP_NO_GL
+	test_inflight(DRAW_OSMESA);
 	test_gl_resident(cpu_frames);
 	test_gl_exact();
 	test_gl_variants();

@@ -41,7 +41,7 @@ static void test_resolve(void)
 	CHECK_EQ_INT(d.ro.background, FRAMES_DEFAULT_BACKGROUND);
 	CHECK_EQ_INT(d.max_memory, FRAMES_DEFAULT_MAX_MEMORY);
 	CHECK_EQ_INT(d.encoders, frames_default_encoders());
-	CHECK(d.encoders >= 1 && d.encoders <= FRAMES_MAX_ENCODERS);
+	CHECK(d.encoders >= 1 && d.encoders <= FRAMES_DEFAULT_ENCODERS_CAP);
 	CHECK(d.draw.coverage);                       /* discard keeps coverage by default */
 	CHECK_NEAR(d.draw.threshold, DRAW_DEFAULT_THRESHOLD, 0);
 	/* what was set stays, zero included where a flag says it was set */

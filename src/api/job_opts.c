@@ -91,6 +91,8 @@ static const char common_help[] =
 	"                       on the next run (default: off, or $ATLASPLOT_CACHE)\n"
 	"  --png-level N        PNG compression 1..9 (default %d: fastest; 2..9: zlib's\n"
 	"                       levels, smaller and slower)\n"
+	"  --encoders N         threads encoding and writing PNG frames while the next one\n"
+	"                       draws, 1..%d (default: one per online CPU, at most %d)\n"
 	"  --max-memory SIZE    refuse work estimated to need more (default %zuG; K, M, G suffixes)\n"
 	"  -v, --verbose        progress and timings on stderr\n"
 	"  -h, --help           this help\n";
@@ -102,7 +104,8 @@ void job_common_help(char *buf, size_t len)
 		 cam_sprite_mode_names[CAM_SPRITE_POWER], CAM_DEFAULT_GROWTH, CAM_DEFAULT_SPRITE_MIN, CAM_DEFAULT_SPRITE_MAX, CAM_SPRITE_LIMIT, DRAW_DEFAULT_THRESHOLD,
 		 DRAW_DEFAULT_DOTS_FADE, (unsigned)((bg & 0xff) << 16 | (bg >> 8 & 0xff) << 8 | (bg >> 16 & 0xff)), SCENE_DEFAULT_HIGHLIGHT_SCALE,
 		 SCENE_MAX_HIGHLIGHT_SCALE, TEXT_TITLE_SCALE, TEXT_CAPTION_SCALE, TEXT_DEFAULT_DPI,
-		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_DEFAULT_MAX_MEMORY >> 30);
+		 ATLAS_DEFAULT_PAGE, PNGIO_DEFAULT_LEVEL, FRAMES_MAX_ENCODERS, FRAMES_DEFAULT_ENCODERS_CAP,
+		 FRAMES_DEFAULT_MAX_MEMORY >> 30);
 }
 
 const ap_option job_common_opts[] = { JOB_COMMON_OPTS, { NULL, 0, 0, 0 } };
@@ -300,6 +303,11 @@ int job_common_opt(struct frames_desc *c, int opt, const char *arg, struct ap_er
 		if (opts_uint(arg, 9, &u) || !u)
 			return ap_errf(err, "--png-level '%s': expected 1 to 9", arg);
 		c->png_level = (int)u;
+		return 1;
+	case OPT_ENCODERS:
+		if (opts_uint(arg, FRAMES_MAX_ENCODERS, &u) || !u)
+			return ap_errf(err, "--encoders '%s': expected 1 to %d", arg, FRAMES_MAX_ENCODERS);
+		c->encoders = (int)u;
 		return 1;
 	case OPT_MAX_MEMORY:
 		if (parse_bytes(arg, &c->max_memory))

@@ -89,7 +89,7 @@ bool frames_path_index(const char *pattern, const char *name, long *k)
 int frames_default_encoders(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > FRAMES_MAX_ENCODERS ? FRAMES_MAX_ENCODERS : (int)n;
+	return n < 1 ? 1 : n > FRAMES_DEFAULT_ENCODERS_CAP ? FRAMES_DEFAULT_ENCODERS_CAP : (int)n;
 }
 
 void frames_resolve(struct frames_desc *d)
@@ -444,9 +444,19 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 		goto out_free;
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
 	ds_drop_pixels(&e->d);
-	/* One encoder thread per spare core keeps up with the renderer, which uses all. */
-	if (!(e->q = outq_new(c->encoders, c->encoders + 2, (size_t)c->w * c->h * 4, err)))
+	/* A GL backend reads frame k back while frame k+1 draws: two in flight overlap the
+	 * GPU's drawing with the read-back and the copy; more would only hold more frames. */
+	e->inflight = 1;
+	if (!draw_is_cpu(e->dr) && !e->fig) {
+		if (draw_set_inflight(e->dr, FRAMES_GL_INFLIGHT, err))
+			goto out_free;
+		e->inflight = FRAMES_GL_INFLIGHT;
+	}
+	/* One encoder thread per spare core keeps up with the renderer, which uses all; the
+	 * frames in flight hold buffers of their own. */
+	if (!(e->q = outq_new(c->encoders, c->encoders + 2 + e->inflight, (size_t)c->w * c->h * 4, err)))
 		goto out_free;
+	frames_log(c, "%d PNG encoder thread(s)", c->encoders);
 	if (e->d.lay.xy)
 		frames_fit(e, e->d.lay.xy);
 	/* an automatic backend may have failed one way before it succeeded another */
@@ -504,10 +514,14 @@ static struct scene_frame scene_of(const struct frames_engine *e, const struct c
 	};
 }
 
-/* The scene alone, no text. */
-static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
-		      struct ap_err *err)
+static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err);
+
+/* The scene alone, no text; with start, left in flight (draw_*_start). */
+static int draw_scene_as(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
+			 bool start, struct ap_err *err)
 {
+	if (!start && e->npend && flush_pending(e, true, err))
+		return -1;
 	struct scene_frame f = scene_of(e, cam);
 	struct draw_opts ro = e->c->ro;
 	if (e->opacity_pinned) {
@@ -515,8 +529,10 @@ static int draw_scene(struct frames_engine *e, const double *xy, const struct ca
 		ro.opacity_auto = false;
 	}
 	double t0 = frames_now();
-	int rc = xy ? draw_frame(e->dr, xy, &f, &ro, rgba, err)
-		    : draw_tween_frame(e->dr, e->tween_t, &f, &ro, rgba, err);
+	int rc = start ? (xy ? draw_frame_start(e->dr, xy, &f, &ro, rgba, err)
+			     : draw_tween_start(e->dr, e->tween_t, &f, &ro, rgba, err))
+		       : (xy ? draw_frame(e->dr, xy, &f, &ro, rgba, err)
+			     : draw_tween_frame(e->dr, e->tween_t, &f, &ro, rgba, err));
 	e->t_render += frames_now() - t0;
 	struct draw_stats st;
 	draw_stats(e->dr, &st);
@@ -526,6 +542,12 @@ static int draw_scene(struct frames_engine *e, const double *xy, const struct ca
 	e->presc_bytes += st.presc_bytes;
 	e->presc_frames += st.presc_bytes > 0;
 	return rc;
+}
+
+static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
+		      struct ap_err *err)
+{
+	return draw_scene_as(e, xy, cam, rgba, false, err);
 }
 
 static void place_legend(struct frames_engine *e, const double *xy, const struct cam *cam, bool pin)
@@ -618,6 +640,60 @@ static int emit_stream(struct frames_engine *e, const double *xy, const struct c
 	return rc;
 }
 
+/* Finish the oldest frame in flight and queue its PNG (write), or give its buffer back. */
+static int finish_oldest(struct frames_engine *e, bool write, struct ap_err *err)
+{
+	struct frames_pending p = e->pend[0];
+	memmove(e->pend, e->pend + 1, (size_t)--e->npend * sizeof *e->pend);
+	double t0 = frames_now();
+	uint8_t *px = draw_finish(e->dr, err);
+	e->t_collect += frames_now() - t0;
+	e->collected++;
+	int rc = -1;
+	if (!px || !write) {
+		outq_release(e->q, p.buf);
+	} else {
+		struct png_meta m;
+		png_meta(e, &p.cam, &m);
+		rc = outq_submit(e->q, p.buf, p.path, (uint32_t)e->c->w, (uint32_t)e->c->h, &m.wo);
+	}
+	free(p.path);
+	return px && write ? rc : (px ? 0 : -1);
+}
+
+/* Every frame in flight finished, oldest first: 0, or the first failure's -1 (err set,
+ * or empty when a queued write failed and frames_close says how). */
+static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err)
+{
+	int rc = 0;
+	while (e->npend) {
+		struct ap_err fe = { 0 };
+		if (finish_oldest(e, write && rc == 0, &fe) && rc == 0) {
+			rc = -1;
+			*err = fe;
+		}
+	}
+	return rc;
+}
+
+/* A PNG frame started on a GL backend and left in flight; the oldest is written once
+ * e->inflight are. */
+static int emit_started(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
+			uint8_t *buf, struct ap_err *err)
+{
+	char *p = strdup(path);
+	if (!p || draw_scene_as(e, xy, cam, buf, true, err)) {
+		if (!p)
+			ap_errf(err, "output '%s': out of memory", path);
+		free(p);
+		outq_release(e->q, buf);
+		return -1;
+	}
+	e->pend[e->npend++] = (struct frames_pending){ buf, p, *cam };
+	e->frames++;
+	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+}
+
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 		struct ap_err *err)
 {
@@ -634,6 +710,8 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		outq_release(e->q, buf);
 		return rc;
 	}
+	if (e->inflight > 1 && !e->fig)
+		return emit_started(e, xy, cam, path, buf, err);
 	if (frames_draw(e, xy, cam, buf, err)) {
 		outq_release(e->q, buf);
 		return -1;
@@ -646,6 +724,15 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 
 int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 {
+	if (e->npend) {
+		/* a failed run's frames in flight are given back, not written */
+		struct ap_err fe = { 0 };
+		if (flush_pending(e, rc == 0, &fe) && rc == 0 && fe.msg[0]) {
+			if (err)
+				*err = fe;
+			rc = -1;
+		}
+	}
 	if (e->q) {
 		outq_drain(e->q);
 		if (e->clamp_frames)
@@ -666,6 +753,9 @@ int frames_close(struct frames_engine *e, int rc, struct ap_err *err)
 			frames_log(e->c, "gl uploads: %zu bytes of sprite data in %zu of %zu frames, %zu bytes of "
 				   "prescaled images in %zu", e->up_bytes, e->up_frames, e->draws, e->presc_bytes,
 				   e->presc_frames);
+		if (e->collected)
+			frames_log(e->c, "gl read-back: %zu frames, %d in flight, %.2f ms a frame waiting for them",
+				   e->collected, e->inflight, e->t_collect * 1e3 / (double)e->collected);
 		struct ap_err qerr;
 		if (outq_close(e->q, &qerr) && rc == 0) {
 			if (err)

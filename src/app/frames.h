@@ -32,7 +32,7 @@
  *                    of paths.max_bytes and paths.dir.max_bytes (what one file read,
  *                    one decoded image or a folder's working set may take)
  *   encoders         0 -> frames_default_encoders(): a PNG encoder thread per online CPU,
- *                    at most FRAMES_MAX_ENCODERS
+ *                    at most FRAMES_DEFAULT_ENCODERS_CAP; at most FRAMES_MAX_ENCODERS
  *   inputs, ninputs  files read besides paths (shots, keyframes): like every input,
  *                    no output may be one of them (same st_dev/st_ino)
  *   log, user        NULL: quiet; else called with each progress or timing line
@@ -65,12 +65,17 @@
 #include "io/ds.h"
 #include "io/dsig.h"
 
+/* PNG frames a GL backend keeps in flight (draw_set_inflight) */
+#define FRAMES_GL_INFLIGHT 2
 #define FRAMES_DEFAULT_W 1920
 #define FRAMES_DEFAULT_H 1080
 #define FRAMES_DEFAULT_BACKGROUND 0xff000000u
 #define FRAMES_DEFAULT_MAX_MEMORY ((size_t)4 << 30)
-/* More encoders than this only queue more frames: one frame renders at a time. */
-#define FRAMES_MAX_ENCODERS 8
+/* The encoders --encoders may ask for, and the default's cap: more than the cap only
+ * pays when frames draw faster than a few ms (a GPU) and encode slower (RGB, levels
+ * above 1), and each holds a frame's buffer. */
+#define FRAMES_MAX_ENCODERS 64
+#define FRAMES_DEFAULT_ENCODERS_CAP 8
 #define FRAMES_MAX_INPUTS 8
 
 struct frames_desc {
@@ -106,7 +111,7 @@ struct frames_desc {
 
 /* The defaults of a desc, in place (idempotent). */
 void frames_resolve(struct frames_desc *d);
-/* The encoders' default: the online CPUs, 1 to FRAMES_MAX_ENCODERS. */
+/* The encoders' default: the online CPUs, 1 to FRAMES_DEFAULT_ENCODERS_CAP. */
 int frames_default_encoders(void);
 
 /* The pattern must hold exactly one integer conversion (%d, %0Nd) when need_number,
@@ -148,6 +153,16 @@ struct frames_engine {
 	char cache_path[4096];
 	bool cache_bad;              /* the entry cannot be used (said once): not opened again */
 	struct dsig *sig;            /* the images' signature, when c->cache (io/dsig.h) */
+	/* PNG frames of a GL backend on their way back (draw/draw.h's frames in flight),
+	 * oldest first, with what their files need; at most inflight (1: none kept) */
+	struct frames_pending {
+		uint8_t *buf;
+		char *path;
+		struct cam cam;
+	} pend[DRAW_MAX_INFLIGHT];
+	int npend, inflight;
+	size_t collected;
+	double t_collect;            /* seconds waiting for read-backs, for -v */
 };
 
 /* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for

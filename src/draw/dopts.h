@@ -68,10 +68,12 @@ struct draw_opts {
 	bool opacity_auto;          /* the opacity from the frame's sprites in view */
 };
 
-/* Where a frame is drawn: w×h RGBA8 pixels, rows top first. */
+/* Where a frame is drawn: w×h RGBA8 pixels, rows top first. defer: the backend may
+ * leave the frame in flight (the GL's read-back ring), to be completed later. */
 struct draw_target {
 	int w, h;
 	uint8_t *rgba;
+	bool defer;
 };
 
 /* The one place the threshold's default is resolved. */

@@ -31,6 +31,9 @@ struct draw_ops {
 			   const struct scene_lod *lod, const struct presc_key *key, const struct draw_opts *o,
 			   const struct draw_target *tg, struct ap_err *err);
 	void (*stats)(const void *be, struct draw_stats *out);
+	/* frames left in flight (a target's defer), or NULL: every frame done when drawn */
+	int (*set_ring)(void *be, int n, struct ap_err *err);
+	int (*collect)(void *be, uint8_t **rgba, struct ap_err *err);
 };
 
 struct draw {
@@ -52,6 +55,13 @@ struct draw {
 	bool has_tw;
 	double *tw_xy, *tw_prog;
 	double tw_t;                 /* NaN: tw_xy holds none */
+	/* frames started and not finished (draw_*_start), oldest first */
+	int inflight_max;            /* 0: 1 */
+	struct {
+		uint8_t *rgba;
+		bool deferred;       /* the backend holds it (collect) */
+	} fifo[DRAW_MAX_INFLIGHT];
+	int fhead, fcount;
 };
 
 static int cpu_frame(void *be, const struct scene_out *sc, const struct draw_opts *o, const struct draw_target *t,
@@ -82,7 +92,7 @@ static void cpu_free(void *be)
 }
 
 static const struct draw_ops cpu_ops = { cpu_frame, cpu_dots, cpu_max_size, cpu_describe, cpu_free, false,
-					 NULL, NULL, NULL };
+					 NULL, NULL, NULL, NULL, NULL };
 
 /* The images' pixels, from the store when the set came without them. */
 static int need_pixels(const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
@@ -226,8 +236,18 @@ static void gl_stats(const void *be, struct draw_stats *out)
 	render_stats(be, &out->upload_bytes, &out->presc_bytes);
 }
 
+static int gl_set_ring(void *be, int n, struct ap_err *err)
+{
+	return render_set_ring(be, n, err);
+}
+
+static int gl_collect(void *be, uint8_t **rgba, struct ap_err *err)
+{
+	return render_collect(be, rgba, err);
+}
+
 static const struct draw_ops gl_ops = { gl_frame, gl_dots, gl_max_size, gl_describe, gl_free, false,
-					gl_tween_set, gl_tween_frame, gl_stats };
+					gl_tween_set, gl_tween_frame, gl_stats, gl_set_ring, gl_collect };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
@@ -364,13 +384,82 @@ static int build(struct draw *dr, const double *xy, const struct scene_frame *f,
 	return frame_of(dr, f, o, &fr, err) || scene_build(&dr->src, xy, &fr, &dr->sc, err) ? -1 : 0;
 }
 
-int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
-	       uint8_t *rgba, struct ap_err *err)
+static int frame_go(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		    uint8_t *rgba, bool defer, struct ap_err *err)
 {
 	if (build(dr, xy, f, o, err))
 		return -1;
-	struct draw_target t = { f->w, f->h, rgba };
+	struct draw_target t = { f->w, f->h, rgba, defer };
 	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
+}
+
+/* Whether a frame may start now, and whether the backend would hold it. */
+static int may_start(const struct draw *dr, bool *defer, struct ap_err *err)
+{
+	int max = dr->inflight_max ? dr->inflight_max : 1;
+	if (dr->fcount >= max)
+		return ap_errf(err, "draw: %d frames in flight already (draw_finish one first)", dr->fcount);
+	*defer = max > 1 && dr->ops->collect;
+	return 0;
+}
+
+static void started(struct draw *dr, uint8_t *rgba, bool defer)
+{
+	int k = (dr->fhead + dr->fcount++) % DRAW_MAX_INFLIGHT;
+	dr->fifo[k].rgba = rgba;
+	dr->fifo[k].deferred = defer;
+}
+
+int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+	       uint8_t *rgba, struct ap_err *err)
+{
+	if (dr->fcount)
+		return ap_errf(err, "draw: %d frames in flight (draw_finish them first)", dr->fcount);
+	return frame_go(dr, xy, f, o, rgba, false, err);
+}
+
+int draw_frame_start(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err)
+{
+	bool defer = false;
+	if (may_start(dr, &defer, err) || frame_go(dr, xy, f, o, rgba, defer, err))
+		return -1;
+	started(dr, rgba, defer);
+	return 0;
+}
+
+int draw_set_inflight(struct draw *dr, int n, struct ap_err *err)
+{
+	if (n < 1 || n > DRAW_MAX_INFLIGHT)
+		return ap_errf(err, "draw: %d frames in flight: expected 1 to %d", n, DRAW_MAX_INFLIGHT);
+	if (dr->fcount)
+		return ap_errf(err, "draw: %d frames still in flight", dr->fcount);
+	if (dr->ops->set_ring && dr->ops->set_ring(dr->be, n, err))
+		return -1;
+	dr->inflight_max = n;
+	return 0;
+}
+
+int draw_inflight(const struct draw *dr)
+{
+	return dr->fcount;
+}
+
+uint8_t *draw_finish(struct draw *dr, struct ap_err *err)
+{
+	if (!dr->fcount) {
+		ap_errf(err, "draw: no frame in flight");
+		return NULL;
+	}
+	int k = dr->fhead;
+	dr->fhead = (k + 1) % DRAW_MAX_INFLIGHT;
+	dr->fcount--;
+	if (!dr->fifo[k].deferred)
+		return dr->fifo[k].rgba;
+	uint8_t *got;
+	if (dr->ops->collect(dr->be, &got, err))
+		return NULL;
+	return got;
 }
 
 int draw_opacity(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
@@ -464,13 +553,13 @@ static void tween_pos(void *user, size_t i, double xy[2])
 	tween_lerp_points(tw->a + 2 * i, b + 2 * i, 1, &p, 0, xy);
 }
 
-int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
-		     uint8_t *rgba, struct ap_err *err)
+static int tween_go(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		    uint8_t *rgba, bool defer, struct ap_err *err)
 {
 	if (!dr->has_tw)
 		return ap_errf(err, "transition: no plan set (draw_tween_set)");
 	if (!dr->ops->tween_frame)
-		return draw_frame(dr, draw_tween_points(dr, t), f, o, rgba, err);
+		return frame_go(dr, draw_tween_points(dr, t), f, o, rgba, defer, err);
 	struct scene_frame fr;
 	if (frame_of(dr, f, o, &fr, err))
 		return -1;
@@ -485,8 +574,26 @@ int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, con
 	bool discs_only = lod.on && !(lod.img_alpha > 0);
 	bool pre = !fr.no_prescale && !discs_only && scene_first(&dr->src, &fr, tween_pos, &at, &s0) &&
 		   scene_sprite_key(&s0, &dr->atlas, &key);
-	struct draw_target tg = { f->w, f->h, rgba };
+	struct draw_target tg = { f->w, f->h, rgba, defer };
 	return dr->ops->tween_frame(dr->be, &dr->src, t, &fr, &lod, pre ? &key : NULL, o, &tg, err);
+}
+
+int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err)
+{
+	if (dr->fcount)
+		return ap_errf(err, "draw: %d frames in flight (draw_finish them first)", dr->fcount);
+	return tween_go(dr, t, f, o, rgba, false, err);
+}
+
+int draw_tween_start(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err)
+{
+	bool defer = false;
+	if (may_start(dr, &defer, err) || tween_go(dr, t, f, o, rgba, defer, err))
+		return -1;
+	started(dr, rgba, defer);
+	return 0;
 }
 
 void draw_stats(const struct draw *dr, struct draw_stats *out)

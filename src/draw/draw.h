@@ -154,6 +154,24 @@ const double *draw_tween_points(struct draw *dr, double t);
 int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
 		     uint8_t *rgba, struct ap_err *err);
 
+/* Frames in flight. After draw_set_inflight(dr, n), up to n frames may be started and not
+ * yet finished: draw_frame_start and draw_tween_start start one into rgba (and, on a GL
+ * backend, return with its read-back still on its way, into a ring of pixel-pack
+ * buffers behind fences, so that the next frame draws while this one is read back);
+ * draw_finish completes the oldest started and returns its rgba, NULL with err on
+ * failure (or when none is in flight). The cpu backend draws each frame when it starts:
+ * finish only hands its rgba back. n = 1 (the default) is every frame done when started.
+ * draw_frame and draw_tween_frame want none in flight. */
+#define DRAW_MAX_INFLIGHT 4
+int draw_set_inflight(struct draw *dr, int n, struct ap_err *err);
+/* Frames started and not finished. */
+int draw_inflight(const struct draw *dr);
+int draw_frame_start(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err);
+int draw_tween_start(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
+		     uint8_t *rgba, struct ap_err *err);
+uint8_t *draw_finish(struct draw *dr, struct ap_err *err);
+
 /* What the last frame (draw_frame or draw_tween_frame) handed the GL: upload_bytes of
  * buffers (sprite records, or a plan's positions, ranks and instances) and presc_bytes
  * of prescaled images and their discard scales. All 0 on the cpu backend. */

@@ -90,6 +90,16 @@ struct render {
 	int fw, fh, aw, ah;
 	GLint max_size;
 	struct tween_state tw;       /* a transition resident (render_tween_*) */
+	/* Read-backs in flight (render_set_ring): frame k's pixels go into a pixel-pack
+	 * buffer behind a fence while frame k+1 is drawn, and render_collect copies them
+	 * out, oldest first. */
+	struct {
+		GLuint pbo[RENDER_MAX_RING];
+		GLsync fence[RENDER_MAX_RING];
+		uint8_t *dst[RENDER_MAX_RING];
+		size_t bytes[RENDER_MAX_RING], cap[RENDER_MAX_RING];
+		int n, head, count;
+	} ring;
 	size_t up_bytes, pre_bytes;  /* handed to the GL by the last frame */
 };
 
@@ -314,6 +324,12 @@ void render_free(struct render *r)
 	GLuint fbos[] = { r->fbo, r->accum_fbo },
 	       texs[] = { r->frame_tex, r->accum_tex, r->pre.tex, r->pre.cov, r->cov_tex, r->dot_tex },
 	       bufs[] = { r->inst, r->pre.buf, r->cov_buf, r->dot_buf };
+	for (int k = 0; k < RENDER_MAX_RING; k++) {
+		if (r->ring.fence[k])
+			gl->DeleteSync(r->ring.fence[k]);
+		if (r->ring.pbo[k])
+			gl->DeleteBuffers(1, &r->ring.pbo[k]);
+	}
 	if (r->tw.vao) {
 		gl->DeleteVertexArrays(1, &r->tw.vao);
 		gl->DeleteBuffers(TW_BUFS, r->tw.buf);
@@ -832,8 +848,87 @@ static int frame_end(struct render *r, bool fast, const struct draw_target *t, s
 	}
 	gl->BindFramebuffer(GL_READ_FRAMEBUFFER, r->fbo);
 	gl->PixelStorei(GL_PACK_ALIGNMENT, 1);
-	gl->ReadPixels(0, 0, t->w, t->h, GL_RGBA, GL_UNSIGNED_BYTE, t->rgba);
-	return gl_check(r, "drawing the frame", err);
+	if (!t->defer || r->ring.n < 2) {
+		gl->ReadPixels(0, 0, t->w, t->h, GL_RGBA, GL_UNSIGNED_BYTE, t->rgba);
+		return gl_check(r, "drawing the frame", err);
+	}
+	if (r->ring.count == r->ring.n)
+		return ap_errf(err, "gl: %d frames in flight already (render_collect one first)", r->ring.n);
+	int k = (r->ring.head + r->ring.count) % r->ring.n;
+	size_t bytes = (size_t)t->w * (size_t)t->h * 4;
+	if (!r->ring.pbo[k])
+		gl->GenBuffers(1, &r->ring.pbo[k]);
+	gl->BindBuffer(GL_PIXEL_PACK_BUFFER, r->ring.pbo[k]);
+	if (r->ring.cap[k] < bytes) {
+		gl->BufferData(GL_PIXEL_PACK_BUFFER, (GLsizeiptr)bytes, NULL, GL_STREAM_READ);
+		r->ring.cap[k] = bytes;
+	}
+	gl->ReadPixels(0, 0, t->w, t->h, GL_RGBA, GL_UNSIGNED_BYTE, (void *)0);
+	gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+	r->ring.fence[k] = gl->FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+	/* start the GPU now: the next frame's CPU work overlaps this one's drawing */
+	gl->Flush();
+	if (gl_check(r, "drawing the frame", err)) {
+		if (r->ring.fence[k])
+			gl->DeleteSync(r->ring.fence[k]);
+		r->ring.fence[k] = NULL;
+		return -1;
+	}
+	r->ring.dst[k] = t->rgba;
+	r->ring.bytes[k] = bytes;
+	r->ring.count++;
+	return 0;
+}
+
+int render_set_ring(struct render *r, int n, struct ap_err *err)
+{
+	if (n < 1 || n > RENDER_MAX_RING)
+		return ap_errf(err, "gl: %d frames in flight: expected 1 to %d", n, RENDER_MAX_RING);
+	if (r->ring.count)
+		return ap_errf(err, "gl: %d frames still in flight", r->ring.count);
+	r->ring.n = n;
+	r->ring.head = 0;
+	return 0;
+}
+
+int render_inflight(const struct render *r)
+{
+	return r->ring.count;
+}
+
+int render_collect(struct render *r, uint8_t **rgba, struct ap_err *err)
+{
+	const struct glfn *gl = r->gl;
+	*rgba = NULL;
+	if (!r->ring.count)
+		return ap_errf(err, "gl: no frame in flight");
+	int k = r->ring.head;
+	r->ring.head = (k + 1) % r->ring.n;
+	r->ring.count--;
+	GLsync f = r->ring.fence[k];
+	r->ring.fence[k] = NULL;
+	/* a bounded wait, so that a hung GPU is an error rather than a hang */
+	GLenum st = GL_TIMEOUT_EXPIRED;
+	for (int tries = 0; tries < RENDER_COLLECT_TRIES && st == GL_TIMEOUT_EXPIRED; tries++)
+		st = gl->ClientWaitSync(f, GL_SYNC_FLUSH_COMMANDS_BIT, 1000000000ull);
+	gl->DeleteSync(f);
+	if (st != GL_ALREADY_SIGNALED && st != GL_CONDITION_SATISFIED)
+		return ap_errf(err, st == GL_TIMEOUT_EXPIRED ? "gl: a frame's read-back did not finish in %d s"
+							   : "gl: waiting for a frame's read-back failed (%d s)",
+			       RENDER_COLLECT_TRIES);
+	gl->BindBuffer(GL_PIXEL_PACK_BUFFER, r->ring.pbo[k]);
+	const void *src = gl->MapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)r->ring.bytes[k], GL_MAP_READ_BIT);
+	if (src)
+		memcpy(r->ring.dst[k], src, r->ring.bytes[k]);
+	if (src && !gl->UnmapBuffer(GL_PIXEL_PACK_BUFFER))
+		src = NULL;    /* the store was lost (GL 4.5 §6.3.1): the copy may be torn */
+	gl->BindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+	if (!src) {
+		gl->GetError();
+		return ap_errf(err, "gl: cannot map a frame's read-back buffer");
+	}
+	*rgba = r->ring.dst[k];
+	return gl_check(r, "reading the frame back", err);
 }
 
 int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,

@@ -73,6 +73,21 @@ int render_devices(char *buf, size_t len, struct ap_err *err);
  * without uploading anything (atlasplot info). */
 int render_probe(enum glctx_backend backend, char *buf, size_t len, struct ap_err *err);
 
+/* Read-backs in flight: with n >= 2 (at most RENDER_MAX_RING), a frame whose target says
+ * defer is left on its way: its pixels go into a pixel-pack buffer behind a fence, the
+ * call returns, and render_collect waits for the oldest such frame and copies it into
+ * its target, so that frame k+1 draws while frame k is read back. n = 1 (the default):
+ * every frame is read into its target before the call returns. Not while frames are in
+ * flight. */
+#define RENDER_MAX_RING 4
+#define RENDER_COLLECT_TRIES 60  /* seconds a read-back may take */
+int render_set_ring(struct render *r, int n, struct ap_err *err);
+/* Frames left in flight, not yet collected. */
+int render_inflight(const struct render *r);
+/* Wait for the oldest frame in flight and copy it into its target: 0 with *rgba its
+ * target's pixels, or -1 with err (none in flight, a failed wait or map). */
+int render_collect(struct render *r, uint8_t **rgba, struct ap_err *err);
+
 /* Draw the scene into t. */
 int render_frame(struct render *r, const struct scene_out *sc, const struct draw_opts *o,
 		 const struct draw_target *t, struct ap_err *err);
