@@ -116,8 +116,16 @@ same "osmesa: uploads by the first frame only" "$(sed -n 's/^atlasplot: gl uploa
 	"$((6 * (3 * 16 + 4 + 16))) bytes of sprite data in 1 of 5 frames, 0 bytes of prescaled images in 0"
 same "osmesa: PNG frames read back two in flight" \
 	"$(sed -n 's/^atlasplot: gl read-back: \([0-9]* frames, [0-9]* in flight\).*/\1/p' "$T/err")" "5 frames, 2 in flight"
-"$AP" animate $O --from a.npy --to b2.npy --frames 5 --ease linear --backend osmesa -o - >g/raw.bin
-check "osmesa: the PNG frames (in flight) are the raw frames (drawn one at a time)" "$PY" -c "
+"$AP" animate $O --from a.npy --to b2.npy --frames 5 --ease linear --backend osmesa -v -o - >g/raw.bin 2>"$T/err"
+same "osmesa: raw frames read back two in flight too" \
+	"$(sed -n 's/^atlasplot: gl read-back: \([0-9]* frames, [0-9]* in flight\).*/\1/p' "$T/err")" "5 frames, 2 in flight"
+same "osmesa: 5 raw frames" "$(wc -c <g/raw.bin)" "61440"
+"$AP" animate $O --from a.npy --to b2.npy --frames 5 --ease linear --backend osmesa --title T -v -o - >g/raw_t.bin 2>"$T/err"
+same "osmesa with a title: 5 raw frames" "$(wc -c <g/raw_t.bin)" "61440"
+same "osmesa with a title: drawn one at a time (the text goes on after the read-back)" \
+	"$(grep -c '^atlasplot: gl read-back' "$T/err")" "0"
+check "osmesa with a title: the frames have it" sh -c "! cmp -s g/raw.bin g/raw_t.bin"
+check "osmesa: the PNG frames are the raw frames" "$PY" -c "
 import numpy as np
 from PIL import Image
 raw = np.fromfile('g/raw.bin', np.uint8).reshape(5, 48, 64, 4)

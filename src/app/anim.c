@@ -343,10 +343,6 @@ static int run_frames(struct anim *an, struct ap_err *err)
 	const struct anim_desc *a = an->a;
 	const struct frames_desc *c = an->c;
 	bool to_raw = !a->out;
-	size_t frame_bytes = (size_t)c->w * c->h * 4;
-	uint8_t *raw = NULL;
-	if (to_raw && !(raw = malloc(frame_bytes)))
-		return ap_errf(err, "out of memory for a %dx%d frame", c->w, c->h);
 	long lo = a->range_a, hi = a->range_b <= 0 || a->range_b > an->total ? an->total : a->range_b;
 	if (a->resume && a->out)
 		remove_stale(an, lo, hi);
@@ -370,9 +366,7 @@ static int run_frames(struct anim *an, struct ap_err *err)
 		struct cam cam;
 		const double *xy = frame_state(an, k, &cam, true);
 		if (to_raw) {
-			rc = frames_draw(&an->e, xy, &cam, raw, err);
-			if (rc == 0)
-				rc = a->raw(a->user, raw, frame_bytes, err);
+			rc = frames_to_sink(&an->e, xy, &cam, a->raw, a->user, err);
 		} else if (frames_emit(&an->e, xy, &cam, path, err)) {
 			/* an empty record: a queued write failed, and frames_close will say how */
 			rc = err->msg[0] ? -1 : 1;
@@ -384,13 +378,15 @@ static int run_frames(struct anim *an, struct ap_err *err)
 			a->progress(a->user, &p);
 		}
 	}
+	/* the raw frames still being read back (GL): complete ones, even when stopped */
+	if (to_raw && rc == 0)
+		rc = frames_sink_flush(&an->e, err);
 	if (a->progress && p.done) {
 		p.elapsed = frames_now() - t0;
 		p.render_s = an->e.t_render;
 		p.final = true;
 		a->progress(a->user, &p);
 	}
-	free(raw);
 	return rc;
 }
 

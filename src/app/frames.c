@@ -640,7 +640,8 @@ static int emit_stream(struct frames_engine *e, const double *xy, const struct c
 	return rc;
 }
 
-/* Finish the oldest frame in flight and queue its PNG (write), or give its buffer back. */
+/* Finish the oldest frame in flight and queue its PNG or hand it to its sink (write), or
+ * give its buffer back. */
 static int finish_oldest(struct frames_engine *e, bool write, struct ap_err *err)
 {
 	struct frames_pending p = e->pend[0];
@@ -649,16 +650,19 @@ static int finish_oldest(struct frames_engine *e, bool write, struct ap_err *err
 	uint8_t *px = draw_finish(e->dr, err);
 	e->t_collect += frames_now() - t0;
 	e->collected++;
-	int rc = -1;
-	if (!px || !write) {
-		outq_release(e->q, p.buf);
-	} else {
+	int rc = px ? 0 : -1;
+	if (px && write && p.path) {
 		struct png_meta m;
 		png_meta(e, &p.cam, &m);
 		rc = outq_submit(e->q, p.buf, p.path, (uint32_t)e->c->w, (uint32_t)e->c->h, &m.wo);
+		free(p.path);
+		return rc;
 	}
+	if (px && write)
+		rc = p.sink(p.user, px, (size_t)e->c->w * (size_t)e->c->h * 4, err);
+	outq_release(e->q, p.buf);
 	free(p.path);
-	return px && write ? rc : (px ? 0 : -1);
+	return rc;
 }
 
 /* Every frame in flight finished, oldest first: 0, or the first failure's -1 (err set,
@@ -689,9 +693,38 @@ static int emit_started(struct frames_engine *e, const double *xy, const struct 
 		outq_release(e->q, buf);
 		return -1;
 	}
-	e->pend[e->npend++] = (struct frames_pending){ buf, p, *cam };
+	e->pend[e->npend++] = (struct frames_pending){ buf, p, *cam, NULL, NULL };
 	e->frames++;
 	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+}
+
+int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *cam, frames_sink sink,
+		   void *user, struct ap_err *err)
+{
+	if (e->inflight < 2 || e->fig) {
+		uint8_t *buf = outq_buffer(e->q);
+		if (!buf)
+			return ap_errf(err, "out of frame buffers");
+		int rc = frames_draw(e, xy, cam, buf, err);
+		if (rc == 0)
+			rc = sink(user, buf, (size_t)e->c->w * (size_t)e->c->h * 4, err);
+		outq_release(e->q, buf);
+		return rc;
+	}
+	uint8_t *buf = outq_buffer(e->q);
+	if (!buf)
+		return ap_errf(err, "out of frame buffers");
+	if (draw_scene_as(e, xy, cam, buf, true, err)) {
+		outq_release(e->q, buf);
+		return -1;
+	}
+	e->pend[e->npend++] = (struct frames_pending){ buf, NULL, *cam, sink, user };
+	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+}
+
+int frames_sink_flush(struct frames_engine *e, struct ap_err *err)
+{
+	return flush_pending(e, true, err);
 }
 
 int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,

@@ -124,6 +124,9 @@ int frames_path(const char *pattern, long k, char *buf, size_t len);
 bool frames_path_index(const char *pattern, const char *name, long *k);
 
 /* An open engine: data, session, fit, encoder queue. */
+/* Where raw frames go (animate -o -): 0, or -1 with err. */
+typedef int (*frames_sink)(void *user, const uint8_t *rgba, size_t bytes, struct ap_err *err);
+
 struct frames_engine {
 	struct frames_desc *c;
 	struct ds d;
@@ -157,8 +160,10 @@ struct frames_engine {
 	 * oldest first, with what their files need; at most inflight (1: none kept) */
 	struct frames_pending {
 		uint8_t *buf;
-		char *path;
+		char *path;          /* a PNG's; NULL: a raw frame for sink */
 		struct cam cam;
+		frames_sink sink;
+		void *user;
 	} pend[DRAW_MAX_INFLIGHT];
 	int npend, inflight;
 	size_t collected;
@@ -201,6 +206,12 @@ int frames_write_doc(struct frames_engine *e, const double *xy, const struct cam
 /* Render into a caller's buffer, no file. */
 int frames_draw(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		struct ap_err *err);
+/* Render a raw frame for sink: handed over now, or on a GL backend once read back, while
+ * later frames draw (frames_sink_flush hands over the rest, in order; frames_close
+ * drops them unless it is flushing a successful run). */
+int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *cam, frames_sink sink,
+		   void *user, struct ap_err *err);
+int frames_sink_flush(struct frames_engine *e, struct ap_err *err);
 /* Choose the legend's corner from this frame and keep it for the others (anim). */
 void frames_pin_legend(struct frames_engine *e, const double *xy, const struct cam *cam);
 /* The opacity --opacity auto gives this frame (xy NULL: the transition at e->tween_t),
