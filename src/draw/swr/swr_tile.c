@@ -706,8 +706,12 @@ static void draw_image(const struct job *j, struct tls *t, const struct item *it
 	if (it->pre != NO_PRE) {
 		size_t cell = it->pre;
 		if (j->mode == DRAW_DISCARD && r->cov) {
-			p.thr = r->pre.thr_f[cell];
 			p.thr88 = r->pre.thr88[cell];
+			/* the float threshold only where luminance is tested (colour without
+			 * alpha): elsewhere its load was a cache miss a sprite, a tenth of
+			 * this function's time in a transition */
+			if (j->ch != 1 && !r->has_alpha)
+				p.thr = r->pre.thr_f[cell];
 		}
 		setup_pre(j, it, &p, cell);
 		int lanes = (n * j->ch + LANES - 1) / LANES * LANES;
@@ -868,8 +872,11 @@ static void prefetch(const struct job *j, const struct tls *t, const struct item
 		uintptr_t from = (uintptr_t)(r->pre.c.texels + it->pre * r->pre.c.key.slot), to = from + r->pre.c.key.slot;
 		for (uintptr_t a = from & ~(uintptr_t)63; a < to; a += 64)
 			__builtin_prefetch((const void *)a);
-		if (r->cov)
+		if (r->cov) {
 			__builtin_prefetch((const void *)&r->pre.thr88[it->pre]);
+			if (j->ch != 1 && !r->has_alpha)
+				__builtin_prefetch((const void *)&r->pre.thr_f[it->pre]);
+		}
 		return;
 	}
 	int la = t->mlod.la, lb = la + 2 < (int)r->a.levels ? la + 2 : (int)r->a.levels;
