@@ -71,7 +71,7 @@ static void pixel_span(double a, double b, long *i0, long *i1)
 }
 
 /* Image i's sprite of side S centred at pixel (px, py) with flags, and its tile range
- * r (tile x0, y0, x1, y1, inclusive): false when it is culled. */
+ * r (tile x0, y0, x1, y1, inclusive; NULL: not wanted): false when it is culled. */
 static bool place(const struct scene_src *src, const struct scene_frame *f, size_t i, double px, double py, double S,
 		  uint32_t flags, struct scene_sprite *out, int32_t r[4])
 {
@@ -95,6 +95,8 @@ static bool place(const struct scene_src *src, const struct scene_frame *f, size
 	if (iy1 > f->h) iy1 = f->h;
 	if (!(rc.w > 0 && rc.h > 0) || ix0 >= ix1 || iy0 >= iy1 || !isfinite(rc.x0) || !isfinite(rc.y0))
 		return false;
+	if (!r)
+		return true;
 	r[0] = (int32_t)(ix0 / SCENE_TILE);
 	r[1] = (int32_t)(iy0 / SCENE_TILE);
 	r[2] = (int32_t)((ix1 - 1) / SCENE_TILE);
@@ -107,7 +109,8 @@ static int add_sprite(const struct scene_src *src, const struct scene_frame *f, 
 		      size_t i, double px, double py, double S, uint32_t flags)
 {
 	size_t k = o->nsprites;
-	if (!place(src, f, i, px, py, S, flags, &o->sprites[k], o->range + 4 * k)) {
+	/* a frame of sprites only is not binned: no tile ranges */
+	if (!place(src, f, i, px, py, S, flags, &o->sprites[k], f->sprites_only ? NULL : o->range + 4 * k)) {
 		o->culled++;
 		return 0;
 	}
@@ -267,9 +270,8 @@ bool scene_first(const struct scene_src *src, const struct scene_frame *f, scene
 		bool hl = k >= src->n;
 		size_t i = hl ? f->highlight[k - src->n] : k;
 		double xy[2];
-		int32_t r[4];
 		pos(user, i, xy);
-		if (place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, hl ? HS : f->sprite, hl ? outline : frame, out, r))
+		if (place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, hl ? HS : f->sprite, hl ? outline : frame, out, NULL))
 			return true;
 	}
 	return false;
@@ -283,10 +285,9 @@ size_t scene_kept(const struct scene_src *src, const struct scene_frame *f, scen
 	size_t kept = 0;
 	for (size_t i = 0; i < src->n; i++) {
 		double xy[2];
-		int32_t r[4];
 		struct scene_sprite sp;
 		pos(user, i, xy);
-		kept += place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, f->sprite, frame, &sp, r);
+		kept += place(src, f, i, hx + xy[0] * s, hy - xy[1] * s, f->sprite, frame, &sp, NULL);
 	}
 	return kept;
 }

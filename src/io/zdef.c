@@ -93,15 +93,33 @@ static void mk_lengths(uint32_t *a, int n)
 	}
 }
 
-static int cmp_u64(const void *x, const void *y)
+/* a[0..n) ascending, bottom-up merges through tmp: qsort's comparison calls were most of
+ * the time a block spent choosing its codes (keys are distinct, so any sort agrees) */
+static void sort_u64(uint64_t *a, uint64_t *tmp, int n)
 {
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return (a > b) - (a < b);
+	uint64_t *src = a, *dst = tmp;
+	for (int w = 1; w < n; w *= 2) {
+		for (int lo = 0; lo < n; lo += 2 * w) {
+			int mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			int i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, (size_t)n * sizeof *a);
 }
 
 void zdef_lengths(const uint32_t *freq, int n, int maxbits, uint8_t *lens)
 {
-	uint64_t sorted[ZDEF_LITLEN];
+	uint64_t sorted[ZDEF_LITLEN], tmp[ZDEF_LITLEN];
 	uint32_t a[ZDEF_LITLEN];
 	int used = 0;
 	memset(lens, 0, (size_t)n);
@@ -112,7 +130,7 @@ void zdef_lengths(const uint32_t *freq, int n, int maxbits, uint8_t *lens)
 		lens[sorted[0] & 0xffff] = 1;
 	if (used < 2)
 		return;
-	qsort(sorted, (size_t)used, sizeof *sorted, cmp_u64);
+	sort_u64(sorted, tmp, used);
 	for (int i = 0; i < used; i++)
 		a[i] = (uint32_t)(sorted[i] >> 16);
 	mk_lengths(a, used);

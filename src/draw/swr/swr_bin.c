@@ -8,6 +8,7 @@
 
 #include "base/grow.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,6 +157,12 @@ static void *bin_count(void *arg)
 		const struct scene_lod *lod = &b->sc->lod;
 		memset(cnt, 0, (size_t)b->ntiles * sizeof *cnt);
 		bool translucent = false;
+		/* the last sprite's sides and image size, and whether it matched the prescaled
+		 * images: a frame's sprites mostly share them, and the match costs a call and
+		 * two divisions */
+		float last_w = NAN, last_h = NAN;
+		uint32_t last_size = 0;
+		bool last_match = false;
 		for (size_t i = i0; i < i1; i++) {
 			const struct scene_sprite *s = &b->sc->sprites[i];
 			int32_t *sp = r->span + SPAN * i;
@@ -174,9 +181,16 @@ static void *bin_count(void *arg)
 				for (int tx = sp[0] >> TILE_W_LOG2; tx <= (sp[1] - 1) >> TILE_W_LOG2; tx++)
 					cnt[ty * b->tiles_x + tx]++;
 			sp[4] = (int32_t)NO_PRE;
-			if (swr_has_image(lod, s) && pre_match(r, s)) {
-				sp[4] = (int32_t)cell_index(r, s);
-				pre_make(r, s, (size_t)sp[4]);
+			if (swr_has_image(lod, s) && r->pre.on) {
+				float w = s->x1 - s->x0, h = s->y1 - s->y0;
+				if (!(w == last_w && h == last_h && s->size == last_size)) {
+					last_w = w, last_h = h, last_size = s->size;
+					last_match = pre_match(r, s);
+				}
+				if (last_match) {
+					sp[4] = (int32_t)cell_index(r, s);
+					pre_make(r, s, (size_t)sp[4]);
+				}
 			}
 			translucent |= (s->tint >> 24) != 255 ||
 				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
