@@ -701,19 +701,17 @@ static int emit_started(struct frames_engine *e, const double *xy, const struct 
 int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *cam, frames_sink sink,
 		   void *user, struct ap_err *err)
 {
+	/* the encoders' spare buffers: raw frames are not encoded */
+	uint8_t *buf = outq_buffer(e->q);
+	if (!buf)
+		return ap_errf(err, "out of frame buffers");
 	if (e->inflight < 2 || e->fig) {
-		uint8_t *buf = outq_buffer(e->q);
-		if (!buf)
-			return ap_errf(err, "out of frame buffers");
 		int rc = frames_draw(e, xy, cam, buf, err);
 		if (rc == 0)
 			rc = sink(user, buf, (size_t)e->c->w * (size_t)e->c->h * 4, err);
 		outq_release(e->q, buf);
 		return rc;
 	}
-	uint8_t *buf = outq_buffer(e->q);
-	if (!buf)
-		return ap_errf(err, "out of frame buffers");
 	if (draw_scene_as(e, xy, cam, buf, true, err)) {
 		outq_release(e->q, buf);
 		return -1;
