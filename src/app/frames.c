@@ -445,7 +445,8 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	/* the atlas holds the pixels now: the loaded copy is 55 MB for MNIST */
 	ds_drop_pixels(&e->d);
 	/* A GL backend reads frame k back while frame k+1 draws: two in flight overlap the
-	 * GPU's drawing with the read-back and the copy; more would only hold more frames. */
+	 * GPU's drawing with the read-back and the copy; more would only hold more frames.
+	 * Frames with text stay one at a time: the text goes on after the read-back. */
 	e->inflight = 1;
 	if (!draw_is_cpu(e->dr) && !e->fig) {
 		if (draw_set_inflight(e->dr, FRAMES_GL_INFLIGHT, err))
@@ -680,22 +681,30 @@ static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err
 	return rc;
 }
 
-/* A PNG frame started on a GL backend and left in flight; the oldest is written once
- * e->inflight are. */
+/* Start p's frame on a GL backend and keep it in flight; the oldest is finished once
+ * e->inflight are. On failure p's buffer goes back and its path is freed. */
+static int keep_pending(struct frames_engine *e, const double *xy, struct frames_pending p, struct ap_err *err)
+{
+	if (draw_scene_as(e, xy, &p.cam, p.buf, true, err)) {
+		outq_release(e->q, p.buf);
+		free(p.path);
+		return -1;
+	}
+	e->pend[e->npend++] = p;
+	e->frames += p.path != NULL;     /* PNG frames, as frames_emit counts them */
+	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+}
+
+/* A PNG frame left in flight (keep_pending). */
 static int emit_started(struct frames_engine *e, const double *xy, const struct cam *cam, const char *path,
 			uint8_t *buf, struct ap_err *err)
 {
 	char *p = strdup(path);
-	if (!p || draw_scene_as(e, xy, cam, buf, true, err)) {
-		if (!p)
-			ap_errf(err, "output '%s': out of memory", path);
-		free(p);
+	if (!p) {
 		outq_release(e->q, buf);
-		return -1;
+		return ap_errf(err, "output '%s': out of memory", path);
 	}
-	e->pend[e->npend++] = (struct frames_pending){ buf, p, *cam, NULL, NULL };
-	e->frames++;
-	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+	return keep_pending(e, xy, (struct frames_pending){ buf, p, *cam, NULL, NULL }, err);
 }
 
 int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *cam, frames_sink sink,
@@ -705,19 +714,13 @@ int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *
 	uint8_t *buf = outq_buffer(e->q);
 	if (!buf)
 		return ap_errf(err, "out of frame buffers");
-	if (e->inflight < 2 || e->fig) {
-		int rc = frames_draw(e, xy, cam, buf, err);
-		if (rc == 0)
-			rc = sink(user, buf, (size_t)e->c->w * (size_t)e->c->h * 4, err);
-		outq_release(e->q, buf);
-		return rc;
-	}
-	if (draw_scene_as(e, xy, cam, buf, true, err)) {
-		outq_release(e->q, buf);
-		return -1;
-	}
-	e->pend[e->npend++] = (struct frames_pending){ buf, NULL, *cam, sink, user };
-	return e->npend < e->inflight ? 0 : finish_oldest(e, true, err);
+	if (e->inflight > 1)
+		return keep_pending(e, xy, (struct frames_pending){ buf, NULL, *cam, sink, user }, err);
+	int rc = frames_draw(e, xy, cam, buf, err);
+	if (rc == 0)
+		rc = sink(user, buf, (size_t)e->c->w * (size_t)e->c->h * 4, err);
+	outq_release(e->q, buf);
+	return rc;
 }
 
 int frames_sink_flush(struct frames_engine *e, struct ap_err *err)
@@ -741,7 +744,7 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 		outq_release(e->q, buf);
 		return rc;
 	}
-	if (e->inflight > 1 && !e->fig)
+	if (e->inflight > 1)
 		return emit_started(e, xy, cam, path, buf, err);
 	if (frames_draw(e, xy, cam, buf, err)) {
 		outq_release(e->q, buf);

@@ -123,10 +123,10 @@ int frames_path(const char *pattern, long k, char *buf, size_t len);
  * *k gets that frame. */
 bool frames_path_index(const char *pattern, const char *name, long *k);
 
-/* An open engine: data, session, fit, encoder queue. */
 /* Where raw frames go (animate -o -): 0, or -1 with err. */
 typedef int (*frames_sink)(void *user, const uint8_t *rgba, size_t bytes, struct ap_err *err);
 
+/* An open engine: data, session, fit, encoder queue. */
 struct frames_engine {
 	struct frames_desc *c;
 	struct ds d;

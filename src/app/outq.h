@@ -3,7 +3,8 @@
  * The producer takes a free frame buffer (blocking while all are in flight), fills
  * it, and submits it with its path; a worker encodes it with pngio_write (atomic)
  * and returns the buffer. An error stops further submits; outq_close reports the
- * earliest frame's (in submission order, not in the order the threads finished). Buffers are reused, so memory stays at depth frames.
+ * earliest frame's (in submission order, not in the order the threads finished).
+ * Buffers are reused, so memory stays at depth frames.
  */
 #ifndef AP_OUTQ_H
 #define AP_OUTQ_H

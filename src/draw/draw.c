@@ -410,12 +410,18 @@ static void started(struct draw *dr, uint8_t *rgba, bool defer)
 	dr->fifo[k].deferred = defer;
 }
 
-int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
-	       uint8_t *rgba, struct ap_err *err)
+/* draw_frame and draw_tween_frame: a frame drawn at once, with none in flight. */
+static int none_in_flight(const struct draw *dr, struct ap_err *err)
 {
 	if (dr->fcount)
 		return ap_errf(err, "draw: %d frames in flight (draw_finish them first)", dr->fcount);
-	return frame_go(dr, xy, f, o, rgba, false, err);
+	return 0;
+}
+
+int draw_frame(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
+	       uint8_t *rgba, struct ap_err *err)
+{
+	return none_in_flight(dr, err) || frame_go(dr, xy, f, o, rgba, false, err) ? -1 : 0;
 }
 
 int draw_frame_start(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
@@ -581,9 +587,7 @@ static int tween_go(struct draw *dr, double t, const struct scene_frame *f, cons
 int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
 		     uint8_t *rgba, struct ap_err *err)
 {
-	if (dr->fcount)
-		return ap_errf(err, "draw: %d frames in flight (draw_finish them first)", dr->fcount);
-	return tween_go(dr, t, f, o, rgba, false, err);
+	return none_in_flight(dr, err) || tween_go(dr, t, f, o, rgba, false, err) ? -1 : 0;
 }
 
 int draw_tween_start(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,

@@ -912,10 +912,10 @@ int render_collect(struct render *r, uint8_t **rgba, struct ap_err *err)
 	for (int tries = 0; tries < RENDER_COLLECT_TRIES && st == GL_TIMEOUT_EXPIRED; tries++)
 		st = gl->ClientWaitSync(f, GL_SYNC_FLUSH_COMMANDS_BIT, 1000000000ull);
 	gl->DeleteSync(f);
+	if (st == GL_TIMEOUT_EXPIRED)
+		return ap_errf(err, "gl: a frame's read-back did not finish in %d s", RENDER_COLLECT_TRIES);
 	if (st != GL_ALREADY_SIGNALED && st != GL_CONDITION_SATISFIED)
-		return ap_errf(err, st == GL_TIMEOUT_EXPIRED ? "gl: a frame's read-back did not finish in %d s"
-							   : "gl: waiting for a frame's read-back failed (%d s)",
-			       RENDER_COLLECT_TRIES);
+		return ap_errf(err, "gl: waiting for a frame's read-back failed (GL error 0x%04x)", gl->GetError());
 	gl->BindBuffer(GL_PIXEL_PACK_BUFFER, r->ring.pbo[k]);
 	const void *src = gl->MapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)r->ring.bytes[k], GL_MAP_READ_BIT);
 	if (src)
