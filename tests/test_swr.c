@@ -745,6 +745,81 @@ static void test_portable_gather(void)
 	}
 }
 
+/* Gray frames in the float path are painted with one float a pixel (swr_mono): the
+ * very bytes of four, for discs of every size and share at any subpixel centre (their
+ * rows' first and last groups of 4 straddle the sprite and the tile edges), blending,
+ * translucent tints, highlights with a translucent outline; and four floats where a
+ * colour, a transparent background or a cross-fade rules one out. */
+static void test_mono(void)
+{
+	enum { N = 300, W = 600, H = 90 };    /* two tiles across, three strips */
+	static const struct {
+		double S, below, opacity;
+		enum draw_alpha alpha;
+		uint32_t bg, tint, outline;
+		bool mono;
+	} cases[] = {
+		{ 9.3, 100, 0, DRAW_DISCARD, 0xff404040u, 0, 0, true },           /* discs, opaque */
+		{ 4.1, 100, 0.6, DRAW_DISCARD, 0xffffffffu, 0, 0, true },         /* discs at 0.6 */
+		{ 31.7, 100, 0.35, DRAW_BLEND, 0xff000000u, 0, 0, true },         /* large, blended */
+		{ 1.2, 100, 0, DRAW_OPAQUE, 0xff7f7f7fu, 0, 0, true },            /* smaller than a pixel */
+		{ 14.5, 0, 0, DRAW_BLEND, 0xff202020u, 0, 0x80c0c0c0u, true },    /* images blended */
+		{ 11, 0, 0, DRAW_DISCARD, 0xff101010u, 0x80909090u, 0, true },    /* translucent gray tints */
+		{ 9.3, 100, 0, DRAW_DISCARD, 0xff102030u, 0, 0, false },          /* a colour background */
+		{ 9.3, 100, 0, DRAW_DISCARD, 0x40404040u, 0, 0, false },          /* a translucent one */
+		{ 14.5, 0, 0, DRAW_BLEND, 0xff202020u, 0x80ff9090u, 0, false },   /* coloured tints */
+		{ 8, 6, 0, DRAW_DISCARD, 0xff000000u, 0, 0, false },              /* a cross-fade */
+	};
+	struct rig g;
+	rig_init(&g, N, 16, 16, 1, W, H);
+	rig_build(&g, 2);
+	struct ap_err err;
+	struct swr *one = g.r, *four = swr_new(&g.a, &g.s, &(struct swr_desc){ .threads = 2, .four_floats = true }, &err);
+	uint32_t *col = malloc(N * sizeof *col), *tint = malloc(N * sizeof *tint);
+	double *pos = malloc(N * 2 * sizeof *pos);
+	uint8_t *want = malloc((size_t)W * H * 4);
+	uint64_t seed = 11;
+	for (int i = 0; i < N; i++) {
+		uint32_t v = (uint32_t)(rnd(&seed) * 256) & 255;
+		col[i] = 0xff000000u | v * 0x010101u;
+		pos[2 * i] = rnd(&seed) * (W + 40) - 20;
+		pos[2 * i + 1] = rnd(&seed) * (H + 40) - 20;
+	}
+	CHECK(four && swr_dots(one, col, &err) == 0 && swr_dots(four, col, &err) == 0);
+	size_t hl[] = { 3, 17 };
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		g.dots = (struct scene_dots){ .below = cases[k].below, .fade = 2, .opacity = cases[k].opacity };
+		for (int i = 0; i < N; i++)
+			tint[i] = cases[k].tint ? cases[k].tint : 0xffffffffu;
+		struct draw_opts o = { .alpha = cases[k].alpha, .background = cases[k].bg, .outline = cases[k].outline };
+		g.r = four;
+		CHECK(rig_draw(&g, pos, cases[k].S, tint, &o, hl, 2) == 0);
+		CHECK(!swr_mono(four));
+		memcpy(want, g.px, (size_t)W * H * 4);
+		g.r = one;
+		CHECK(rig_draw(&g, pos, cases[k].S, tint, &o, hl, 2) == 0);
+		if (swr_mono(one) != cases[k].mono || memcmp(want, g.px, (size_t)W * H * 4)) {
+			fprintf(stderr, "mono case %zu: mono %d (expected %d), bytes %s\n", k, swr_mono(one), cases[k].mono,
+				memcmp(want, g.px, (size_t)W * H * 4) ? "differ" : "equal");
+			CHECK(0);
+		}
+	}
+	/* a disc colour that is not gray, even one never drawn, rules mono out */
+	col[N - 1] = 0xff0000ffu;
+	CHECK(swr_dots(one, col, &err) == 0);
+	g.dots = (struct scene_dots){ .below = 100, .fade = 2 };
+	struct draw_opts o = { .background = 0xff000000u };
+	CHECK(rig_draw(&g, pos, 9.3, NULL, &o, NULL, 0) == 0);
+	CHECK(!swr_mono(one));
+	g.dots = (struct scene_dots){ 0 };
+	swr_free(four);
+	free(col);
+	free(tint);
+	free(pos);
+	free(want);
+	rig_free(&g);
+}
+
 /* ---- the same scenes through the GL renderer ---- */
 #ifndef AP_NO_GL
 
@@ -933,6 +1008,7 @@ int main(void)
 	test_disc_pixels();
 	test_fade_band();
 	test_disc_highlight();
+	test_mono();
 #ifndef AP_NO_GL
 	struct ap_err err;
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))

@@ -46,6 +46,7 @@ struct swr;
 struct swr_desc {
 	int threads;                 /* 0 = the online CPUs, at most SWR_MAX_THREADS */
 	bool portable_gather;        /* the portable texel gather even where SSSE3 is there */
+	bool four_floats;            /* four floats a pixel even where one would do (see swr_mono) */
 	/* NULL: build the cells. Else adopt these swr_cells_bytes(a) bytes (what swr_cells
 	 * gave a session of the same atlas and images, e.g. mapped from a cache): read, never
 	 * written nor freed; the caller keeps them until swr_free. */
@@ -90,6 +91,11 @@ int swr_coverage(struct swr *r, double threshold, struct ap_err *err);
 /* The discs' colours, one RGBA8 per atlas cell (draw/dopts.h), copied: 0, or -1 when
  * out of memory. Before a frame with discs. */
 int swr_dots(struct swr *r, const uint32_t *cell_color, struct ap_err *err);
+
+/* Whether the last frame was painted with one float a pixel: frames of gray sources over
+ * an opaque gray background that need the float path (discs, blend, translucency).
+ * The bytes are those of four floats a pixel; tests compare the two. */
+bool swr_mono(const struct swr *r);
 
 /* The threads swr_new and swr_frame use. */
 int swr_threads(const struct swr *r);

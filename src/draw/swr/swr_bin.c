@@ -136,7 +136,7 @@ struct binning {
 	int w, h, tiles_x, ntiles, nchunks;
 	uint32_t outline;            /* its alpha decides whether outlines are opaque */
 	atomic_int next;
-	atomic_bool translucent;     /* some source is not opaque */
+	atomic_int flags;            /* SWR_BIN_* */
 };
 
 static void chunk(const struct binning *b, int c, size_t *i0, size_t *i1)
@@ -156,7 +156,7 @@ static void *bin_count(void *arg)
 		uint32_t *cnt = r->cnt + (size_t)c * (size_t)b->ntiles;
 		const struct scene_lod *lod = &b->sc->lod;
 		memset(cnt, 0, (size_t)b->ntiles * sizeof *cnt);
-		bool translucent = false;
+		bool translucent = false, coloured = false;
 		/* the last sprite's sides and image size, and whether it matched the prescaled
 		 * images: a frame's sprites mostly share them, and the match costs a call and
 		 * two divisions */
@@ -194,9 +194,9 @@ static void *bin_count(void *arg)
 			}
 			translucent |= (s->tint >> 24) != 255 ||
 				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
+			coloured |= !swr_gray(s->tint);
 		}
-		if (translucent)
-			atomic_store(&b->translucent, true);
+		atomic_fetch_or(&b->flags, (translucent ? SWR_BIN_TRANSLUCENT : 0) | (coloured ? SWR_BIN_COLOURED : 0));
 	}
 	return NULL;
 }
@@ -222,7 +222,7 @@ static void *bin_fill(void *arg)
 	return NULL;
 }
 
-/* Returns whether some source is translucent, or -1 when out of memory. */
+/* Returns SWR_BIN_* flags, or -1 when out of memory. */
 int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t outline)
 {
 	struct binning b = { .r = r, .sc = sc, .w = w, .h = h, .tiles_x = (w + TILE_W - 1) / TILE_W,
@@ -235,7 +235,7 @@ int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t ou
 	    ap_grow((void **)&r->cnt, &r->cap_cnt, (size_t)b.nchunks * ns, sizeof *r->cnt))
 		return -1;
 	atomic_init(&b.next, 0);
-	atomic_init(&b.translucent, false);
+	atomic_init(&b.flags, 0);
 	swr_run_threads(b.nchunks, bin_count, &b);
 	/* tile k's items: chunk 0's, then chunk 1's, ... */
 	uint64_t total = 0;
@@ -254,5 +254,5 @@ int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t ou
 		return -1;
 	atomic_store(&b.next, 0);
 	swr_run_threads(b.nchunks, bin_fill, &b);
-	return atomic_load(&b.translucent);
+	return atomic_load(&b.flags);
 }

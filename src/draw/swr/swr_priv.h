@@ -113,6 +113,9 @@ struct swr {
 	 * prescaled to it (presc.h) as binning first meets them: the scale and threshold
 	 * they were made for, and per cell the texels, their state and discard threshold. */
 	uint32_t *dots;              /* per cell: its disc's colour, RGBA8; or NULL */
+	bool dots_gray;              /* every disc colour has R = G = B */
+	bool four_floats;            /* swr_desc's: never mono */
+	bool last_mono;              /* swr_mono */
 	struct {
 		bool on;                 /* this frame draws from them */
 		struct presc_cache c;    /* the images, their key and threshold */
@@ -150,6 +153,8 @@ struct job {
 	int w, h, tiles_x, ntiles;
 	uint8_t *rgba;
 	bool fast;                   /* every source is opaque: write RGBA8 in place */
+	bool mono;                   /* float path, gray sources over an opaque gray background:
+	                              * R, G and B stay equal and alpha 1, so one float a pixel */
 	enum draw_alpha mode;
 	int ch;
 	uint32_t thr88;              /* discard: keep values (gray, alpha) >= this */
@@ -162,6 +167,12 @@ struct job {
 
 /* The first pixel whose centre i + 0.5 is >= v, in [0, n]: a sprite covers the
  * columns [first_centre(x0), first_centre(x1)), as the shader's float test does. */
+/* Whether RGBA8 colour c has R = G = B. */
+static inline bool swr_gray(uint32_t c)
+{
+	return (c & 255) == (c >> 8 & 255) && (c & 255) == (c >> 16 & 255);
+}
+
 static inline int first_centre(float v, int n)
 {
 	double x = (double)v - 0.5;
@@ -230,8 +241,11 @@ size_t swr_page_layout(struct swr *r);
 int swr_pre_key(struct swr *r, const struct scene_out *sc, float thr);
 /* swr_bin.c: bin sc's sprites into the tiles of a w×h frame, making the prescaled
  * images they need; outline is the outline's colour. A sprite with a disc covers the
- * disc's square (swr_disc_box). Returns whether some source is translucent, or -1 when
- * out of memory. */
+ * disc's square (swr_disc_box). Returns SWR_BIN_* flags, or -1 when out of memory. */
+enum {
+	SWR_BIN_TRANSLUCENT = 1,     /* some source is not opaque */
+	SWR_BIN_COLOURED = 2,        /* some sprite's tint (or label frame) is not gray */
+};
 int swr_bin(struct swr *r, const struct scene_out *sc, int w, int h, uint32_t outline);
 
 /* swr_tile.c: paint every tile of j's frame, on up to r->threads threads. */

@@ -229,6 +229,13 @@ INLINE void over4(float *acc, f32x4 src)
 	memcpy(acc, &d, sizeof d);
 }
 
+/* Floats a pixel of the float tile: premultiplied RGBA, or in a mono frame (swr_frame)
+ * one, the value its equal R, G and B would have: its alpha is 1 throughout. */
+INLINE int acc_floats(const struct job *j)
+{
+	return j->mono ? 1 : 4;
+}
+
 /* Any sources: premultiplied "over" into the float tile. The shader's source:
  *   discard, opaque  (rgb × tint rgb, 1) × tint alpha   (discard: if it passes)
  *   blend            (col × al, al) × tint alpha, col = tint rgb (gray) or rgb × tint rgb,
@@ -238,8 +245,8 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 	const float s = 1.0f / ONE88;
 	f32x4 tint = { p->tint[0], p->tint[1], p->tint[2], p->tint[3] };  /* rgb premultiplied */
 	bool blend = j->mode == DRAW_BLEND, discard = j->mode == DRAW_DISCARD;
-	bool has_alpha = j->r->has_alpha;
-	for (int i = 0; i < n; i++, acc += 4) {
+	bool has_alpha = j->r->has_alpha, mono = j->mono;
+	for (int i = 0; i < n; i++, acc += mono ? 1 : 4) {
 		const uint16_t *x = v + i * ch;
 		f32x4 c;
 		if (ch == 1) {
@@ -261,7 +268,10 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 				c = tint * rgb;
 			}
 		}
-		over4(acc, c);
+		if (mono)
+			*acc = c[0] + *acc * (1 - c[3]);   /* over4's first lane */
+		else
+			over4(acc, c);
 	}
 }
 
@@ -270,6 +280,8 @@ static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t
 	for (int i = 0; i < n; i++) {
 		if (j->fast)
 			put(dst + 4 * i, p->border8);
+		else if (j->mono)
+			acc[i] = p->border[0] + (1 - p->border[3]) * acc[i];  /* over's first channel */
 		else
 			over(acc + 4 * i, p->border);
 	}
@@ -579,7 +591,8 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 		else if (kind == K_RGBA)
 			fast_rgba(j, p, val, n, dst);
 		else
-			over_row(j, p, val, n, p->acc + ((size_t)(p->ry0 + k - tl->ya) * TILE_W + (size_t)(p->ia - tl->xa)) * 4, ch);
+			over_row(j, p, val, n,
+				 p->acc + ((size_t)(p->ry0 + k - tl->ya) * TILE_W + (size_t)(p->ia - tl->xa)) * acc_floats(j), ch);
 	}
 }
 
@@ -690,12 +703,12 @@ static void draw_image(const struct job *j, struct tls *t, const struct item *it
 	if (it->s.page_flags >> 16 & (SCENE_OUTLINE | SCENE_FRAME))
 		for (int y = p.y0; y < p.y1; y++) {
 			uint8_t *dst = j->rgba + ((size_t)y * (size_t)j->w + (size_t)p.ix0) * 4;
-			float *fa = j->fast ? NULL : acc + ((size_t)(y - tl->ya) * TILE_W + (size_t)(p.ix0 - tl->xa)) * 4;
+			float *fa = j->fast ? NULL : acc + ((size_t)(y - tl->ya) * TILE_W + (size_t)(p.ix0 - tl->xa)) * acc_floats(j);
 			bool inside = y >= p.ry0 && y < p.ry1;
 			int left = inside ? p.ia - p.ix0 : p.ix1 - p.ix0, right = p.ib - p.ix0;
 			outline_span(j, &p, left, dst, fa);
 			if (inside)
-				outline_span(j, &p, p.ix1 - p.ib, dst + 4 * right, fa ? fa + 4 * right : NULL);
+				outline_span(j, &p, p.ix1 - p.ib, dst + 4 * right, fa ? fa + (size_t)acc_floats(j) * right : NULL);
 		}
 	int n = p.ib - p.ia;
 	if (n <= 0 || p.ry0 >= p.ry1)
@@ -762,6 +775,60 @@ INLINE f32x4 sqrt4(f32x4 q)
 #endif
 }
 
+/* The coverage clamped to [0, 1] as draw_disc's masks clamp it (NaN and -0 to +0). */
+INLINE f32x4 clamp01(f32x4 v)
+{
+#if defined(__SSE__)
+	return __builtin_ia32_minps(__builtin_ia32_maxps(v, (f32x4){ 0, 0, 0, 0 }), (f32x4){ 1, 1, 1, 1 });
+#else
+	const f32x4 zero = { 0, 0, 0, 0 }, one = { 1, 1, 1, 1 };
+	i32x4 pos = v > zero, full = v > one;
+	return (f32x4)(((i32x4)v & pos & ~full) | ((i32x4)one & full));
+#endif
+}
+
+/* draw_disc in a mono tile: four pixels' first lanes of its "over"s at once, in
+ * groups aligned to 4 pixels (a group loaded where an earlier disc had stored an
+ * overlapping one would wait on a failed store forwarding). A group's pixels outside
+ * [x0, x1) keep their values (the formula may give them a rounding's worth of coverage
+ * there, and draw_disc does not draw them): the first and last group's masks are the
+ * same on every row. A group stays in its tile's row, and in bounds, as TILE_W is a
+ * multiple of 4 and a mono tile uses a quarter of acc. */
+INLINE void disc_mono_rows(struct tls *t, const struct tile *tl, int x0, int x1, int y0, int y1, float cx, float cy,
+			   float e, float a, float v, bool opaque)
+{
+	int g0 = tl->xa + ((x0 - tl->xa) & ~3), glast = tl->xa + ((x1 - 1 - tl->xa) & ~3);
+	const i32x4 lane = { 0, 1, 2, 3 };
+	const f32x4 one = { 1, 1, 1, 1 };
+	i32x4 keep0 = (lane + g0 < x0) | (lane + g0 >= x1), keep1 = (lane + glast < x0) | (lane + glast >= x1);
+	for (int y = y0; y < y1; y++) {
+		float dy = (float)y + 0.5f - cy, dy2 = dy * dy;
+		float *acc = t->acc + (size_t)(y - tl->ya) * TILE_W + (size_t)(g0 - tl->xa);
+		for (int x = g0; x <= glast; x += 4, acc += 4) {
+			f32x4 dx = __builtin_convertvector(lane + x, f32x4) + 0.5f - cx, d;
+			f32x4 cov = clamp01(e - sqrt4(dx * dx + dy2));
+			if (!opaque)
+				cov *= a;       /* (× 1 is exact: the opaque case skips it) */
+			memcpy(&d, acc, sizeof d);
+			f32x4 o = v * cov + d * (one - cov);
+			i32x4 keep = x == g0 ? keep0 : x == glast ? keep1 : (i32x4){ 0, 0, 0, 0 };
+			d = (f32x4)(((i32x4)d & keep) | ((i32x4)o & ~keep));
+			memcpy(acc, &d, sizeof d);
+		}
+	}
+}
+
+static void disc_mono(struct tls *t, const struct tile *tl, int x0, int x1, int y0, int y1, float cx, float cy,
+		      float e, float a, float v)
+{
+	if (x0 >= x1)
+		return;
+	if (a == 1)
+		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, true);
+	else
+		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, false);
+}
+
 /* A sprite's disc (draw/dopts.h), clipped to the tile, over acc; with img, the image's
  * part of the cross-fade (a tile like acc, zero where the image puts nothing) added to
  * the disc's before compositing, so that each pixel is one "over" of their sum.
@@ -780,7 +847,11 @@ static void draw_disc(const struct job *j, struct tls *t, const struct item *it,
 	uint32_t c = j->r->dots[cell_index(j->r, s)];
 	/* the shader's unorm colour, alpha 1; times coverage × the disc's share */
 	f32x4 col = { (float)(c & 255) / 255.0f, (float)(c >> 8 & 255) / 255.0f, (float)(c >> 16 & 255) / 255.0f, 1 };
-	const f32x4 zero = { 0, 0, 0, 0 }, one = { 1, 1, 1, 1 };
+	const f32x4 one = { 1, 1, 1, 1 };
+	if (j->mono) {
+		disc_mono(t, tl, x0, x1, y0, y1, cx, cy, e, a, col[0]);
+		return;
+	}
 	for (int y = y0; y < y1; y++) {
 		float dy = (float)y + 0.5f - cy, dy2 = dy * dy;
 		size_t at = ((size_t)(y - tl->ya) * TILE_W + (size_t)(x0 - tl->xa)) * 4;
@@ -788,9 +859,7 @@ static void draw_disc(const struct job *j, struct tls *t, const struct item *it,
 		const float *im = img ? img + at : NULL;
 		for (int x = x0; x < x1; x += 4) {
 			f32x4 dx = __builtin_convertvector((i32x4){ 0, 1, 2, 3 } + x, f32x4) + 0.5f - cx;
-			f32x4 cov = e - sqrt4(dx * dx + dy2);
-			i32x4 pos = cov > zero, full = cov > one;
-			cov = (f32x4)(((i32x4)cov & pos & ~full) | ((i32x4)one & full)) * a;
+			f32x4 cov = clamp01(e - sqrt4(dx * dx + dy2)) * a;
 			int n = x1 - x < 4 ? x1 - x : 4;
 			if (n == 4 && !im) {
 				/* the source's alpha is cov (col's is 1): four independent "over"s */
@@ -926,6 +995,39 @@ static void store_span(const float *acc, int n, uint8_t *dst)
 	}
 }
 
+/* n pixels of RGBA8 colour c, four at a time. */
+static void fill8(uint8_t *dst, int n, uint32_t c)
+{
+	uint8_t q[16];
+	for (int k = 0; k < 4; k++)
+		put(q + 4 * k, c);
+	int i = 0;
+	for (; i + 4 <= n; i += 4)
+		memcpy(dst + 4 * i, q, sizeof q);
+	for (; i < n; i++)
+		put(dst + 4 * i, c);
+}
+
+/* store_span of a mono tile: its alpha of 1 divides nothing. */
+static void store_mono(const float *acc, int n, uint8_t *dst)
+{
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		f32x4 c;
+		memcpy(&c, acc + i, sizeof c);
+		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
+		for (int k = 0; k < 4; k++) {
+			uint32_t v = (uint32_t)(b[k] < 255 ? b[k] : 255);
+			put(dst + 4 * (i + k), v * 0x010101u | 0xff000000u);
+		}
+	}
+	for (; i < n; i++) {
+		int32_t b = (int32_t)(acc[i] * 255.0f + 0.5f);
+		uint32_t v = (uint32_t)(b < 255 ? b : 255);
+		put(dst + 4 * i, v * 0x010101u | 0xff000000u);
+	}
+}
+
 static void do_tile(struct job *j, struct tls *t, int k)
 {
 	struct tile tl = { .xa = k % j->tiles_x * TILE_W, .ya = k / j->tiles_x * STRIP };
@@ -937,15 +1039,19 @@ static void do_tile(struct job *j, struct tls *t, int k)
 	uint32_t e0 = r->tile_off[k], e1 = r->tile_off[k + 1];
 	int lo[STRIP], hi[STRIP];
 	if (j->fast) {
-		for (size_t i = 0; i < tw; i++)
-			put(rows + 4 * i, j->bg8);
+		fill8(rows, (int)tw, j->bg8);
 		for (int y = tl.ya + 1; y < tl.yb; y++)
 			memcpy(rows + (size_t)(y - tl.ya) * stride, rows, tw * 4);
 	} else {
 		touched(j, e0, e1, &tl, lo, hi);
 		for (int y = tl.ya; y < tl.yb; y++)
-			for (int x = lo[y - tl.ya]; x < hi[y - tl.ya]; x++)
-				memcpy(t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(x - tl.xa)) * 4, j->bg, sizeof j->bg);
+			for (int x = lo[y - tl.ya]; x < hi[y - tl.ya]; x++) {
+				size_t at = (size_t)(y - tl.ya) * TILE_W + (size_t)(x - tl.xa);
+				if (j->mono)
+					t->acc[at] = j->bg[0];
+				else
+					memcpy(t->acc + at * 4, j->bg, sizeof j->bg);
+			}
 	}
 	for (uint32_t e = e0; e < e1; e++) {
 		if (e + PREFETCH < e1)
@@ -956,11 +1062,13 @@ static void do_tile(struct job *j, struct tls *t, int k)
 		for (int y = tl.ya; y < tl.yb; y++) {
 			uint8_t *row = j->rgba + (size_t)y * stride;
 			int a = lo[y - tl.ya], b = hi[y - tl.ya] > a ? hi[y - tl.ya] : a;
-			for (int x = tl.xa; x < a; x++)
-				put(row + 4 * x, j->bg8);
-			store_span(t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(a - tl.xa)) * 4, b - a, row + 4 * a);
-			for (int x = b; x < tl.xb; x++)
-				put(row + 4 * x, j->bg8);
+			fill8(row + 4 * tl.xa, a - tl.xa, j->bg8);
+			const float *acc = t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(a - tl.xa)) * acc_floats(j);
+			if (j->mono)
+				store_mono(acc, b - a, row + 4 * a);
+			else
+				store_span(acc, b - a, row + 4 * a);
+			fill8(row + 4 * b, tl.xb - b, j->bg8);
 		}
 }
 
