@@ -551,8 +551,37 @@ static void test_inflight(enum draw_backend backend)
 		CHECK(memcmp(got + (size_t)k * W * H * 4, want + (size_t)k * W * H * 4, W * H * 4) == 0);
 	/* the frames differ from each other, so a mixed-up buffer would show */
 	CHECK(memcmp(want, want + (size_t)2 * W * H * 4, W * H * 4) != 0);
+	/* gray_out, in flight: each frame one byte a pixel, its R (a GL backend reads back
+	 * RGBA, and the draw layer makes it gray when the frame is finished) */
+	struct draw_opts gray = discard;
+	gray.gray_out = true;
+	memset(got, 0xee, (size_t)K * W * H * 4);
+	for (int k = 0; k < K; k++) {
+		uint8_t *buf = got + (size_t)k * W * H * 4;
+		memcpy(xy, draw_tween_points(dr, t[k]), N * 2 * sizeof *xy);
+		CHECK_EQ_INT(k % 2 ? draw_frame_start(dr, xy, &f[k], &gray, buf, &err)
+				   : draw_tween_start(dr, t[k], &f[k], &gray, buf, &err), 0);
+		if (draw_inflight(dr) == DEPTH)
+			CHECK(draw_finish(dr, &err) != NULL);
+	}
+	while (draw_inflight(dr))
+		CHECK(draw_finish(dr, &err) != NULL);
+	int gray_wrong = 0;
+	for (int k = 0; k < K; k++) {
+		const uint8_t *g = got + (size_t)k * W * H * 4, *w = want + (size_t)k * W * H * 4;
+		for (size_t i = 0; i < (size_t)W * H; i++)
+			gray_wrong += g[i] != w[4 * i];
+		/* the cpu backend writes nothing past it (GL reads back RGBA into the buffer) */
+		gray_wrong += backend == DRAW_CPU && g[(size_t)W * H] != 0xee;
+	}
+	CHECK_EQ_INT(gray_wrong, 0);
 	/* back to one at a time */
 	CHECK_EQ_INT(draw_set_inflight(dr, 1, &err), 0);
+	CHECK_EQ_INT(draw_tween_frame(dr, t[4], &f[4], &gray, got, &err), 0);
+	gray_wrong = 0;
+	for (size_t i = 0; i < (size_t)W * H; i++)
+		gray_wrong += got[i] != want[(size_t)4 * W * H * 4 + 4 * i];
+	CHECK_EQ_INT(gray_wrong, 0);
 	CHECK_EQ_INT(draw_tween_frame(dr, t[4], &f[4], &discard, got, &err), 0);
 	CHECK(memcmp(got, want + (size_t)4 * W * H * 4, W * H * 4) == 0);
 	free(want);

@@ -374,6 +374,37 @@ static void test_flavours(void)
 	unlink(at("adam7.png"));
 }
 
+/* gray_in: w×h gray bytes write the very file their RGBA8 form (r = g = b) writes as
+ * GRAY, at zdef's level and through zlib, with tEXt. */
+static void test_gray_in(void)
+{
+	struct ap_err err = { "" };
+	struct pngio_text t[] = { { "Software", "atlasplot test" } };
+	for (int level = 1; level <= 9; level += 5) {
+		enum { W = 301, H = 97 };
+		uint8_t *rgba = malloc((size_t)W * H * 4), *gray = malloc((size_t)W * H);
+		for (size_t i = 0; i < (size_t)W * H; i++) {
+			/* runs and noise: both of zdef's codings */
+			gray[i] = (uint8_t)(i % 700 < 400 ? 17 : (i * 2654435761u) >> 24);
+			memset(rgba + 4 * i, gray[i], 3);
+			rgba[4 * i + 3] = 255;
+		}
+		struct pngio_wopts o = { .fmt = PNGIO_GRAY, .level = level, .text = t, .ntext = 1 };
+		CHECK_EQ_INT(pngio_write(at("a.png"), rgba, W, H, &o, &err), 0);
+		o.gray_in = true;
+		CHECK_EQ_INT(pngio_write(at("b.png"), gray, W, H, &o, &err), 0);
+		size_t na = 0, nb = 0;
+		uint8_t *a = slurp(at("a.png"), &na), *b = slurp(at("b.png"), &nb);
+		CHECK(a && b && na == nb && na > 100 && memcmp(a, b, na) == 0);
+		free(a);
+		free(b);
+		free(rgba);
+		free(gray);
+		unlink(at("a.png"));
+		unlink(at("b.png"));
+	}
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/test_pngio.XXXXXX");
@@ -386,6 +417,7 @@ int main(void)
 	test_atomic();
 	test_corrupt();
 	test_flavours();
+	test_gray_in();
 	CHECK_EQ_INT(count_entries(), 0);
 	rmdir(dir);
 	return t_done();

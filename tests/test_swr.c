@@ -24,6 +24,7 @@ struct rig {
 	int w, h;
 	uint8_t *px;
 	struct scene_dots dots;      /* the frames' discs and opacity (zero: off) */
+	bool gray;                   /* draw one byte a pixel (draw_target.gray) */
 };
 
 static uint8_t pattern(size_t i, uint32_t x, uint32_t y, uint32_t c)
@@ -91,7 +92,7 @@ static int rig_draw(struct rig *g, const double *pos, double S, const uint32_t *
 	struct scene_frame f;
 	frame_of(g, pos, S, tint, hl, nhl, xy, &f);
 	struct ap_err err;
-	struct draw_target t = { g->w, g->h, g->px };
+	struct draw_target t = { g->w, g->h, g->px, false, g->gray };
 	int rc = scene_build(&g->src, xy, &f, &g->sc, &err) || swr_frame(g->r, &g->sc, o, &t, &err);
 	if (rc)
 		fprintf(stderr, "draw: %s\n", err.msg);
@@ -745,6 +746,21 @@ static void test_portable_gather(void)
 	}
 }
 
+/* What mono rests on: "over" an alpha of 1 leaves 1, x + (1 - x) == 1 in float. Every
+ * float of [0, 1] passes (tried once, 0.9 s); here every 997th bit pattern, which
+ * covers every exponent, and [1, 2], where 1 - x is exact. */
+static void test_over_keeps_one(void)
+{
+	int bad = 0;
+	for (uint32_t u = 0; u <= 0x40000000u; u += u < 0x3f800000u ? 997 : 4093) {
+		float x;
+		memcpy(&x, &u, sizeof x);
+		volatile float k = 1.0f - x, sum = x + k;
+		bad += sum != 1.0f;
+	}
+	CHECK_EQ_INT(bad, 0);
+}
+
 /* Gray frames in the float path are painted with one float a pixel (swr_mono): the
  * very bytes of four, for discs of every size and share at any subpixel centre (their
  * rows' first and last groups of 4 straddle the sprite and the tile edges), blending,
@@ -813,6 +829,71 @@ static void test_mono(void)
 	CHECK(!swr_mono(one));
 	g.dots = (struct scene_dots){ 0 };
 	swr_free(four);
+	free(col);
+	free(tint);
+	free(pos);
+	free(want);
+	rig_free(&g);
+}
+
+/* A gray target holds each pixel's R of the RGBA8 frame, whatever the path: opaque
+ * images written in place (white and tinted), the float path in one float a pixel or
+ * four, discs, a cross-fade, outlines, a translucent background, frame widths that are
+ * not a multiple of 4 or 8. */
+static void test_gray_target(void)
+{
+	enum { N = 300, W = 603, H = 77 };
+	static const struct {
+		double S, below, opacity;
+		enum draw_alpha alpha;
+		uint32_t bg, tint;
+	} cases[] = {
+		{ 8, 0, 0, DRAW_DISCARD, 0xff000000u, 0 },            /* fast, white: 8 lanes at once */
+		{ 13.7, 0, 0, DRAW_OPAQUE, 0xff303030u, 0xff808080u },  /* fast, tinted */
+		{ 9.3, 100, 0, DRAW_DISCARD, 0xff404040u, 0 },         /* discs, mono */
+		{ 9.3, 100, 0.5, DRAW_BLEND, 0xff102030u, 0 },         /* discs, four floats */
+		{ 8, 6, 0, DRAW_DISCARD, 0xff000000u, 0 },             /* a cross-fade */
+		{ 14.5, 0, 0, DRAW_BLEND, 0x80202020u, 0x80ff9090u },  /* translucent: R of straight alpha */
+	};
+	struct rig g;
+	rig_init(&g, N, 16, 16, 1, W, H);
+	rig_build(&g, 2);
+	struct ap_err err;
+	uint32_t *col = malloc(N * sizeof *col), *tint = malloc(N * sizeof *tint);
+	double *pos = malloc(N * 2 * sizeof *pos);
+	uint8_t *want = malloc((size_t)W * H * 4);
+	uint64_t seed = 23;
+	for (int i = 0; i < N; i++) {
+		col[i] = 0xff000000u | ((uint32_t)(rnd(&seed) * 256) & 255) * 0x010101u;
+		pos[2 * i] = rnd(&seed) * (W + 40) - 20;
+		pos[2 * i + 1] = rnd(&seed) * (H + 40) - 20;
+	}
+	CHECK(swr_dots(g.r, col, &err) == 0);
+	size_t hl[] = { 5, 40 };
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+		g.dots = (struct scene_dots){ .below = cases[k].below, .fade = 2, .opacity = cases[k].opacity };
+		for (int i = 0; i < N; i++)
+			tint[i] = cases[k].tint ? cases[k].tint : 0xffffffffu;
+		struct draw_opts o = { .alpha = cases[k].alpha, .background = cases[k].bg };
+		g.gray = false;
+		CHECK(rig_draw(&g, pos, cases[k].S, tint, &o, hl, 2) == 0);
+		memcpy(want, g.px, (size_t)W * H * 4);
+		memset(g.px, 0xee, (size_t)W * H * 4);
+		g.gray = true;
+		CHECK(rig_draw(&g, pos, cases[k].S, tint, &o, hl, 2) == 0);
+		size_t wrong = 0, first = 0;
+		for (size_t i = 0; i < (size_t)W * H; i++)
+			if (g.px[i] != want[4 * i] && wrong++ == 0)
+				first = i;
+		if (wrong)
+			fprintf(stderr, "gray target case %zu: %zu px wrong, first (%zu, %zu): %u, expected %u\n", k, wrong,
+				first % W, first / W, g.px[first], want[4 * first]);
+		CHECK(wrong == 0);
+		/* nothing past the gray frame written */
+		CHECK(g.px[(size_t)W * H] == 0xee && g.px[(size_t)W * H * 4 - 1] == 0xee);
+	}
+	g.gray = false;
+	g.dots = (struct scene_dots){ 0 };
 	free(col);
 	free(tint);
 	free(pos);
@@ -1008,7 +1089,9 @@ int main(void)
 	test_disc_pixels();
 	test_fade_band();
 	test_disc_highlight();
+	test_over_keeps_one();
 	test_mono();
+	test_gray_target();
 #ifndef AP_NO_GL
 	struct ap_err err;
 	if (!(ctx = glctx_new(GLCTX_OSMESA, &err)))

@@ -517,14 +517,24 @@ static struct scene_frame scene_of(const struct frames_engine *e, const struct c
 
 static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err);
 
-/* The scene alone, no text; with start, left in flight (draw_*_start). */
+/* Whether a PNG frame is drawn one byte a pixel: nothing in it has colour and no text
+ * goes on it (the encoder then reads a quarter of the bytes, and the frame is a quarter
+ * of the memory to clear and draw). */
+static bool gray_png(const struct frames_engine *e)
+{
+	return e->png_fmt == PNGIO_GRAY && !e->fig;
+}
+
+/* The scene alone, no text; with start, left in flight (draw_*_start); with gray, one
+ * byte a pixel (gray_png). */
 static int draw_scene_as(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
-			 bool start, struct ap_err *err)
+			 bool start, bool gray, struct ap_err *err)
 {
 	if (!start && e->npend && flush_pending(e, true, err))
 		return -1;
 	struct scene_frame f = scene_of(e, cam);
 	struct draw_opts ro = e->c->ro;
+	ro.gray_out = gray;
 	if (e->opacity_pinned) {
 		ro.opacity = e->opacity;
 		ro.opacity_auto = false;
@@ -548,7 +558,7 @@ static int draw_scene_as(struct frames_engine *e, const double *xy, const struct
 static int draw_scene(struct frames_engine *e, const double *xy, const struct cam *cam, uint8_t *rgba,
 		      struct ap_err *err)
 {
-	return draw_scene_as(e, xy, cam, rgba, false, err);
+	return draw_scene_as(e, xy, cam, rgba, false, false, err);
 }
 
 static void place_legend(struct frames_engine *e, const double *xy, const struct cam *cam, bool pin)
@@ -655,6 +665,7 @@ static int finish_oldest(struct frames_engine *e, bool write, struct ap_err *err
 	if (px && write && p.path) {
 		struct png_meta m;
 		png_meta(e, &p.cam, &m);
+		m.wo.gray_in = p.gray;
 		rc = outq_submit(e->q, p.buf, p.path, (uint32_t)e->c->w, (uint32_t)e->c->h, &m.wo);
 		free(p.path);
 		return rc;
@@ -685,7 +696,8 @@ static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err
  * e->inflight are. On failure p's buffer goes back and its path is freed. */
 static int keep_pending(struct frames_engine *e, const double *xy, struct frames_pending p, struct ap_err *err)
 {
-	if (draw_scene_as(e, xy, &p.cam, p.buf, true, err)) {
+	p.gray = p.path && gray_png(e);
+	if (draw_scene_as(e, xy, &p.cam, p.buf, true, p.gray, err)) {
 		outq_release(e->q, p.buf);
 		free(p.path);
 		return -1;
@@ -704,7 +716,7 @@ static int emit_started(struct frames_engine *e, const double *xy, const struct 
 		outq_release(e->q, buf);
 		return ap_errf(err, "output '%s': out of memory", path);
 	}
-	return keep_pending(e, xy, (struct frames_pending){ buf, p, *cam, NULL, NULL }, err);
+	return keep_pending(e, xy, (struct frames_pending){ buf, p, *cam, NULL, NULL, false }, err);
 }
 
 int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *cam, frames_sink sink,
@@ -715,7 +727,7 @@ int frames_to_sink(struct frames_engine *e, const double *xy, const struct cam *
 	if (!buf)
 		return ap_errf(err, "out of frame buffers");
 	if (e->inflight > 1)
-		return keep_pending(e, xy, (struct frames_pending){ buf, NULL, *cam, sink, user }, err);
+		return keep_pending(e, xy, (struct frames_pending){ buf, NULL, *cam, sink, user, false }, err);
 	int rc = frames_draw(e, xy, cam, buf, err);
 	if (rc == 0)
 		rc = sink(user, buf, (size_t)e->c->w * (size_t)e->c->h * 4, err);
@@ -746,12 +758,14 @@ int frames_emit(struct frames_engine *e, const double *xy, const struct cam *cam
 	}
 	if (e->inflight > 1)
 		return emit_started(e, xy, cam, path, buf, err);
-	if (frames_draw(e, xy, cam, buf, err)) {
+	bool gray = gray_png(e);
+	if (gray ? draw_scene_as(e, xy, cam, buf, false, true, err) : frames_draw(e, xy, cam, buf, err)) {
 		outq_release(e->q, buf);
 		return -1;
 	}
 	struct png_meta m;
 	png_meta(e, cam, &m);
+	m.wo.gray_in = gray;
 	e->frames++;
 	return outq_submit(e->q, buf, path, (uint32_t)e->c->w, (uint32_t)e->c->h, &m.wo);
 }

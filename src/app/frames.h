@@ -164,6 +164,7 @@ struct frames_engine {
 		struct cam cam;
 		frames_sink sink;
 		void *user;
+		bool gray;           /* drawn one byte a pixel (a gray PNG's) */
 	} pend[DRAW_MAX_INFLIGHT];
 	int npend, inflight;
 	size_t collected;

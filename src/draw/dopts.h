@@ -66,6 +66,10 @@ struct draw_opts {
 	double dots_fade;           /* the cross-fade band's top, times dots_below */
 	double opacity;             /* every disc's (and in blend mode image's) alpha times this */
 	bool opacity_auto;          /* the opacity from the frame's sprites in view */
+	/* the frame as one byte a pixel, the R of the RGBA8 it would hold, rows w bytes, at
+	 * the start of the same w×h×4 buffer (the rest may be written): for callers that
+	 * know every pixel has R = G = B and A = 255 (a gray PNG) */
+	bool gray_out;
 };
 
 /* Where a frame is drawn: w×h RGBA8 pixels, rows top first. defer: the backend may
@@ -74,6 +78,7 @@ struct draw_target {
 	int w, h;
 	uint8_t *rgba;
 	bool defer;
+	bool gray;                  /* w×h bytes, each pixel's R (draw_opts.gray_out) */
 };
 
 /* The one place the threshold's default is resolved. */

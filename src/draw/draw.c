@@ -34,6 +34,7 @@ struct draw_ops {
 	/* frames left in flight (a target's defer), or NULL: every frame done when drawn */
 	int (*set_ring)(void *be, int n, struct ap_err *err);
 	int (*collect)(void *be, uint8_t **rgba, struct ap_err *err);
+	bool gray;                   /* writes draw_target.gray frames; else draw.c makes them */
 };
 
 struct draw {
@@ -60,6 +61,8 @@ struct draw {
 	struct {
 		uint8_t *rgba;
 		bool deferred;       /* the backend holds it (collect) */
+		bool to_gray;        /* made gray here when collected (gray_out, the backend RGBA) */
+		int w, h;
 	} fifo[DRAW_MAX_INFLIGHT];
 	int fhead, fcount;
 };
@@ -92,7 +95,7 @@ static void cpu_free(void *be)
 }
 
 static const struct draw_ops cpu_ops = { cpu_frame, cpu_dots, cpu_max_size, cpu_describe, cpu_free, false,
-					 NULL, NULL, NULL, NULL, NULL };
+					 NULL, NULL, NULL, NULL, NULL, true };
 
 /* The images' pixels, from the store when the set came without them. */
 static int need_pixels(const struct draw_desc *d, const struct ap_imgset *imgs, struct ap_err *err)
@@ -247,7 +250,7 @@ static int gl_collect(void *be, uint8_t **rgba, struct ap_err *err)
 }
 
 static const struct draw_ops gl_ops = { gl_frame, gl_dots, gl_max_size, gl_describe, gl_free, false,
-					gl_tween_set, gl_tween_frame, gl_stats, gl_set_ring, gl_collect };
+					gl_tween_set, gl_tween_frame, gl_stats, gl_set_ring, gl_collect, false };
 
 static int open_gl(struct draw *dr, const struct draw_desc *d, const struct ap_imgset *imgs,
 		   enum glctx_backend b, struct ap_err *err)
@@ -384,13 +387,29 @@ static int build(struct draw *dr, const double *xy, const struct scene_frame *f,
 	return frame_of(dr, f, o, &fr, err) || scene_build(&dr->src, xy, &fr, &dr->sc, err) ? -1 : 0;
 }
 
+/* A w×h RGBA8 frame as gray_out has it, in place: each pixel's R, rows w bytes. */
+static void to_gray(uint8_t *rgba, int w, int h)
+{
+	size_t n = (size_t)w * (size_t)h;
+	for (size_t i = 0; i < n; i++)
+		rgba[i] = rgba[4 * i];
+}
+
+/* A frame the backend drew, done: made gray if asked and the backend could not. */
+static int drawn(const struct draw *dr, int rc, const struct draw_opts *o, const struct draw_target *t)
+{
+	if (rc == 0 && o->gray_out && !dr->ops->gray && !t->defer)
+		to_gray(t->rgba, t->w, t->h);
+	return rc;
+}
+
 static int frame_go(struct draw *dr, const double *xy, const struct scene_frame *f, const struct draw_opts *o,
 		    uint8_t *rgba, bool defer, struct ap_err *err)
 {
 	if (build(dr, xy, f, o, err))
 		return -1;
-	struct draw_target t = { f->w, f->h, rgba, defer };
-	return dr->ops->frame(dr->be, &dr->sc, o, &t, err);
+	struct draw_target t = { f->w, f->h, rgba, defer, o->gray_out && dr->ops->gray };
+	return drawn(dr, dr->ops->frame(dr->be, &dr->sc, o, &t, err), o, &t);
 }
 
 /* Whether a frame may start now, and whether the backend would hold it. */
@@ -403,11 +422,14 @@ static int may_start(const struct draw *dr, bool *defer, struct ap_err *err)
 	return 0;
 }
 
-static void started(struct draw *dr, uint8_t *rgba, bool defer)
+static void started(struct draw *dr, uint8_t *rgba, bool defer, const struct draw_opts *o, const struct scene_frame *f)
 {
 	int k = (dr->fhead + dr->fcount++) % DRAW_MAX_INFLIGHT;
 	dr->fifo[k].rgba = rgba;
 	dr->fifo[k].deferred = defer;
+	dr->fifo[k].to_gray = defer && o->gray_out && !dr->ops->gray;
+	dr->fifo[k].w = f->w;
+	dr->fifo[k].h = f->h;
 }
 
 /* draw_frame and draw_tween_frame: a frame drawn at once, with none in flight. */
@@ -430,7 +452,7 @@ int draw_frame_start(struct draw *dr, const double *xy, const struct scene_frame
 	bool defer = false;
 	if (may_start(dr, &defer, err) || frame_go(dr, xy, f, o, rgba, defer, err))
 		return -1;
-	started(dr, rgba, defer);
+	started(dr, rgba, defer, o, f);
 	return 0;
 }
 
@@ -465,6 +487,8 @@ uint8_t *draw_finish(struct draw *dr, struct ap_err *err)
 	uint8_t *got;
 	if (dr->ops->collect(dr->be, &got, err))
 		return NULL;
+	if (dr->fifo[k].to_gray)
+		to_gray(got, dr->fifo[k].w, dr->fifo[k].h);
 	return got;
 }
 
@@ -580,8 +604,8 @@ static int tween_go(struct draw *dr, double t, const struct scene_frame *f, cons
 	bool discs_only = lod.on && !(lod.img_alpha > 0);
 	bool pre = !fr.no_prescale && !discs_only && scene_first(&dr->src, &fr, tween_pos, &at, &s0) &&
 		   scene_sprite_key(&s0, &dr->atlas, &key);
-	struct draw_target tg = { f->w, f->h, rgba, defer };
-	return dr->ops->tween_frame(dr->be, &dr->src, t, &fr, &lod, pre ? &key : NULL, o, &tg, err);
+	struct draw_target tg = { f->w, f->h, rgba, defer, o->gray_out && dr->ops->gray };
+	return drawn(dr, dr->ops->tween_frame(dr->be, &dr->src, t, &fr, &lod, pre ? &key : NULL, o, &tg, err), o, &tg);
 }
 
 int draw_tween_frame(struct draw *dr, double t, const struct scene_frame *f, const struct draw_opts *o,
@@ -596,7 +620,7 @@ int draw_tween_start(struct draw *dr, double t, const struct scene_frame *f, con
 	bool defer = false;
 	if (may_start(dr, &defer, err) || tween_go(dr, t, f, o, rgba, defer, err))
 		return -1;
-	started(dr, rgba, defer);
+	started(dr, rgba, defer, o, f);
 	return 0;
 }
 

@@ -230,10 +230,13 @@ static int write_fast(FILE *fp, const uint8_t *rgba, uint32_t w, uint32_t h, enu
 	for (uint32_t y = 0; y < h;) {
 		uint32_t y1 = h - y < rows ? h : y + (uint32_t)rows;
 		uint8_t *d = data;
+		bool gray_in = o && o->gray_in;
 		for (; y < y1; y++) {
-			const uint8_t *s = rgba + (size_t)y * w * 4;
+			const uint8_t *s = rgba + (size_t)y * w * (gray_in ? 1 : 4);
 			*d++ = 0;                      /* filter: none */
-			if (bpp == 4)
+			if (gray_in)
+				memcpy(d, s, w);
+			else if (bpp == 4)
 				memcpy(d, s, (size_t)w * 4);
 			else if (bpp == 3)
 				for (uint32_t x = 0; x < w; x++)
@@ -305,6 +308,10 @@ static int encode(png_structp png, png_infop info, const uint8_t *rgba, uint32_t
 	}
 	png_write_info(png, info);
 	for (uint32_t y = 0; y < h; y++) {
+		if (o && o->gray_in) {
+			png_write_row(png, rgba + (size_t)y * w);
+			continue;
+		}
 		const uint8_t *s = rgba + (size_t)y * w * 4;
 		if (fmt == PNGIO_RGBA) {
 			png_write_row(png, s);
@@ -339,6 +346,7 @@ int pngio_write_fp(FILE *fp, const char *name, const struct pngio_image *im, con
 	enum pngio_fmt fmt = o ? o->fmt : PNGIO_AUTO;
 	int level = o && o->level ? o->level : PNGIO_DEFAULT_LEVEL;
 	assert(fmt >= PNGIO_AUTO && fmt <= PNGIO_RGBA && level >= 1 && level <= 9);
+	assert(!(o && o->gray_in) || fmt == PNGIO_GRAY);
 	if (fmt == PNGIO_AUTO)
 		fmt = detect_fmt(rgba, (size_t)w * h);
 	if (level == 1) {

@@ -35,6 +35,7 @@
  *                       image data (keys 1..79 Latin-1 characters, e.g. "Software")
  *   dpi    0            no pHYs chunk; > 0: a pHYs chunk of that many pixels per inch
  *                       (as pixels per metre, rounded)
+ *   gray_in false       true: the pixels are w*h gray bytes, not RGBA8 (fmt must be GRAY)
  */
 #ifndef AP_PNGIO_H
 #define AP_PNGIO_H
@@ -65,6 +66,7 @@ struct pngio_wopts {
 	const struct pngio_text *text;
 	size_t ntext;
 	double dpi;
+	bool gray_in;
 };
 
 /* Write rgba (w*h*4 bytes) to path atomically. o may be NULL (all defaults). Returns 0,

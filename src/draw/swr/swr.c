@@ -139,7 +139,7 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 		return ap_errf(err, "frame %dx%d: outside 1..65535", w, h);
 	uint32_t ol = pal_outline(o->outline, o->background);
 	struct job j = {
-		.r = r, .w = w, .h = h, .rgba = rgba,
+		.r = r, .w = w, .h = h, .rgba = rgba, .gray = t->gray,
 		.mode = o->alpha, .ch = (int)r->a.channels,
 		.thr = (float)draw_opts_threshold(o), .lod = sc->lod,
 	};
@@ -174,8 +174,8 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 	/* every source opaque: painting may overwrite (a disc's edge is not) */
 	j.fast = o->alpha != DRAW_BLEND && !(flags & SWR_BIN_TRANSLUCENT) && !sc->lod.on;
 	/* Gray sources over an opaque gray background keep a float pixel's R, G and B
-	 * equal, and its alpha 1: x + (1 - x) is 1 in float for every x in [0, 2] (checked
-	 * for every float), so "over" never moves it. Then one float a pixel is the same
+	 * equal, and its alpha 1: x + (1 - x) is 1 in float for every x in [0, 2] (every
+	 * float of [0, 1] was tried; above 1, 1 - x is exact), so "over" never moves it. Then one float a pixel is the same
 	 * arithmetic as four, a quarter of the work for discs and blending. Not for a
 	 * cross-fade, whose image tile needs its alpha. */
 	bool fade = sc->lod.on && sc->lod.dot_alpha > 0 && sc->lod.img_alpha > 0;

@@ -153,6 +153,7 @@ struct job {
 	int w, h, tiles_x, ntiles;
 	uint8_t *rgba;
 	bool fast;                   /* every source is opaque: write RGBA8 in place */
+	bool gray;                   /* the frame is one byte a pixel, R (draw_target.gray) */
 	bool mono;                   /* float path, gray sources over an opaque gray background:
 	                              * R, G and B stay equal and alpha 1, so one float a pixel */
 	enum draw_alpha mode;

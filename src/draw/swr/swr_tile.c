@@ -59,6 +59,26 @@ INLINE uint32_t get(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* Pixel i of a frame row as the job stores it: RGBA8, or in a gray frame its R. */
+INLINE void put_px(const struct job *j, uint8_t *row, int i, uint32_t v)
+{
+	if (j->gray)
+		row[i] = (uint8_t)v;
+	else
+		put(row + 4 * i, v);
+}
+
+INLINE uint32_t get_px(const struct job *j, const uint8_t *row, int i)
+{
+	return j->gray ? row[i] : get(row + 4 * i);
+}
+
+/* Bytes a pixel of the frame. */
+INLINE int frame_bpp(const struct job *j)
+{
+	return j->gray ? 1 : 4;
+}
+
 static uint32_t pack(uint32_t r, uint32_t g, uint32_t b, uint32_t a)
 {
 	return r | g << 8 | b << 16 | a << 24;
@@ -175,7 +195,7 @@ static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v
 	if (p->white) {
 		for (int i = 0; i < n; i++) {
 			uint32_t c = (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u;
-			put(dst + 4 * i, v[i] >= thr ? c : get(dst + 4 * i));
+			put_px(j, dst, i, v[i] >= thr ? c : get_px(j, dst, i));
 		}
 		return;
 	}
@@ -183,7 +203,7 @@ static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v
 		float x = (float)v[i];
 		uint32_t c = pack((uint32_t)(x * p->k[0] + 0.5f), (uint32_t)(x * p->k[1] + 0.5f),
 				  (uint32_t)(x * p->k[2] + 0.5f), 255);
-		put(dst + 4 * i, v[i] >= thr ? c : get(dst + 4 * i));
+		put_px(j, dst, i, v[i] >= thr ? c : get_px(j, dst, i));
 	}
 }
 
@@ -206,8 +226,8 @@ static void fast_rgba(const struct job *j, const struct sp *p, const uint16_t *v
 	for (int i = 0; i < n; i++, v += 4) {
 		if (discard && !covers(j, p, v))
 			continue;
-		put(dst + 4 * i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
-				      (uint32_t)((float)v[2] * p->k[2] + 0.5f), 255));
+		put_px(j, dst, i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
+				       (uint32_t)((float)v[2] * p->k[2] + 0.5f), 255));
 	}
 }
 
@@ -279,7 +299,7 @@ static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t
 {
 	for (int i = 0; i < n; i++) {
 		if (j->fast)
-			put(dst + 4 * i, p->border8);
+			put_px(j, dst, i, p->border8);
 		else if (j->mono)
 			acc[i] = p->border[0] + (1 - p->border[3]) * acc[i];  /* over's first channel */
 		else
@@ -445,6 +465,16 @@ static void setup_sprite(const struct job *j, const struct item *it, const struc
 #define ZIP_HI(a, b) __builtin_shuffle(a, b, (u16x8){ 4, 12, 5, 13, 6, 14, 7, 15 })
 #endif
 
+/* Eight opaque gray pixels, white tint, of a gray frame: write those that pass. */
+INLINE void put8_white_gray(uint8_t *dst, u16x8 v, uint16_t thr)
+{
+	u16x8 g = (v + 128) >> 8, keep = (u16x8)(v >= thr);
+	u8x8 old, g8 = __builtin_convertvector(g, u8x8), k8 = __builtin_convertvector(keep, u8x8);
+	memcpy(&old, dst, sizeof old);
+	old = (g8 & k8) | (old & ~k8);
+	memcpy(dst, &old, sizeof old);
+}
+
 /* Eight opaque gray pixels, white tint: write those that pass the threshold. */
 INLINE void put8_white(uint8_t *dst, u16x8 v, uint16_t thr)
 {
@@ -559,8 +589,9 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 #endif
 	};
 	int fl = p->fl;
-	uint8_t *dst = j->rgba + ((size_t)p->ry0 * (size_t)j->w + (size_t)p->ia) * 4;
-	for (int k = 0; k < p->ry1 - p->ry0; k++, dst += (size_t)j->w * 4) {
+	int bpp = frame_bpp(j);
+	uint8_t *dst = j->rgba + ((size_t)p->ry0 * (size_t)j->w + (size_t)p->ia) * (size_t)bpp;
+	for (int k = 0; k < p->ry1 - p->ry0; k++, dst += (size_t)j->w * (size_t)bpp) {
 		const uint8_t *a0, *a1, *b0 = NULL, *b1 = NULL;
 		uint16_t fa = 0, fb = 0;
 		if (pre) {
@@ -578,14 +609,16 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 		for (int b = 0; b < lanes; b += LANES) {
 			u16x8 v = pre ? lerp_pre(a0 + b, a1 + b, ch, p->pfx, p->pfy)
 				      : tri8(&ln, a0, a1, b0, b1, fa, fb, fl, b, ch, nl, shuf);
-			if (b < full)
+			if (b < full && j->gray)
+				put8_white_gray(dst + b, v, thr);
+			else if (b < full)
 				put8_white(dst + 4 * b, v, thr);
 			else
 				memcpy(val + b, &v, sizeof v);
 		}
 		if (kind == K_WHITE) {
 			if (full < n)
-				fast_gray(j, p, val + full, n - full, dst + 4 * full);
+				fast_gray(j, p, val + full, n - full, dst + (size_t)bpp * full);
 		} else if (kind == K_TINT)
 			fast_gray(j, p, val, n, dst);
 		else if (kind == K_RGBA)
@@ -702,13 +735,14 @@ static void draw_image(const struct job *j, struct tls *t, const struct item *it
 	p.ry1 = p.ry1 > p.ry0 ? p.ry1 : p.ry0;
 	if (it->s.page_flags >> 16 & (SCENE_OUTLINE | SCENE_FRAME))
 		for (int y = p.y0; y < p.y1; y++) {
-			uint8_t *dst = j->rgba + ((size_t)y * (size_t)j->w + (size_t)p.ix0) * 4;
+			uint8_t *dst = j->rgba + ((size_t)y * (size_t)j->w + (size_t)p.ix0) * (size_t)frame_bpp(j);
 			float *fa = j->fast ? NULL : acc + ((size_t)(y - tl->ya) * TILE_W + (size_t)(p.ix0 - tl->xa)) * acc_floats(j);
 			bool inside = y >= p.ry0 && y < p.ry1;
 			int left = inside ? p.ia - p.ix0 : p.ix1 - p.ix0, right = p.ib - p.ix0;
 			outline_span(j, &p, left, dst, fa);
 			if (inside)
-				outline_span(j, &p, p.ix1 - p.ib, dst + 4 * right, fa ? fa + (size_t)acc_floats(j) * right : NULL);
+				outline_span(j, &p, p.ix1 - p.ib, dst + (size_t)frame_bpp(j) * right,
+					     fa ? fa + (size_t)acc_floats(j) * right : NULL);
 		}
 	int n = p.ib - p.ia;
 	if (n <= 0 || p.ry0 >= p.ry1)
@@ -976,28 +1010,39 @@ static void touched(const struct job *j, uint32_t e0, uint32_t e1, const struct 
 	}
 }
 
-/* The accumulator as the shader stores it: straight alpha, RGBA8. */
-static void store_span(const float *acc, int n, uint8_t *dst)
+/* The accumulator as the shader stores it: straight alpha, RGBA8 (gray: its R). */
+static void store_span(const float *acc, int n, uint8_t *dst, bool gray)
 {
 	for (int i = 0; i < n; i++, acc += 4) {
 		f32x4 c;
 		memcpy(&c, acc, sizeof c);
 		float a = c[3], m = a > 0 && a < 1 ? 1 / a : 1;
 		if (a < 0.5f / 255.0f) {
-			put(dst + 4 * i, 0);    /* transparent black, as the shader stores it */
+			if (gray)
+				dst[i] = 0;
+			else
+				put(dst + 4 * i, 0);    /* transparent black, as the shader stores it */
 			continue;
 		}
 		c *= (f32x4){ m, m, m, 1 };
 		/* premultiplied sums of non-negative terms: >= 0; after dividing, maybe > 1 */
 		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
-		put(dst + 4 * i, pack((uint32_t)(b[0] < 255 ? b[0] : 255), (uint32_t)(b[1] < 255 ? b[1] : 255),
-				      (uint32_t)(b[2] < 255 ? b[2] : 255), (uint32_t)(b[3] < 255 ? b[3] : 255)));
+		uint32_t v = pack((uint32_t)(b[0] < 255 ? b[0] : 255), (uint32_t)(b[1] < 255 ? b[1] : 255),
+				  (uint32_t)(b[2] < 255 ? b[2] : 255), (uint32_t)(b[3] < 255 ? b[3] : 255));
+		if (gray)
+			dst[i] = (uint8_t)v;
+		else
+			put(dst + 4 * i, v);
 	}
 }
 
-/* n pixels of RGBA8 colour c, four at a time. */
-static void fill8(uint8_t *dst, int n, uint32_t c)
+/* n pixels of RGBA8 colour c, four at a time; in a gray frame its R. */
+static void fill8(uint8_t *dst, int n, uint32_t c, bool gray)
 {
+	if (gray) {
+		memset(dst, (int)(c & 255), (size_t)(n > 0 ? n : 0));
+		return;
+	}
 	uint8_t q[16];
 	for (int k = 0; k < 4; k++)
 		put(q + 4 * k, c);
@@ -1009,7 +1054,7 @@ static void fill8(uint8_t *dst, int n, uint32_t c)
 }
 
 /* store_span of a mono tile: its alpha of 1 divides nothing. */
-static void store_mono(const float *acc, int n, uint8_t *dst)
+static void store_mono(const float *acc, int n, uint8_t *dst, bool gray)
 {
 	int i = 0;
 	for (; i + 4 <= n; i += 4) {
@@ -1018,13 +1063,19 @@ static void store_mono(const float *acc, int n, uint8_t *dst)
 		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
 		for (int k = 0; k < 4; k++) {
 			uint32_t v = (uint32_t)(b[k] < 255 ? b[k] : 255);
-			put(dst + 4 * (i + k), v * 0x010101u | 0xff000000u);
+			if (gray)
+				dst[i + k] = (uint8_t)v;
+			else
+				put(dst + 4 * (i + k), v * 0x010101u | 0xff000000u);
 		}
 	}
 	for (; i < n; i++) {
 		int32_t b = (int32_t)(acc[i] * 255.0f + 0.5f);
 		uint32_t v = (uint32_t)(b < 255 ? b : 255);
-		put(dst + 4 * i, v * 0x010101u | 0xff000000u);
+		if (gray)
+			dst[i] = (uint8_t)v;
+		else
+			put(dst + 4 * i, v * 0x010101u | 0xff000000u);
 	}
 }
 
@@ -1033,15 +1084,15 @@ static void do_tile(struct job *j, struct tls *t, int k)
 	struct tile tl = { .xa = k % j->tiles_x * TILE_W, .ya = k / j->tiles_x * STRIP };
 	tl.xb = tl.xa + TILE_W < j->w ? tl.xa + TILE_W : j->w;
 	tl.yb = tl.ya + STRIP < j->h ? tl.ya + STRIP : j->h;
-	size_t stride = (size_t)j->w * 4, tw = (size_t)(tl.xb - tl.xa);
-	uint8_t *rows = j->rgba + (size_t)tl.ya * stride + (size_t)tl.xa * 4;
+	size_t bpp = (size_t)frame_bpp(j), stride = (size_t)j->w * bpp, tw = (size_t)(tl.xb - tl.xa);
+	uint8_t *rows = j->rgba + (size_t)tl.ya * stride + (size_t)tl.xa * bpp;
 	const struct swr *r = j->r;
 	uint32_t e0 = r->tile_off[k], e1 = r->tile_off[k + 1];
 	int lo[STRIP], hi[STRIP];
 	if (j->fast) {
-		fill8(rows, (int)tw, j->bg8);
+		fill8(rows, (int)tw, j->bg8, j->gray);
 		for (int y = tl.ya + 1; y < tl.yb; y++)
-			memcpy(rows + (size_t)(y - tl.ya) * stride, rows, tw * 4);
+			memcpy(rows + (size_t)(y - tl.ya) * stride, rows, tw * bpp);
 	} else {
 		touched(j, e0, e1, &tl, lo, hi);
 		for (int y = tl.ya; y < tl.yb; y++)
@@ -1062,13 +1113,13 @@ static void do_tile(struct job *j, struct tls *t, int k)
 		for (int y = tl.ya; y < tl.yb; y++) {
 			uint8_t *row = j->rgba + (size_t)y * stride;
 			int a = lo[y - tl.ya], b = hi[y - tl.ya] > a ? hi[y - tl.ya] : a;
-			fill8(row + 4 * tl.xa, a - tl.xa, j->bg8);
+			fill8(row + bpp * (size_t)tl.xa, a - tl.xa, j->bg8, j->gray);
 			const float *acc = t->acc + ((size_t)(y - tl.ya) * TILE_W + (size_t)(a - tl.xa)) * acc_floats(j);
 			if (j->mono)
-				store_mono(acc, b - a, row + 4 * a);
+				store_mono(acc, b - a, row + bpp * (size_t)a, j->gray);
 			else
-				store_span(acc, b - a, row + 4 * a);
-			fill8(row + 4 * b, tl.xb - b, j->bg8);
+				store_span(acc, b - a, row + bpp * (size_t)a, j->gray);
+			fill8(row + bpp * (size_t)b, tl.xb - b, j->bg8, j->gray);
 		}
 }
 
