@@ -764,8 +764,9 @@ static void test_over_keeps_one(void)
 /* Gray frames in the float path are painted with one float a pixel (swr_mono): the
  * very bytes of four, for discs of every size and share at any subpixel centre (their
  * rows' first and last groups of 4 straddle the sprite and the tile edges), blending,
- * translucent tints, highlights with a translucent outline; and four floats where a
- * colour, a transparent background or a cross-fade rules one out. */
+ * translucent tints, highlights with a translucent outline, a cross-fade (its image
+ * tile's alpha in a plane of its own); and four floats where a colour or a
+ * transparent background rules one out. */
 static void test_mono(void)
 {
 	enum { N = 300, W = 600, H = 90 };    /* two tiles across, three strips */
@@ -784,7 +785,7 @@ static void test_mono(void)
 		{ 9.3, 100, 0, DRAW_DISCARD, 0xff102030u, 0, 0, false },          /* a colour background */
 		{ 9.3, 100, 0, DRAW_DISCARD, 0x40404040u, 0, 0, false },          /* a translucent one */
 		{ 14.5, 0, 0, DRAW_BLEND, 0xff202020u, 0x80ff9090u, 0, false },   /* coloured tints */
-		{ 8, 6, 0, DRAW_DISCARD, 0xff000000u, 0, 0, false },              /* a cross-fade */
+		{ 8, 6, 0, DRAW_DISCARD, 0xff000000u, 0, 0, true },               /* a cross-fade */
 	};
 	struct rig g;
 	rig_init(&g, N, 16, 16, 1, W, H);

@@ -176,11 +176,10 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 	/* Gray sources over an opaque gray background keep a float pixel's R, G and B
 	 * equal, and its alpha 1: x + (1 - x) is 1 in float for every x in [0, 2] (every
 	 * float of [0, 1] was tried; above 1, 1 - x is exact), so "over" never moves it. Then one float a pixel is the same
-	 * arithmetic as four, a quarter of the work for discs and blending. Not for a
-	 * cross-fade, whose image tile needs its alpha. */
-	bool fade = sc->lod.on && sc->lod.dot_alpha > 0 && sc->lod.img_alpha > 0;
+	 * arithmetic as four, a quarter of the work for discs and blending (a cross-fade's
+	 * image tile, whose alpha is not 1, keeps it in a plane of its own). */
 	j.mono = !r->four_floats && !j.fast && j.ch == 1 && !(flags & SWR_BIN_COLOURED) && j.bg[3] == 1 && swr_gray(j.bg8) &&
-		 swr_gray(j.ol8) && (!(sc->lod.on && sc->lod.dot_alpha > 0) || r->dots_gray) && !fade;
+		 swr_gray(j.ol8) && (!(sc->lod.on && sc->lod.dot_alpha > 0) || r->dots_gray);
 	r->last_mono = j.mono;
 	swr_tile_paint(&j);
 	return 0;

@@ -38,6 +38,7 @@ struct sp {
 	uint32_t thr88;
 	float border[4];             /* premultiplied */
 	float *acc;                  /* float path: the tile it composites into */
+	bool alpha_plane;            /* mono: acc is the image tile, its alpha IMG_PLANE floats on */
 	/* drawn from its prescaled image: the texels of the first pixel's top-left
 	 * neighbour, the row length, and the fixed weights of the right and lower ones */
 	const uint8_t *pre_top;
@@ -250,7 +251,11 @@ INLINE void over4(float *acc, f32x4 src)
 }
 
 /* Floats a pixel of the float tile: premultiplied RGBA, or in a mono frame (swr_frame)
- * one, the value its equal R, G and B would have: its alpha is 1 throughout. */
+ * one, the value its equal R, G and B would have: its alpha is 1 throughout. A mono
+ * frame's image tile (a cross-fade's, t->img) has an alpha that is not: its values,
+ * then IMG_PLANE floats on, their alphas. */
+#define IMG_PLANE ((size_t)TILE_W * STRIP)
+
 INLINE int acc_floats(const struct job *j)
 {
 	return j->mono ? 1 : 4;
@@ -288,10 +293,13 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 				c = tint * rgb;
 			}
 		}
-		if (mono)
+		if (mono) {
 			*acc = c[0] + *acc * (1 - c[3]);   /* over4's first lane */
-		else
+			if (p->alpha_plane)
+				acc[IMG_PLANE] = c[3] + acc[IMG_PLANE] * (1 - c[3]);   /* and its last */
+		} else {
 			over4(acc, c);
+		}
 	}
 }
 
@@ -300,8 +308,11 @@ static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t
 	for (int i = 0; i < n; i++) {
 		if (j->fast)
 			put_px(j, dst, i, p->border8);
-		else if (j->mono)
+		else if (j->mono) {
 			acc[i] = p->border[0] + (1 - p->border[3]) * acc[i];  /* over's first channel */
+			if (p->alpha_plane)
+				acc[IMG_PLANE + i] = p->border[3] + (1 - p->border[3]) * acc[IMG_PLANE + i];
+		}
 		else
 			over(acc + 4 * i, p->border);
 	}
@@ -437,6 +448,7 @@ static void setup_sprite(const struct job *j, const struct item *it, const struc
 	}
 	p->white = (c & 0xffffff) == 0xffffff;
 	p->acc = acc;
+	p->alpha_plane = false;
 	if (!j->fast) {
 		float ta = (float)(c >> 24 & 255) / 255.0f;
 		for (int k = 0; k < 3; k++)
@@ -727,6 +739,7 @@ static void draw_image(const struct job *j, struct tls *t, const struct item *it
 {
 	struct sp p;
 	setup_sprite(j, it, tl, acc, share, &p);
+	p.alpha_plane = j->mono && acc == t->img;
 	if (p.ix0 >= p.ix1)
 		return;
 	/* rows inside the outline, in this tile */
@@ -829,7 +842,7 @@ INLINE f32x4 clamp01(f32x4 v)
  * same on every row. A group stays in its tile's row, and in bounds, as TILE_W is a
  * multiple of 4 and a mono tile uses a quarter of acc. */
 INLINE void disc_mono_rows(struct tls *t, const struct tile *tl, int x0, int x1, int y0, int y1, float cx, float cy,
-			   float e, float a, float v, bool opaque)
+			   float e, float a, float v, bool opaque, bool img)
 {
 	int g0 = tl->xa + ((x0 - tl->xa) & ~3), glast = tl->xa + ((x1 - 1 - tl->xa) & ~3);
 	const i32x4 lane = { 0, 1, 2, 3 };
@@ -837,14 +850,25 @@ INLINE void disc_mono_rows(struct tls *t, const struct tile *tl, int x0, int x1,
 	i32x4 keep0 = (lane + g0 < x0) | (lane + g0 >= x1), keep1 = (lane + glast < x0) | (lane + glast >= x1);
 	for (int y = y0; y < y1; y++) {
 		float dy = (float)y + 0.5f - cy, dy2 = dy * dy;
-		float *acc = t->acc + (size_t)(y - tl->ya) * TILE_W + (size_t)(g0 - tl->xa);
-		for (int x = g0; x <= glast; x += 4, acc += 4) {
+		size_t at = (size_t)(y - tl->ya) * TILE_W + (size_t)(g0 - tl->xa);
+		float *acc = t->acc + at;
+		const float *im = t->img + at;
+		for (int x = g0; x <= glast; x += 4, acc += 4, im += 4) {
 			f32x4 dx = __builtin_convertvector(lane + x, f32x4) + 0.5f - cx, d;
 			f32x4 cov = clamp01(e - sqrt4(dx * dx + dy2));
 			if (!opaque)
 				cov *= a;       /* (× 1 is exact: the opaque case skips it) */
 			memcpy(&d, acc, sizeof d);
-			f32x4 o = v * cov + d * (one - cov);
+			f32x4 o;
+			if (img) {
+				/* the cross-fade: the image's value and alpha added to the disc's */
+				f32x4 iv, ia;
+				memcpy(&iv, im, sizeof iv);
+				memcpy(&ia, im + IMG_PLANE, sizeof ia);
+				o = (v * cov + iv) + d * (one - (cov + ia));
+			} else {
+				o = v * cov + d * (one - cov);
+			}
 			i32x4 keep = x == g0 ? keep0 : x == glast ? keep1 : (i32x4){ 0, 0, 0, 0 };
 			d = (f32x4)(((i32x4)d & keep) | ((i32x4)o & ~keep));
 			memcpy(acc, &d, sizeof d);
@@ -853,14 +877,16 @@ INLINE void disc_mono_rows(struct tls *t, const struct tile *tl, int x0, int x1,
 }
 
 static void disc_mono(struct tls *t, const struct tile *tl, int x0, int x1, int y0, int y1, float cx, float cy,
-		      float e, float a, float v)
+		      float e, float a, float v, bool img)
 {
 	if (x0 >= x1)
 		return;
-	if (a == 1)
-		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, true);
+	if (img)
+		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, false, true);
+	else if (a == 1)
+		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, true, false);
 	else
-		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, false);
+		disc_mono_rows(t, tl, x0, x1, y0, y1, cx, cy, e, a, v, false, false);
 }
 
 /* A sprite's disc (draw/dopts.h), clipped to the tile, over acc; with img, the image's
@@ -883,7 +909,7 @@ static void draw_disc(const struct job *j, struct tls *t, const struct item *it,
 	f32x4 col = { (float)(c & 255) / 255.0f, (float)(c >> 8 & 255) / 255.0f, (float)(c >> 16 & 255) / 255.0f, 1 };
 	const f32x4 one = { 1, 1, 1, 1 };
 	if (j->mono) {
-		disc_mono(t, tl, x0, x1, y0, y1, cx, cy, e, a, col[0]);
+		disc_mono(t, tl, x0, x1, y0, y1, cx, cy, e, a, col[0], img != NULL);
 		return;
 	}
 	for (int y = y0; y < y1; y++) {
@@ -922,13 +948,21 @@ static void draw_disc(const struct job *j, struct tls *t, const struct item *it,
 }
 
 /* A tile's part of the box [x0, x1) × [y0, y1) of t->img, cleared. */
-static void clear_img(struct tls *t, const struct item *it, const struct tile *tl)
+static void clear_img(const struct job *j, struct tls *t, const struct item *it, const struct tile *tl)
 {
 	int x0 = it->ix0 > tl->xa ? it->ix0 : tl->xa, x1 = it->ix1 < tl->xb ? it->ix1 : tl->xb;
 	int y0 = it->iy0 > tl->ya ? it->iy0 : tl->ya, y1 = it->iy1 < tl->yb ? it->iy1 : tl->yb;
-	for (int y = y0; y < y1; y++)
-		memset(t->img + ((size_t)(y - tl->ya) * TILE_W + (size_t)(x0 - tl->xa)) * 4, 0,
-		       (size_t)(x1 - x0) * 4 * sizeof *t->img);
+	if (x0 >= x1)
+		return;
+	for (int y = y0; y < y1; y++) {
+		size_t at = (size_t)(y - tl->ya) * TILE_W + (size_t)(x0 - tl->xa);
+		if (j->mono) {
+			memset(t->img + at, 0, (size_t)(x1 - x0) * sizeof *t->img);
+			memset(t->img + IMG_PLANE + at, 0, (size_t)(x1 - x0) * sizeof *t->img);
+		} else {
+			memset(t->img + at * 4, 0, (size_t)(x1 - x0) * 4 * sizeof *t->img);
+		}
+	}
 }
 
 /* One sprite: an image as ever, or as the frame's discs and opacity say. */
@@ -948,7 +982,7 @@ static void draw_sprite(const struct job *j, struct tls *t, const struct item *i
 		return;
 	}
 	/* binning gave the disc's box; the image covers its own rectangle, inside it */
-	clear_img(t, it, tl);
+	clear_img(j, t, it, tl);
 	struct item im = *it;
 	im.ix0 = first_centre(it->s.x0, j->w);
 	im.ix1 = first_centre(it->s.x1, j->w);
