@@ -250,12 +250,12 @@ INLINE void over4(float *acc, f32x4 src)
 	memcpy(acc, &d, sizeof d);
 }
 
-/* Floats a pixel of the float tile: premultiplied RGBA, or in a mono frame (swr_frame)
- * one, the value its equal R, G and B would have: its alpha is 1 throughout. A mono
- * frame's image tile (a cross-fade's, t->img) has an alpha that is not: its values,
- * then IMG_PLANE floats on, their alphas. */
+/* A mono frame's image tile (a cross-fade's, t->img) has an alpha that is not 1: its
+ * values, then IMG_PLANE floats on, their alphas. */
 #define IMG_PLANE ((size_t)TILE_W * STRIP)
 
+/* Floats a pixel of the float tile: premultiplied RGBA, or in a mono frame (swr_frame)
+ * one, the value its equal R, G and B would have: its alpha is 1 throughout. */
 INLINE int acc_floats(const struct job *j)
 {
 	return j->mono ? 1 : 4;
@@ -306,15 +306,15 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t *dst, float *acc)
 {
 	for (int i = 0; i < n; i++) {
-		if (j->fast)
+		if (j->fast) {
 			put_px(j, dst, i, p->border8);
-		else if (j->mono) {
+		} else if (j->mono) {
 			acc[i] = p->border[0] + (1 - p->border[3]) * acc[i];  /* over's first channel */
 			if (p->alpha_plane)
 				acc[IMG_PLANE + i] = p->border[3] + (1 - p->border[3]) * acc[IMG_PLANE + i];
-		}
-		else
+		} else {
 			over(acc + 4 * i, p->border);
+		}
 	}
 }
 
