@@ -304,6 +304,12 @@ run $A --frames 3 --encoders 3 -v -o 'enc/x_%d.png'
 rc_is "three encoders" 0
 same "three encoder threads, said by -v" "$(grep -c '^atlasplot: 3 PNG encoder thread(s)$' "$T/err")" "1"
 same "three encoders: three frames" "$(ls enc | wc -l)" "3"
+same "gray frames, said once by -v" "$(grep -c '^atlasplot: gray PNG frames: drawn one byte a pixel$' "$T/err")" "1"
+run $A --frames 2 --title T -v -o 'enc/t_%d.png'
+rc_is "titled" 0
+same "titled frames are not drawn gray" "$(grep -c 'gray PNG frames' "$T/err")" "0"
+run $A --frames 2 -v -o - >/dev/null
+same "raw frames are not drawn gray" "$(grep -c 'gray PNG frames' "$T/err")" "0"
 expect_err "missing folder" 1 "atlasplot: output 'nodir/x_0.png': No such file or directory" $A --frames 2 -o 'nodir/x_%d.png'
 check "one frame needs no pattern" $A --frames 1 -o one.png
 pixels "one frame is render of A" ra.png one.png

@@ -378,6 +378,19 @@ int frames_open_ds(struct frames_engine *e, struct frames_desc *c, struct ds *d,
 	return open_loaded(e, err);
 }
 
+/* Whether a PNG frame is drawn one byte a pixel: nothing in it has colour and no text
+ * goes on it (the encoder then reads a quarter of the bytes, and the frame is a quarter
+ * of the memory to clear and draw). */
+static bool gray_png(struct frames_engine *e)
+{
+	bool gray = e->png_fmt == PNGIO_GRAY && !e->fig;
+	if (gray && !e->said_gray) {
+		frames_log(e->c, "gray PNG frames: drawn one byte a pixel");
+		e->said_gray = true;
+	}
+	return gray;
+}
+
 /* The session, figure and queue for the data set in e->d (freed on failure). */
 static int open_loaded(struct frames_engine *e, struct ap_err *err)
 {
@@ -516,14 +529,6 @@ static struct scene_frame scene_of(const struct frames_engine *e, const struct c
 }
 
 static int flush_pending(struct frames_engine *e, bool write, struct ap_err *err);
-
-/* Whether a PNG frame is drawn one byte a pixel: nothing in it has colour and no text
- * goes on it (the encoder then reads a quarter of the bytes, and the frame is a quarter
- * of the memory to clear and draw). */
-static bool gray_png(const struct frames_engine *e)
-{
-	return e->png_fmt == PNGIO_GRAY && !e->fig;
-}
 
 /* The scene alone, no text; with start, left in flight (draw_*_start); with gray, one
  * byte a pixel (gray_png). */

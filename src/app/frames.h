@@ -169,6 +169,7 @@ struct frames_engine {
 	int npend, inflight;
 	size_t collected;
 	double t_collect;            /* seconds waiting for read-backs, for -v */
+	bool said_gray;              /* -v has said that PNG frames are drawn gray */
 };
 
 /* Resolve c's defaults, load the data set (layout from c->paths.layout, may be NULL for
