@@ -261,6 +261,38 @@ INLINE int acc_floats(const struct job *j)
 	return j->mono ? 1 : 4;
 }
 
+/* over_row of gray sources in a mono tile, four pixels at a time: each lane the first
+ * (and with an alpha plane, the last) lane of over_row's "over". A group past n keeps
+ * those pixels; v holds whole groups of LANES, acc a quarter of its room. */
+INLINE void over_row_mono(const struct job *j, const struct sp *p, const uint16_t *v, int n, float *acc)
+{
+	const float s = 1.0f / ONE88;
+	bool blend = j->mode == DRAW_BLEND, discard = j->mode == DRAW_DISCARD;
+	const f32x4 one = { 1, 1, 1, 1 };
+	const i32x4 lane = { 0, 1, 2, 3 };
+	float t0 = p->tint[0], t3 = p->tint[3];
+	for (int i = 0; i < n; i += 4) {
+		uint16_t x[4];
+		memcpy(x, v + i, sizeof x);
+		i32x4 xi = { x[0], x[1], x[2], x[3] };
+		f32x4 r = __builtin_convertvector(xi, f32x4) * s, c0, c3, d, a;
+		/* as over_row's c = tint × r (blend) or tint × (r, r, r, 1) */
+		c0 = t0 * r;
+		c3 = blend ? t3 * r : (f32x4){ t3, t3, t3, t3 };
+		i32x4 keep = lane + i >= n;
+		if (discard)
+			keep |= xi < (int32_t)p->thr88;
+		memcpy(&d, acc + i, sizeof d);
+		d = (f32x4)(((i32x4)d & keep) | ((i32x4)(c0 + d * (one - c3)) & ~keep));
+		memcpy(acc + i, &d, sizeof d);
+		if (p->alpha_plane) {
+			memcpy(&a, acc + IMG_PLANE + i, sizeof a);
+			a = (f32x4)(((i32x4)a & keep) | ((i32x4)(c3 + a * (one - c3)) & ~keep));
+			memcpy(acc + IMG_PLANE + i, &a, sizeof a);
+		}
+	}
+}
+
 /* Any sources: premultiplied "over" into the float tile. The shader's source:
  *   discard, opaque  (rgb × tint rgb, 1) × tint alpha   (discard: if it passes)
  *   blend            (col × al, al) × tint alpha, col = tint rgb (gray) or rgb × tint rgb,
@@ -270,8 +302,8 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 	const float s = 1.0f / ONE88;
 	f32x4 tint = { p->tint[0], p->tint[1], p->tint[2], p->tint[3] };  /* rgb premultiplied */
 	bool blend = j->mode == DRAW_BLEND, discard = j->mode == DRAW_DISCARD;
-	bool has_alpha = j->r->has_alpha, mono = j->mono;
-	for (int i = 0; i < n; i++, acc += mono ? 1 : 4) {
+	bool has_alpha = j->r->has_alpha;
+	for (int i = 0; i < n; i++, acc += 4) {
 		const uint16_t *x = v + i * ch;
 		f32x4 c;
 		if (ch == 1) {
@@ -293,13 +325,7 @@ INLINE void over_row(const struct job *j, const struct sp *p, const uint16_t *v,
 				c = tint * rgb;
 			}
 		}
-		if (mono) {
-			*acc = c[0] + *acc * (1 - c[3]);   /* over4's first lane */
-			if (p->alpha_plane)
-				acc[IMG_PLANE] = c[3] + acc[IMG_PLANE] * (1 - c[3]);   /* and its last */
-		} else {
-			over4(acc, c);
-		}
+		over4(acc, c);
 	}
 }
 
@@ -628,16 +654,21 @@ INLINE void rows_kernel(const struct job *j, struct tls *t, const struct sp *p, 
 			else
 				memcpy(val + b, &v, sizeof v);
 		}
+		float *acc = kind == K_FLOAT ? p->acc + ((size_t)(p->ry0 + k - tl->ya) * TILE_W + (size_t)(p->ia - tl->xa)) *
+							       acc_floats(j)
+					     : NULL;
 		if (kind == K_WHITE) {
 			if (full < n)
 				fast_gray(j, p, val + full, n - full, dst + (size_t)bpp * full);
-		} else if (kind == K_TINT)
+		} else if (kind == K_TINT) {
 			fast_gray(j, p, val, n, dst);
-		else if (kind == K_RGBA)
+		} else if (kind == K_RGBA) {
 			fast_rgba(j, p, val, n, dst);
-		else
-			over_row(j, p, val, n,
-				 p->acc + ((size_t)(p->ry0 + k - tl->ya) * TILE_W + (size_t)(p->ia - tl->xa)) * acc_floats(j), ch);
+		} else if (j->mono) {         /* (a mono frame has gray pages: ch is 1) */
+			over_row_mono(j, p, val, n, acc);
+		} else {
+			over_row(j, p, val, n, acc, ch);
+		}
 	}
 }
 
