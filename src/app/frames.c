@@ -217,7 +217,7 @@ static int dot_colors(const struct frames_desc *c, const struct ds *d, uint32_t 
 static bool any_colour(const uint32_t *col, size_t n)
 {
 	for (size_t i = 0; col && i < n; i++)
-		if ((col[i] & 255) != (col[i] >> 8 & 255) || (col[i] & 255) != (col[i] >> 16 & 255))
+		if (!pal_gray(col[i]))
 			return true;
 	return false;
 }
@@ -430,8 +430,8 @@ static int open_loaded(struct frames_engine *e, struct ap_err *err)
 	/* Gray images, no tints, a gray opaque background and gray outlines make gray frames:
 	 * say so, and the encoder skips looking at every pixel to find out. */
 	uint32_t bg = c->ro.background, ol = c->ro.outline;
-	bool gray = (bg & 255) == (bg >> 8 & 255) && (bg & 255) == (bg >> 16 & 255) && (bg >> 24) == 255;
-	bool ol_gray = !ol || ((ol & 255) == (ol >> 8 & 255) && (ol & 255) == (ol >> 16 & 255) && (ol >> 24) == 255);
+	bool gray = pal_gray(bg) && (bg >> 24) == 255;
+	bool ol_gray = !ol || (pal_gray(ol) && (ol >> 24) == 255);
 	e->png_fmt = e->d.imgs.c == 1 && !e->tint && gray && (ol_gray || !c->hl.n) && !coloured_dots ? PNGIO_GRAY
 														: PNGIO_AUTO;
 	int max = draw_max_size(e->dr);

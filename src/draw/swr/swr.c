@@ -93,7 +93,7 @@ int swr_dots(struct swr *r, const uint32_t *cell_color, struct ap_err *err)
 	memcpy(r->dots, cell_color, r->a.n * sizeof *r->dots);
 	r->dots_gray = true;
 	for (size_t i = 0; i < r->a.n; i++)
-		r->dots_gray &= swr_gray(r->dots[i]);
+		r->dots_gray &= pal_gray(r->dots[i]);
 	return 0;
 }
 
@@ -175,11 +175,12 @@ int swr_frame(struct swr *r, const struct scene_out *sc, const struct draw_opts 
 	j.fast = o->alpha != DRAW_BLEND && !(flags & SWR_BIN_TRANSLUCENT) && !sc->lod.on;
 	/* Gray sources over an opaque gray background keep a float pixel's R, G and B
 	 * equal, and its alpha 1: x + (1 - x) is 1 in float for every x in [0, 2] (every
-	 * float of [0, 1] was tried; above 1, 1 - x is exact), so "over" never moves it. Then one float a pixel is the same
-	 * arithmetic as four, a quarter of the work for discs and blending (a cross-fade's
-	 * image tile, whose alpha is not 1, keeps it in a plane of its own). */
-	j.mono = !r->four_floats && !j.fast && j.ch == 1 && !(flags & SWR_BIN_COLOURED) && j.bg[3] == 1 && swr_gray(j.bg8) &&
-		 swr_gray(j.ol8) && (!(sc->lod.on && sc->lod.dot_alpha > 0) || r->dots_gray);
+	 * float of [0, 1] was tried; above 1, 1 - x is exact), so "over" never moves it.
+	 * Then one float a pixel is the same arithmetic as four, a quarter of the work for
+	 * discs and blending (a cross-fade's image tile, whose alpha is not 1, keeps it in
+	 * a plane of its own). */
+	j.mono = !r->four_floats && !j.fast && j.ch == 1 && !(flags & SWR_BIN_COLOURED) && j.bg[3] == 1 && pal_gray(j.bg8) &&
+		 pal_gray(j.ol8) && (!(sc->lod.on && sc->lod.dot_alpha > 0) || r->dots_gray);
 	r->last_mono = j.mono;
 	swr_tile_paint(&j);
 	return 0;

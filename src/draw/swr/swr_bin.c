@@ -7,6 +7,7 @@
 #include "draw/swr/swr_priv.h"
 
 #include "base/grow.h"
+#include "core/pal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -194,7 +195,7 @@ static void *bin_count(void *arg)
 			}
 			translucent |= (s->tint >> 24) != 255 ||
 				       ((s->page_flags >> 16 & SCENE_OUTLINE) && (b->outline >> 24) != 255);
-			coloured |= !swr_gray(s->tint);
+			coloured |= !pal_gray(s->tint);
 		}
 		atomic_fetch_or(&b->flags, (translucent ? SWR_BIN_TRANSLUCENT : 0) | (coloured ? SWR_BIN_COLOURED : 0));
 	}

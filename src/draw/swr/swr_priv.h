@@ -168,12 +168,6 @@ struct job {
 
 /* The first pixel whose centre i + 0.5 is >= v, in [0, n]: a sprite covers the
  * columns [first_centre(x0), first_centre(x1)), as the shader's float test does. */
-/* Whether RGBA8 colour c has R = G = B. */
-static inline bool swr_gray(uint32_t c)
-{
-	return (c & 255) == (c >> 8 & 255) && (c & 255) == (c >> 16 & 255);
-}
-
 static inline int first_centre(float v, int n)
 {
 	double x = (double)v - 0.5;

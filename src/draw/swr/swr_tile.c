@@ -60,18 +60,18 @@ INLINE uint32_t get(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Pixel i of a frame row as the job stores it: RGBA8, or in a gray frame its R. */
-INLINE void put_px(const struct job *j, uint8_t *row, int i, uint32_t v)
+/* Pixel i of a frame row as it is stored: RGBA8, or in a gray frame its R. */
+INLINE void put_px(bool gray, uint8_t *row, int i, uint32_t v)
 {
-	if (j->gray)
+	if (gray)
 		row[i] = (uint8_t)v;
 	else
 		put(row + 4 * i, v);
 }
 
-INLINE uint32_t get_px(const struct job *j, const uint8_t *row, int i)
+INLINE uint32_t get_px(bool gray, const uint8_t *row, int i)
 {
-	return j->gray ? row[i] : get(row + 4 * i);
+	return gray ? row[i] : get(row + 4 * i);
 }
 
 /* Bytes a pixel of the frame. */
@@ -196,7 +196,7 @@ static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v
 	if (p->white) {
 		for (int i = 0; i < n; i++) {
 			uint32_t c = (uint32_t)((v[i] + 128) >> 8) * 0x010101u | 0xff000000u;
-			put_px(j, dst, i, v[i] >= thr ? c : get_px(j, dst, i));
+			put_px(j->gray, dst, i, v[i] >= thr ? c : get_px(j->gray, dst, i));
 		}
 		return;
 	}
@@ -204,7 +204,7 @@ static void fast_gray(const struct job *j, const struct sp *p, const uint16_t *v
 		float x = (float)v[i];
 		uint32_t c = pack((uint32_t)(x * p->k[0] + 0.5f), (uint32_t)(x * p->k[1] + 0.5f),
 				  (uint32_t)(x * p->k[2] + 0.5f), 255);
-		put_px(j, dst, i, v[i] >= thr ? c : get_px(j, dst, i));
+		put_px(j->gray, dst, i, v[i] >= thr ? c : get_px(j->gray, dst, i));
 	}
 }
 
@@ -227,7 +227,7 @@ static void fast_rgba(const struct job *j, const struct sp *p, const uint16_t *v
 	for (int i = 0; i < n; i++, v += 4) {
 		if (discard && !covers(j, p, v))
 			continue;
-		put_px(j, dst, i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
+		put_px(j->gray, dst, i, pack((uint32_t)((float)v[0] * p->k[0] + 0.5f), (uint32_t)((float)v[1] * p->k[1] + 0.5f),
 				       (uint32_t)((float)v[2] * p->k[2] + 0.5f), 255));
 	}
 }
@@ -333,7 +333,7 @@ static void outline_span(const struct job *j, const struct sp *p, int n, uint8_t
 {
 	for (int i = 0; i < n; i++) {
 		if (j->fast) {
-			put_px(j, dst, i, p->border8);
+			put_px(j->gray, dst, i, p->border8);
 		} else if (j->mono) {
 			acc[i] = p->border[0] + (1 - p->border[3]) * acc[i];  /* over's first channel */
 			if (p->alpha_plane)
@@ -1083,21 +1083,14 @@ static void store_span(const float *acc, int n, uint8_t *dst, bool gray)
 		memcpy(&c, acc, sizeof c);
 		float a = c[3], m = a > 0 && a < 1 ? 1 / a : 1;
 		if (a < 0.5f / 255.0f) {
-			if (gray)
-				dst[i] = 0;
-			else
-				put(dst + 4 * i, 0);    /* transparent black, as the shader stores it */
+			put_px(gray, dst, i, 0);    /* transparent black, as the shader stores it */
 			continue;
 		}
 		c *= (f32x4){ m, m, m, 1 };
 		/* premultiplied sums of non-negative terms: >= 0; after dividing, maybe > 1 */
 		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
-		uint32_t v = pack((uint32_t)(b[0] < 255 ? b[0] : 255), (uint32_t)(b[1] < 255 ? b[1] : 255),
-				  (uint32_t)(b[2] < 255 ? b[2] : 255), (uint32_t)(b[3] < 255 ? b[3] : 255));
-		if (gray)
-			dst[i] = (uint8_t)v;
-		else
-			put(dst + 4 * i, v);
+		put_px(gray, dst, i, pack((uint32_t)(b[0] < 255 ? b[0] : 255), (uint32_t)(b[1] < 255 ? b[1] : 255),
+					  (uint32_t)(b[2] < 255 ? b[2] : 255), (uint32_t)(b[3] < 255 ? b[3] : 255)));
 	}
 }
 
@@ -1128,19 +1121,13 @@ static void store_mono(const float *acc, int n, uint8_t *dst, bool gray)
 		i32x4 b = __builtin_convertvector(c * 255.0f + 0.5f, i32x4);
 		for (int k = 0; k < 4; k++) {
 			uint32_t v = (uint32_t)(b[k] < 255 ? b[k] : 255);
-			if (gray)
-				dst[i + k] = (uint8_t)v;
-			else
-				put(dst + 4 * (i + k), v * 0x010101u | 0xff000000u);
+			put_px(gray, dst, i + k, v * 0x010101u | 0xff000000u);
 		}
 	}
 	for (; i < n; i++) {
 		int32_t b = (int32_t)(acc[i] * 255.0f + 0.5f);
 		uint32_t v = (uint32_t)(b < 255 ? b : 255);
-		if (gray)
-			dst[i] = (uint8_t)v;
-		else
-			put(dst + 4 * i, v * 0x010101u | 0xff000000u);
+		put_px(gray, dst, i, v * 0x010101u | 0xff000000u);
 	}
 }
 
